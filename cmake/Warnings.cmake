@@ -1,0 +1,17 @@
+# Warnings are set per target (PRIVATE), never globally, so that users' builds that add
+# our targets are not affected.
+set(RM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+    -Wformat=2 -Wundef -Wcast-qual -Wwrite-strings -Wvla)
+if(RM_WERROR)
+  list(APPEND RM_WARNINGS -Werror)
+endif()
+
+if(RM_SANITIZE)
+  set(RM_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_compile_options(${RM_SANITIZE_FLAGS})
+  add_link_options(${RM_SANITIZE_FLAGS})
+endif()
+
+function(rm_target_warnings target)
+  target_compile_options(${target} PRIVATE ${RM_WARNINGS})
+endfunction()

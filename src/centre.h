@@ -1,0 +1,38 @@
+/* A robust centre and scale for numerically safe work on raw data.
+ *
+ * Iterative methods do not work on x but on z = (x*g1 - c*g1)*g2, where c is the
+ * coordinate-wise median and g1, g2 are powers of two: g1 brings every |x| below 1, so
+ * the subtraction cannot overflow, and g2 brings max|z| into [1/2, 1), so squares neither
+ * overflow (values near 1e300) nor underflow (values near 1e-300). Centring first keeps a
+ * large common offset (data shifted by 1e15) from cancelling the signal. Powers of two
+ * make the scaling exact, so results do not depend on the units of the data. */
+#ifndef RM_CENTRE_H
+#define RM_CENTRE_H
+
+#include <stddef.h>
+
+typedef struct rm_centre {
+    size_t d;
+    double *median;  /* c, d values */
+    double *shifted; /* c * g1 */
+    double g1, g2;
+} rm_centre;
+
+/* Compute the centre and scales of X (n x d, row-major, finite, n >= 1).
+ * Returns RM_OK or RM_ENOMEM (then ctr needs no free). */
+int rm_centre_init(rm_centre *ctr, const double *X, size_t n, size_t d);
+void rm_centre_free(rm_centre *ctr);
+
+/* z of value x in column j. */
+static inline double rm_centre_z(const rm_centre *ctr, double x, size_t j)
+{
+    return (x * ctr->g1 - ctr->shifted[j]) * ctr->g2;
+}
+
+/* The value x in column j whose z is z. */
+static inline double rm_centre_x(const rm_centre *ctr, double z, size_t j)
+{
+    return ctr->median[j] + z / ctr->g2 / ctr->g1;
+}
+
+#endif

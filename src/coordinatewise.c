@@ -1,0 +1,89 @@
+/* Coordinate-wise median and trimmed mean (see coordinatewise.h) and their methods. */
+#include "coordinatewise.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "method.h"
+#include "select.h"
+#include "summation.h"
+
+/* Columns are copied out a group at a time, so that each pass over the row-major data
+ * serves GROUP columns instead of one. */
+enum { GROUP = 8 };
+
+typedef double (*column_statistic)(double *column, size_t n, double param);
+
+static int for_each_column(const double *X, size_t n, size_t d, column_statistic stat,
+                           double param, double *out)
+{
+    size_t group = d < GROUP ? d : GROUP;
+    double *buf = rm_alloc_array(n, group * sizeof(double));
+    if (!buf)
+        return RM_ENOMEM;
+    for (size_t j0 = 0; j0 < d; j0 += group) {
+        size_t g = d - j0 < group ? d - j0 : group;
+        for (size_t i = 0; i < n; i++) {
+            const double *x = X + i * d + j0;
+            for (size_t k = 0; k < g; k++)
+                buf[k * n + i] = x[k];
+        }
+        for (size_t k = 0; k < g; k++)
+            out[j0 + k] = stat(buf + k * n, n, param);
+    }
+    free(buf);
+    return RM_OK;
+}
+
+static double column_median(double *a, size_t n, double unused)
+{
+    (void)unused;
+    return rm_median_inplace(a, n);
+}
+
+static double column_trimmed_mean(double *a, size_t n, double eps)
+{
+    size_t k = (size_t)floor(eps * (double)n);
+    if (2 * k >= n)
+        k = (n - 1) / 2;
+    /* Put the k smallest first, then the k largest last: a[k .. n-k) is what remains. */
+    rm_select(a, n, k);
+    size_t keep = n - 2 * k;
+    rm_select(a + k, n - k, keep - 1);
+    return rm_mean_strided(a + k, keep, 1);
+}
+
+int rm_coordinate_medians(const double *X, size_t n, size_t d, double *out)
+{
+    return for_each_column(X, n, d, column_median, 0.0, out);
+}
+
+int rm_coordinate_trimmed_means(const double *X, size_t n, size_t d, double eps, double *out)
+{
+    return for_each_column(X, n, d, column_trimmed_mean, eps, out);
+}
+
+static int run_median(const rm_problem *p, double *mean, rm_report *report)
+{
+    (void)report;
+    return rm_coordinate_medians(p->X, p->n, p->d, mean);
+}
+
+static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
+{
+    (void)report;
+    return rm_coordinate_trimmed_means(p->X, p->n, p->d, p->eps, mean);
+}
+
+const rm_method rm_method_median = {
+    {"median", "coordinate-wise median: breakdown point 1/2, but error grows like eps*sqrt(d)*sigma",
+     0, 0.0, 0.5, 0},
+    run_median,
+};
+
+const rm_method rm_method_trimmed = {
+    {"trimmed", "coordinate-wise eps-trimmed mean: each coordinate robust, error grows like eps*sqrt(d)*sigma",
+     1, 0.0, 0.5, 0},
+    run_trimmed,
+};

@@ -1,0 +1,16 @@
+/* Coordinate-wise order statistics of a row-major matrix: medians and trimmed means,
+ * column by column, by selection (expected O(n) per column). */
+#ifndef RM_COORDINATEWISE_H
+#define RM_COORDINATEWISE_H
+
+#include <stddef.h>
+
+/* Medians of the d columns of the n x d row-major X (n >= 1) into out[0..d).
+ * Returns RM_OK or RM_ENOMEM. */
+int rm_coordinate_medians(const double *X, size_t n, size_t d, double *out);
+
+/* Means of each column after dropping its floor(eps*n) smallest and floor(eps*n) largest
+ * values (at least one value is always kept). 0 <= eps < 1/2. Returns RM_OK or RM_ENOMEM. */
+int rm_coordinate_trimmed_means(const double *X, size_t n, size_t d, double eps, double *out);
+
+#endif

@@ -1,0 +1,132 @@
+/* Weiszfeld's algorithm with the Vardi-Zhang safeguard, on centred and scaled data
+ * (centre.h), and the geomedian method. */
+#include "geomedian.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "centre.h"
+#include "method.h"
+
+/* Distances below this (in the scaled space, where rows have norm about 1) are taken as
+ * "the iterate sits on this row": 1/dist would overflow. */
+#define COINCIDENT 1e-280
+
+/* One Weiszfeld evaluation at yz: accumulates the sum of distances, the count of rows at
+ * yz, the sum of 1/dist and the sum of z/dist. */
+typedef struct pass_result {
+    double objective, coincident, inverse_sum;
+} pass_result;
+
+static pass_result weiszfeld_pass(const double *P, size_t m, size_t d, const rm_centre *ctr,
+                                  const double *yz, double *zrow, double *tz)
+{
+    pass_result r = {0.0, 0.0, 0.0};
+    memset(tz, 0, d * sizeof *tz);
+    for (size_t i = 0; i < m; i++) {
+        const double *p = P + i * d;
+        double s = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            zrow[j] = rm_centre_z(ctr, p[j], j);
+            double t = zrow[j] - yz[j];
+            s += t * t;
+        }
+        double dist = sqrt(s);
+        r.objective += dist;
+        if (dist < COINCIDENT) {
+            r.coincident += 1.0;
+            continue;
+        }
+        double w = 1.0 / dist;
+        r.inverse_sum += w;
+        for (size_t j = 0; j < d; j++)
+            tz[j] += w * zrow[j];
+    }
+    return r;
+}
+
+int rm_geometric_median(const double *P, size_t m, size_t d, double tol, size_t max_iter,
+                        double *y, size_t *iterations, double *objective)
+{
+    rm_centre ctr;
+    int status = rm_centre_init(&ctr, P, m, d);
+    if (status != RM_OK)
+        return status;
+    double *work = rm_calloc_array(4 * d, sizeof(double));
+    if (!work) {
+        rm_centre_free(&ctr);
+        return RM_ENOMEM;
+    }
+    double *yz = work, *tz = work + d, *zrow = work + 2 * d, *next = work + 3 * d;
+    status = RM_NOT_CONVERGED;
+    size_t it = 0;
+    pass_result r = {0.0, 0.0, 0.0};
+    while (it < max_iter) {
+        it++;
+        r = weiszfeld_pass(P, m, d, &ctr, yz, zrow, tz);
+        if (r.inverse_sum == 0.0) { /* every row sits on yz */
+            status = RM_OK;
+            break;
+        }
+        /* Weiszfeld's point T = tz / W, and R = tz - W*yz, the pull of the other rows. */
+        double pull = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            next[j] = tz[j] / r.inverse_sum;
+            double t = tz[j] - r.inverse_sum * yz[j];
+            pull += t * t;
+        }
+        pull = sqrt(pull);
+        if (r.coincident > 0.0) {
+            /* Vardi-Zhang: yz is a row of multiplicity eta; it is optimal when the others'
+             * pull is at most eta, otherwise move part way towards T. */
+            if (pull <= r.coincident) {
+                status = RM_OK;
+                break;
+            }
+            double beta = r.coincident / pull;
+            for (size_t j = 0; j < d; j++)
+                next[j] = (1.0 - beta) * next[j] + beta * yz[j];
+        }
+        double step = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double t = next[j] - yz[j];
+            step += t * t;
+            yz[j] = next[j];
+        }
+        if (sqrt(step) <= tol * (r.objective / (double)m)) {
+            status = RM_OK;
+            break;
+        }
+    }
+    for (size_t j = 0; j < d; j++)
+        y[j] = rm_centre_x(&ctr, yz[j], j);
+    if (iterations)
+        *iterations = it;
+    if (objective)
+        *objective = r.objective / ctr.g2 / ctr.g1;
+    free(work);
+    rm_centre_free(&ctr);
+    return status;
+}
+
+static int run_geomedian(const rm_problem *p, double *mean, rm_report *report)
+{
+    double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
+    size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
+    int status = rm_geometric_median(p->X, p->n, p->d, tol, max_iter, mean,
+                                     &report->iterations, &report->objective);
+    if (status >= 0) {
+        report->converged = status == RM_OK;
+        report->stop_reason = status == RM_OK ? "step below tolerance" : "iteration cap";
+    }
+    return status;
+}
+
+const rm_method rm_method_geomedian = {
+    {"geomedian",
+     "geometric median (Weiszfeld): breakdown point 1/2, error grows like eps*sqrt(d)*sigma",
+     0, 0.0, 0.5, 0},
+    run_geomedian,
+};

@@ -1,0 +1,148 @@
+/* The table of methods and rm_mean(): validate once, then hand a clean problem to the
+ * method. Adding a method is one file and one row of `methods`. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "clock.h"
+#include "method.h"
+
+static const rm_method *const methods[] = {
+    &rm_method_mean,
+    &rm_method_median,
+    &rm_method_trimmed,
+    &rm_method_geomedian,
+    &rm_method_mom,
+};
+
+enum { METHOD_COUNT = sizeof methods / sizeof methods[0] };
+
+/* Until the SILO solvers land, the most robust baseline is the default. */
+static const char default_method[] = "geomedian";
+
+size_t rm_method_count(void) { return METHOD_COUNT; }
+
+const rm_method_info *rm_method_at(size_t i)
+{
+    return i < METHOD_COUNT ? &methods[i]->info : NULL;
+}
+
+static const rm_method *find_method(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < METHOD_COUNT; i++)
+        if (strcmp(methods[i]->info.name, name) == 0)
+            return methods[i];
+    return NULL;
+}
+
+const rm_method_info *rm_method_find(const char *name)
+{
+    const rm_method *m = find_method(name);
+    return m ? &m->info : NULL;
+}
+
+const char *rm_method_default(void) { return default_method; }
+
+void rm_options_init(rm_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->method = NULL;
+    opt->eps = NAN;
+    opt->seed = 1;
+    opt->weights = NULL;
+}
+
+static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *opt)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->method = "";
+    rep->stop_reason = "";
+    rep->n = n;
+    rep->d = d;
+    rep->eps = opt->eps;
+    rep->seed = opt->seed;
+    rep->objective = NAN;
+    rep->converged = 1;
+}
+
+static int all_finite(const double *X, size_t count)
+{
+    /* Summing x*0 turns any NaN or infinity into NaN, without a branch per value. */
+    double acc = 0.0;
+    for (size_t k = 0; k < count; k++)
+        acc += X[k] * 0.0;
+    return acc == 0.0;
+}
+
+static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
+                    const double *mean, const rm_method **method)
+{
+    if (!X || !mean || n == 0 || d == 0)
+        return RM_EINVAL;
+    size_t count, bytes;
+    if (!rm_mul_size(n, d, &count) || !rm_mul_size(count, sizeof(double), &bytes))
+        return RM_EOVERFLOW;
+    const char *name = opt->method ? opt->method : default_method;
+    *method = find_method(name);
+    if (!*method)
+        return RM_EMETHOD;
+    const rm_method_info *info = &(*method)->info;
+    double eps = opt->eps;
+    if (info->needs_eps && isnan(eps))
+        return RM_EEPS;
+    if (!isnan(eps) && !(eps >= info->eps_min && eps < info->eps_max))
+        return RM_EEPS;
+    if (!(opt->tol >= 0.0) || !isfinite(opt->tol))
+        return RM_EINVAL;
+    if (!all_finite(X, count))
+        return RM_ENONFINITE;
+    return RM_OK;
+}
+
+int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
+            rm_report *report)
+{
+    double start = rm_clock_seconds();
+    rm_options defaults;
+    if (!opt) {
+        rm_options_init(&defaults);
+        opt = &defaults;
+    }
+    rm_report local;
+    rm_report *rep = report ? report : &local;
+    report_start(rep, n, d, opt);
+
+    const rm_method *method = NULL;
+    int status = validate(X, n, d, opt, mean, &method);
+    if (method)
+        rep->method = method->info.name;
+    double *estimate = NULL;
+    if (status == RM_OK) {
+        estimate = rm_alloc_array(d, sizeof(double));
+        if (!estimate)
+            status = RM_ENOMEM;
+    }
+    if (status == RM_OK) {
+        rm_problem problem = {X, n, d, opt->eps, opt};
+        status = method->run(&problem, estimate, rep);
+    }
+    if (status >= 0) {
+        /* A non-finite estimate from finite data is a numerical failure, never a result. */
+        for (size_t j = 0; j < d; j++)
+            if (!isfinite(estimate[j]))
+                status = RM_ENUMERIC;
+    }
+    if (status >= 0)
+        memcpy(mean, estimate, d * sizeof *mean);
+    free(estimate);
+    rep->status = status;
+    if (status < 0)
+        rep->converged = 0;
+    rep->seconds = rm_clock_seconds() - start;
+    return status;
+}

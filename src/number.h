@@ -1,0 +1,26 @@
+/* Reading one number from text, exactly as strtod() does in the C locale. */
+#ifndef RM_NUMBER_H
+#define RM_NUMBER_H
+
+#include <stddef.h>
+
+typedef enum rm_number_kind {
+    RM_NUMBER_FINITE,   /* a finite double */
+    RM_NUMBER_MISSING,  /* empty, NA, N/A, null, None, or NaN / Inf spelled out */
+    RM_NUMBER_OVERFLOW, /* a number whose magnitude exceeds the double range */
+    RM_NUMBER_INVALID   /* not a number */
+} rm_number_kind;
+
+typedef struct rm_number_parser rm_number_parser;
+
+/* A parser holds a C locale, so that reading never depends on the process locale.
+ * NULL on allocation failure. */
+rm_number_parser *rm_number_parser_new(void);
+void rm_number_parser_free(rm_number_parser *p);
+
+/* Read text[0..len) as one whole number into *value. text[len] must be a byte that
+ * cannot continue a number (a delimiter, a quote, a space or '\0'). */
+rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size_t len,
+                               double *value);
+
+#endif

@@ -1,0 +1,99 @@
+/* Quickselect with three-way partitioning and a sort fallback (introselect). */
+#include "select.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int compare_doubles(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static void swap_doubles(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static double median_of_three(double a, double b, double c)
+{
+    if (a > b)
+        swap_doubles(&a, &b);
+    if (b > c)
+        b = c;
+    return a > b ? a : b;
+}
+
+static void insertion_sort(double *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
+void rm_select(double *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    /* After about 2 log2(n) partitions that failed to shrink the range geometrically, the
+     * input is adversarial for median-of-three pivots: sort what is left instead. */
+    unsigned budget = 8;
+    for (size_t m = n; m > 1; m >>= 1)
+        budget += 2;
+    while (hi - lo > 24) {
+        if (budget-- == 0) {
+            qsort(a + lo, hi - lo, sizeof *a, compare_doubles);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        double pivot = median_of_three(a[lo], a[mid], a[hi - 1]);
+        /* [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (a[i] < pivot)
+                swap_doubles(&a[lt++], &a[i++]);
+            else if (a[i] > pivot)
+                swap_doubles(&a[i], &a[--gt]);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return;
+    }
+    insertion_sort(a + lo, hi - lo);
+}
+
+double rm_midpoint(double a, double b)
+{
+    if (a == b)
+        return a;
+    /* Halving first cannot overflow; it only loses the last bit of subnormals, where the
+     * plain sum cannot overflow, so use that there. */
+    if (fabs(a) < 1.0 && fabs(b) < 1.0)
+        return (a + b) / 2.0;
+    return a / 2.0 + b / 2.0;
+}
+
+double rm_median_inplace(double *a, size_t n)
+{
+    size_t k = (n - 1) / 2;
+    rm_select(a, n, k);
+    if (n % 2 == 1)
+        return a[k];
+    double next = a[k + 1];
+    for (size_t i = k + 2; i < n; i++)
+        if (a[i] < next)
+            next = a[i];
+    return rm_midpoint(a[k], next);
+}

@@ -1,0 +1,20 @@
+/* Order statistics by selection: the k-th smallest of an array in expected O(n). */
+#ifndef RM_SELECT_H
+#define RM_SELECT_H
+
+#include <stddef.h>
+
+/* Reorder a[0..n) so that a[k] is the k-th smallest (0-based), every a[i] with i < k is
+ * <= a[k] and every a[i] with i > k is >= a[k]. Requires k < n and no NaN. Expected O(n)
+ * (three-way partitioning keeps many equal values linear too); a partition budget falls
+ * back to sorting, so the worst case is O(n log n). */
+void rm_select(double *a, size_t n, size_t k);
+
+/* The median of a[0..n), n >= 1; reorders a. For even n, the midpoint of the two middle
+ * values. */
+double rm_median_inplace(double *a, size_t n);
+
+/* (a + b) / 2 without overflow for finite a, b, exact when a == b. */
+double rm_midpoint(double a, double b);
+
+#endif

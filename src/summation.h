@@ -1,0 +1,25 @@
+/* Accurate, overflow-safe means. Values are summed as differences from a reference value
+ * (the first one), so a large common offset (1e15 + noise) does not cancel the noise
+ * away, with Neumaier's compensation, so millions of terms lose no digits; a sum that
+ * overflows is redone on values scaled by a power of two (exact). */
+#ifndef RM_SUMMATION_H
+#define RM_SUMMATION_H
+
+#include <stddef.h>
+
+/* Mean of a[0], a[stride], ..., a[(m-1)*stride]; m >= 1, values finite. */
+double rm_mean_strided(const double *a, size_t m, size_t stride);
+
+/* Mean of n rows (n >= 1) of the row-major matrix X with d columns into mean[0..d): of
+ * rows 0..n-1, or of the rows listed in rows[0..n) when rows is not NULL.
+ * work holds 2*d doubles. */
+void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, double *mean,
+                  double *work);
+
+/* The power of two 2^-e with 2^(e-1) <= v < 2^e for finite v > 0 (so v * 2^-e lies in
+ * [1/2, 1)), and 1 for v == 0. Multiplying by it is exact and maps [0, v] into [0, 1);
+ * it stays representable for v up to DBL_MAX, where 2^e itself would overflow. Below
+ * 2^-1022 it is capped at 2^1022, so it is always finite. */
+double rm_pow2_scale(double v);
+
+#endif

@@ -1,0 +1,178 @@
+/* The public API exactly as a user program sees it: this file includes robustmean.h and
+ * nothing of src/, and links the shared library. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "robustmean.h"
+
+static double X3[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; /* 4 x 3 */
+
+Test(api, version_macros_match_the_library)
+{
+    cr_assert_str_eq(rm_version(), RM_VERSION_STRING);
+    cr_assert_eq(rm_version_number(), (unsigned)RM_VERSION_NUMBER);
+    char built[32];
+    snprintf(built, sizeof built, "%d.%d.%d", RM_VERSION_MAJOR, RM_VERSION_MINOR,
+             RM_VERSION_PATCH);
+    cr_assert_str_eq(built, RM_VERSION_STRING);
+}
+
+Test(api, options_init_defaults)
+{
+    rm_options opt;
+    memset(&opt, 0xff, sizeof opt);
+    rm_options_init(&opt);
+    cr_assert_null(opt.method);
+    cr_assert(isnan(opt.eps));
+    cr_assert_eq(opt.seed, 1);
+    cr_assert_eq(opt.max_iter, 0);
+    cr_assert_eq(opt.tol, 0.0);
+    cr_assert_null(opt.weights);
+    rm_options_init(NULL); /* NULL-safe */
+}
+
+Test(api, method_table)
+{
+    cr_assert_geq(rm_method_count(), 5);
+    const char *names[] = {"mean", "median", "trimmed", "geomedian", "mom"};
+    for (size_t k = 0; k < 5; k++) {
+        const rm_method_info *m = rm_method_find(names[k]);
+        cr_assert_not_null(m, "%s", names[k]);
+        cr_assert_str_eq(m->name, names[k]);
+        cr_assert_gt(strlen(m->summary), 20);
+    }
+    for (size_t i = 0; i < rm_method_count(); i++)
+        cr_assert_not_null(rm_method_at(i));
+    cr_assert_null(rm_method_at(rm_method_count()));
+    cr_assert_null(rm_method_find("nope"));
+    cr_assert_null(rm_method_find(NULL));
+    cr_assert_not_null(rm_method_find(rm_method_default()));
+}
+
+Test(api, strerror_names_every_code)
+{
+    for (int code = RM_ENUMERIC; code <= RM_NOT_CONVERGED; code++) {
+        const char *s = rm_strerror(code);
+        cr_assert_not_null(s);
+        cr_assert_neq(strcmp(s, "unknown status code"), 0, "code %d", code);
+    }
+    cr_assert_str_eq(rm_strerror(12345), "unknown status code");
+}
+
+Test(api, mean_with_null_options_and_report)
+{
+    double mean[3];
+    cr_assert_eq(rm_mean(X3, 4, 3, NULL, mean, NULL), RM_OK);
+    /* the default method on four evenly spaced rows: the middle of the line */
+    cr_assert_float_eq(mean[0], 5.5, 1e-6);
+    cr_assert_float_eq(mean[2], 7.5, 1e-6);
+}
+
+Test(api, report_is_filled)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "mean";
+    opt.seed = 99;
+    double mean[3], w[4];
+    opt.weights = w;
+    rm_report rep;
+    cr_assert_eq(rm_mean(X3, 4, 3, &opt, mean, &rep), RM_OK);
+    cr_assert_str_eq(rep.method, "mean");
+    cr_assert_eq(rep.status, RM_OK);
+    cr_assert_eq(rep.converged, 1);
+    cr_assert_eq(rep.n, 4);
+    cr_assert_eq(rep.d, 3);
+    cr_assert_eq(rep.seed, 99);
+    cr_assert(isnan(rep.eps));
+    cr_assert_geq(rep.seconds, 0.0);
+    cr_assert_eq(mean[1], 6.5);
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(w[i], 0.25);
+}
+
+/* Errors leave mean untouched and name themselves. */
+static void expect_error(const double *X, size_t n, size_t d, const rm_options *opt, int want)
+{
+    double mean[3] = {42, 42, 42};
+    rm_report rep;
+    int got = rm_mean(X, n, d, opt, X ? mean : NULL, &rep);
+    cr_assert_eq(got, want, "got %d (%s), want %d", got, rm_strerror(got), want);
+    cr_assert_eq(rep.status, want);
+    cr_assert_eq(rep.converged, 0);
+    cr_assert_eq(mean[0], 42);
+}
+
+Test(api, bad_arguments)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    expect_error(NULL, 4, 3, &opt, RM_EINVAL);
+    expect_error(X3, 0, 3, &opt, RM_EINVAL);
+    expect_error(X3, 4, 0, &opt, RM_EINVAL);
+    expect_error(X3, SIZE_MAX / 2, 3, &opt, RM_EOVERFLOW);
+    opt.method = "no-such-method";
+    expect_error(X3, 4, 3, &opt, RM_EMETHOD);
+    opt.method = "trimmed"; /* needs eps */
+    expect_error(X3, 4, 3, &opt, RM_EEPS);
+    opt.eps = 0.5;
+    expect_error(X3, 4, 3, &opt, RM_EEPS);
+    opt.eps = -0.1;
+    expect_error(X3, 4, 3, &opt, RM_EEPS);
+    opt.eps = 0.1;
+    opt.tol = -1;
+    expect_error(X3, 4, 3, &opt, RM_EINVAL);
+}
+
+Test(api, non_finite_data_is_refused)
+{
+    double X[6] = {1, 2, 3, 4, 5, 6};
+    X[4] = NAN;
+    expect_error(X, 2, 3, NULL, RM_ENONFINITE);
+    X[4] = INFINITY;
+    expect_error(X, 2, 3, NULL, RM_ENONFINITE);
+}
+
+Test(api, every_method_runs_on_one_row)
+{
+    double x[3] = {1.5, -2, 1e300}, mean[3];
+    for (size_t i = 0; i < rm_method_count(); i++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = rm_method_at(i)->name;
+        opt.eps = 0.1;
+        int s = rm_mean(x, 1, 3, &opt, mean, NULL);
+        cr_assert_eq(s, RM_OK, "%s: %s", opt.method, rm_strerror(s));
+        for (int j = 0; j < 3; j++)
+            cr_assert_eq(mean[j], x[j], "%s coordinate %d", opt.method, j);
+    }
+}
+
+Test(api, read_file_and_estimate)
+{
+    char path[] = "/tmp/rmapiXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char text[] = "a,b\n1,2\n3,4\n5,600\n";
+    cr_assert_eq(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    rm_read_options ropt;
+    rm_read_options_init(&ropt);
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(rm_read_file(path, &ropt, &data, &err), RM_OK, "%s", err.message);
+    cr_assert_eq(data.n, 3);
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "median";
+    double mean[2];
+    cr_assert_eq(rm_mean(data.values, data.n, data.d, &opt, mean, NULL), RM_OK);
+    cr_assert_eq(mean[0], 3);
+    cr_assert_eq(mean[1], 4);
+    rm_data_free(&data);
+    unlink(path);
+}

@@ -1,0 +1,257 @@
+/* The robustmean command end to end, spawned as a process: good files in every form, and
+ * every bad input with its message and exit status. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "robustmean.h"
+#include "test_util.h"
+
+#define ARGV(...) ((const char *const[]){RM_CLI, __VA_ARGS__, NULL})
+
+/* 400 rows near (1, 2, 3) and 40 at (50, 50, 50). */
+static char *contaminated_csv(void)
+{
+    size_t cap = 440 * 64, len = 0;
+    char *text = malloc(cap);
+    tu_rng r = {5};
+    for (int i = 0; i < 440; i++) {
+        if (i % 11 == 3)
+            len += (size_t)snprintf(text + len, cap - len, "50,50,50\n");
+        else
+            len += (size_t)snprintf(text + len, cap - len, "%.6f,%.6f,%.6f\n",
+                                    1 + 0.3 * tu_normal(&r), 2 + 0.3 * tu_normal(&r),
+                                    3 + 0.3 * tu_normal(&r));
+    }
+    char *path = tu_temp_text(".csv", text);
+    free(text);
+    return path;
+}
+
+static void parse_line(const char *line, double *v, size_t d)
+{
+    char *end;
+    for (size_t j = 0; j < d; j++) {
+        v[j] = strtod(line, &end);
+        cr_assert_neq(end, line, "not a number at '%s'", line);
+        line = end + (*end == ',');
+    }
+    cr_assert(*end == '\n', "the line does not end after %zu values", d);
+}
+
+static void expect_fail(tu_run_result r, int status, const char *fragment)
+{
+    cr_assert_eq(r.status, status, "status %d, want %d; stderr: %s", r.status, status, r.err);
+    cr_assert_str_eq(r.out, "", "stdout not empty on failure: %s", r.out);
+    cr_assert_not_null(strstr(r.err, fragment), "stderr '%s' lacks '%s'", r.err, fragment);
+    cr_assert_eq(strncmp(r.err, "robustmean: ", 12), 0, "%s", r.err);
+}
+
+Test(cli, default_output_is_one_line_near_the_truth)
+{
+    char *path = contaminated_csv();
+    tu_run_result r = tu_run(ARGV("-e", "0.1", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, "");
+    double v[3];
+    parse_line(r.out, v, 3);
+    cr_assert_lt(fabs(v[0] - 1) + fabs(v[1] - 2) + fabs(v[2] - 3), 0.3, "%s", r.out);
+    tu_run_free(&r);
+    tu_remove(path);
+}
+
+Test(cli, every_method_runs)
+{
+    char *path = contaminated_csv();
+    for (size_t i = 0; i < rm_method_count(); i++) {
+        tu_run_result r = tu_run(ARGV("-e", "0.1", "-m", rm_method_at(i)->name, path), NULL);
+        cr_assert_eq(r.status, 0, "%s: %s", rm_method_at(i)->name, r.err);
+        double v[3];
+        parse_line(r.out, v, 3);
+        tu_run_free(&r);
+    }
+    tu_remove(path);
+}
+
+Test(cli, stdin_csv_and_npy)
+{
+    tu_run_result r = tu_run(ARGV("-m", "mean", "-"), "1,2\n3,4\n");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "2,3\n");
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean"), "x y\n1 2\n3 4\n");
+    cr_assert_str_eq(r.out, "2,3\n");
+    tu_run_free(&r);
+}
+
+Test(cli, npy_file)
+{
+    double m[4] = {1, 2, 3, 5};
+    size_t len;
+    unsigned char *b = tu_npy_bytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }",
+                                    m, sizeof m, &len);
+    char *path = tu_temp_file(".npy", b, len);
+    tu_run_result r = tu_run(ARGV("-m", "mean", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "2,3.5\n");
+    tu_run_free(&r);
+    tu_remove(path);
+    free(b);
+}
+
+Test(cli, json_output)
+{
+    char *path = contaminated_csv();
+    tu_run_result r = tu_run(ARGV("-e", "0.1", "--format", "json", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *keys[] = {"\"method\": ", "\"eps\": 0.1", "\"n\": 440", "\"d\": 3", "\"mean\": [",
+                          "\"iterations\": ", "\"converged\": true", "\"objective\": ",
+                          "\"version\": \"" RM_VERSION_STRING "\""};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        cr_assert_not_null(strstr(r.out, keys[k]), "JSON lacks %s: %s", keys[k], r.out);
+    cr_assert_eq(r.out[0], '{');
+    tu_run_free(&r);
+    tu_remove(path);
+}
+
+Test(cli, output_and_weights_files)
+{
+    char *in = tu_temp_text(".csv", "1,2\n3,4\n5,6\n6,8\n");
+    char *out = tu_temp_path(".txt"), *w = tu_temp_path(".w");
+    tu_run_result r = tu_run(ARGV("-m", "mean", "-o", out, "--weights", w, in), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    char *text = tu_read_file(out, NULL);
+    cr_assert_str_eq(text, "3.75,5\n");
+    free(text);
+    text = tu_read_file(w, NULL);
+    cr_assert_str_eq(text, "0.25\n0.25\n0.25\n0.25\n");
+    free(text);
+    tu_run_free(&r);
+    /* the output may not replace the input */
+    r = tu_run(ARGV("-m", "mean", "-o", in, in), NULL);
+    expect_fail(r, 1, "refusing to overwrite the input");
+    tu_run_free(&r);
+    /* a method without row weights */
+    r = tu_run(ARGV("-m", "median", "--weights", w, in), NULL);
+    expect_fail(r, 2, "does not weight rows");
+    tu_run_free(&r);
+    /* an output folder that does not exist: no partial file, exit 1 */
+    r = tu_run(ARGV("-m", "mean", "-o", "/nonexistent/dir/out.csv", in), NULL);
+    expect_fail(r, 1, "/nonexistent/dir/out.csv: cannot create");
+    tu_run_free(&r);
+    tu_remove(in);
+    tu_remove(out);
+    tu_remove(w);
+}
+
+Test(cli, reader_options)
+{
+    tu_run_result r = tu_run(ARGV("-m", "mean", "--no-header", "-"), "0,1,2\n2,3,4\n");
+    cr_assert_str_eq(r.out, "1,2,3\n", "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean", "--header", "-"), "7,7\n1,2\n3,4\n");
+    cr_assert_str_eq(r.out, "2,3\n", "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean", "--delimiter", "space", "-"), "1 2\n3 4\n");
+    cr_assert_str_eq(r.out, "2,3\n", "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean", "--drop-nonfinite", "-"), "1,2\nnan,0\n3,4\n");
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.out, "2,3\n", "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "dropped 1 row"), "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-q", "-m", "mean", "--drop-nonfinite", "-"), "1,2\nnan,0\n3,4\n");
+    cr_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+}
+
+Test(cli, help_and_version)
+{
+    tu_run_result r = tu_run(ARGV("--help"), NULL);
+    cr_assert_eq(r.status, 0);
+    for (size_t i = 0; i < rm_method_count(); i++)
+        cr_assert_not_null(strstr(r.out, rm_method_at(i)->summary), "help lacks %s",
+                           rm_method_at(i)->name);
+    cr_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    r = tu_run(ARGV("-V"), NULL);
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.out, "robustmean " RM_VERSION_STRING "\n");
+    tu_run_free(&r);
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    char *in = tu_temp_text(".csv", "1,2\n3,4\n");
+    struct {
+        const char *const *argv;
+        const char *fragment;
+    } cases[] = {
+        {ARGV("-m", "nope", in), "unknown method 'nope'"},
+        {ARGV("-e", "0.5", in), "--eps must be in [0, 0.5)"},
+        {ARGV("-e", "abc", in), "--eps needs a finite number, not 'abc'"},
+        {ARGV("-e", "nan", in), "--eps needs a finite number"},
+        {ARGV("-m", "trimmed", in), "method trimmed needs --eps"},
+        {ARGV("--format", "xml", in), "--format must be csv or json"},
+        {ARGV("--bogus", in), "unknown option '--bogus'"},
+        {ARGV("-x", in), "unknown option '-x'"},
+        {ARGV("-e"), "option '-e' needs a value"},
+        {ARGV(in, in), "one input file at most"},
+        {ARGV("--delimiter", "|", in), "--delimiter must be"},
+        {ARGV("--seed", "-3", in), "--seed needs a non-negative integer"},
+        {ARGV("--max-iter", "0", in), "--max-iter must be at least 1"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        tu_run_result r = tu_run(cases[k].argv, NULL);
+        expect_fail(r, 2, cases[k].fragment);
+        cr_assert_not_null(strstr(r.err, "--help"), "no hint to --help: %s", r.err);
+        tu_run_free(&r);
+    }
+    tu_remove(in);
+}
+
+Test(cli, bad_data_exits_1_with_file_row_and_column)
+{
+    struct {
+        const char *text;
+        const char *fragment;
+    } cases[] = {
+        {"", "the input is empty"},
+        {"a,b\n", "no data rows after the header on line 1"},
+        {"1,2\n3\n", "line 2 (data row 2): 1 field, but line 1 has 2"},
+        {"1,2\n3,x\n", "line 2 (data row 2), column 2: 'x' is not a number"},
+        {"1,2\n3,nan\n", "line 2 (data row 2), column 2: 'nan' is a missing or non-finite value"},
+        {"1,2\n3,1e400\n", "column 2: '1e400' is outside the range of double"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *in = tu_temp_text(".csv", cases[k].text);
+        tu_run_result r = tu_run(ARGV("-e", "0.1", in), NULL);
+        expect_fail(r, 1, cases[k].fragment);
+        cr_assert_not_null(strstr(r.err, in), "the message does not name the file: %s", r.err);
+        tu_run_free(&r);
+        tu_remove(in);
+    }
+    tu_run_result r = tu_run(ARGV("-e", "0.1", "/nonexistent/file.csv"), NULL);
+    expect_fail(r, 1, "/nonexistent/file.csv: cannot open: No such file or directory");
+    tu_run_free(&r);
+    double m[2] = {1, 2};
+    size_t len;
+    unsigned char *b = tu_npy_bytes(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+                                    m, sizeof m, &len);
+    char *in = tu_temp_file(".npy", b, len);
+    r = tu_run(ARGV("-e", "0.1", in), NULL);
+    expect_fail(r, 1, "unsupported .npy dtype '<i8'");
+    tu_run_free(&r);
+    tu_remove(in);
+    in = tu_temp_file(".npy", b, 20);
+    r = tu_run(ARGV("-e", "0.1", in), NULL);
+    expect_fail(r, 1, "truncated .npy header");
+    tu_run_free(&r);
+    tu_remove(in);
+    free(b);
+}

@@ -1,0 +1,286 @@
+/* The CSV reader: every feature it promises, and every bad input it must name. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "robustmean.h"
+#include "test_util.h"
+
+/* Read text as a .csv file with the given options (NULL: defaults). */
+static int read_text(const char *text, const rm_read_options *opt, rm_data *data,
+                     rm_read_error *err)
+{
+    char *path = tu_temp_text(".csv", text);
+    int status = rm_read_file(path, opt, data, err);
+    tu_remove(path);
+    return status;
+}
+
+static void expect_matrix(const rm_data *data, size_t n, size_t d, const double *want)
+{
+    cr_assert_eq(data->n, n, "n = %zu, want %zu", data->n, n);
+    cr_assert_eq(data->d, d, "d = %zu, want %zu", data->d, d);
+    for (size_t k = 0; k < n * d; k++)
+        cr_assert_eq(data->values[k], want[k], "value %zu: %.17g, want %.17g", k,
+                     data->values[k], want[k]);
+}
+
+static void expect_read(const char *text, const rm_read_options *opt, size_t n, size_t d,
+                        const double *want)
+{
+    rm_data data;
+    rm_read_error err;
+    int status = read_text(text, opt, &data, &err);
+    cr_assert_eq(status, RM_OK, "status %d: %s", status, err.message);
+    expect_matrix(&data, n, d, want);
+    rm_data_free(&data);
+}
+
+/* A read that fails with status, and a message that contains `fragment`. */
+static void expect_failure(const char *text, const rm_read_options *opt, int status,
+                           size_t line, size_t column, const char *fragment)
+{
+    rm_data data;
+    rm_read_error err;
+    int got = read_text(text, opt, &data, &err);
+    cr_assert_eq(got, status, "status %d, want %d (%s)", got, status, err.message);
+    cr_assert_eq(err.line, line, "line %zu, want %zu: %s", err.line, line, err.message);
+    cr_assert_eq(err.column, column, "column %zu, want %zu: %s", err.column, column, err.message);
+    cr_assert_not_null(strstr(err.message, fragment), "message '%s' lacks '%s'", err.message,
+                       fragment);
+    cr_assert_null(data.values);
+    cr_assert_eq(data.n, 0);
+}
+
+static const double m23[] = {1, 2, 3, 4.5, -5, 6e-3};
+
+Test(csv, delimiters_are_detected)
+{
+    expect_read("1,2,3\n4.5,-5,6e-3\n", NULL, 2, 3, m23);
+    expect_read("1\t2\t3\n4.5\t-5\t6e-3\n", NULL, 2, 3, m23);
+    expect_read("1;2;3\n4.5;-5;6e-3\n", NULL, 2, 3, m23);
+    expect_read("1 2 3\n4.5   -5\t 6e-3\n", NULL, 2, 3, m23);
+    expect_read("  1  2  3  \n 4.5 -5 6e-3\n", NULL, 2, 3, m23);
+    expect_read("1 , 2 , 3\n4.5, -5 ,6e-3\n", NULL, 2, 3, m23);
+}
+
+Test(csv, delimiter_can_be_forced)
+{
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.delimiter = ';';
+    static const double one_col[] = {1, 2};
+    /* With ';' forced, "1" and "2" lines are single columns. */
+    expect_read("1\n2\n", &opt, 2, 1, one_col);
+    opt.delimiter = ',';
+    opt.header = RM_HEADER_NO;
+    expect_failure("1;2\n", &opt, RM_EPARSE, 1, 1, "'1;2' is not a number");
+    opt.delimiter = 'x';
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("1\n", &opt, &data, &err), RM_EINVAL);
+}
+
+Test(csv, header_is_detected_or_forced)
+{
+    expect_read("a,b,c\n1,2,3\n4.5,-5,6e-3\n", NULL, 2, 3, m23);
+    expect_read("\"x 1\",\"y, 2\",z\n1,2,3\n4.5,-5,6e-3\n", NULL, 2, 3, m23);
+    /* pandas' unnamed columns; but 1,2,3 is data */
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("0,1,2\n1,2,3\n4.5,-5,6e-3\n", NULL, &data, &err), RM_OK);
+    expect_matrix(&data, 2, 3, m23);
+    cr_assert_eq(data.header_is_index, 1);
+    rm_data_free(&data);
+    static const double two_rows[] = {1, 2, 3, 4, 5, 6};
+    expect_read("1,2,3\n4,5,6\n", NULL, 2, 3, two_rows);
+    expect_read("0,1\n4,5\n", NULL, 2, 2, (const double[]){0, 1, 4, 5});
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.header = RM_HEADER_YES;
+    expect_read("7,8,9\n1,2,3\n4.5,-5,6e-3\n", &opt, 2, 3, m23);
+    opt.header = RM_HEADER_NO;
+    static const double with_first[] = {0, 1, 2, 1, 2, 3, 4.5, -5, 6e-3};
+    expect_read("0,1,2\n1,2,3\n4.5,-5,6e-3\n", &opt, 3, 3, with_first);
+    expect_failure("a,b,c\n1,2,3\n", &opt, RM_EPARSE, 1, 1, "'a' is not a number");
+
+    cr_assert_eq(read_text("a,b\n1,2\n", NULL, &data, &err), RM_OK);
+    cr_assert_eq(data.had_header, 1);
+    rm_data_free(&data);
+}
+
+Test(csv, crlf_bom_comments_blank_lines_quotes)
+{
+    expect_read("\xEF\xBB\xBFx,y,z\r\n# a comment\r\n\r\n1,2,3\r\n   \r\n  # indented comment\n"
+                "\"4.5\",-5,\"6e-3\"\r\n",
+                NULL, 2, 3, m23);
+    /* no final newline */
+    expect_read("1,2,3\n4.5,-5,6e-3", NULL, 2, 3, m23);
+    /* BOM before data */
+    expect_read("\xEF\xBB\xBF" "1,2,3\n4.5,-5,6e-3\n", NULL, 2, 3, m23);
+}
+
+Test(csv, single_column_and_single_row)
+{
+    static const double col[] = {1.5, -2, 3};
+    expect_read("1.5\n-2\n3\n", NULL, 3, 1, col);
+    expect_read("value\n1.5\n-2\n3\n", NULL, 3, 1, col);
+    expect_read("1.5,-2,3\n", NULL, 1, 3, col);
+}
+
+Test(csv, numbers_are_read_exactly_as_strtod)
+{
+    /* Random doubles of every magnitude, printed with %.17g, %.6e, %a, and as integers:
+     * each must come back as the very double strtod gives. */
+    tu_rng r = {99};
+    size_t n = 3000, len = 0, cap = n * 40 + 64;
+    char *text = malloc(cap);
+    double *want = malloc(n * sizeof *want);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits = tu_next(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v))
+            v = (double)(bits >> 12);
+        char field[64];
+        switch (i % 4) {
+        case 0: snprintf(field, sizeof field, "%.17g", v); break;
+        case 1: snprintf(field, sizeof field, "%.6e", v); break;
+        case 2: snprintf(field, sizeof field, "%a", v); break;
+        default: snprintf(field, sizeof field, "%lld", (long long)(bits >> 20) - (1LL << 42)); break;
+        }
+        want[i] = strtod(field, NULL);
+        len += (size_t)snprintf(text + len, cap - len, "%s\n", field);
+    }
+    expect_read(text, NULL, n, 1, want);
+    free(text);
+    free(want);
+
+    /* Halfway cases and long digit strings, where a naive converter rounds wrongly. */
+    const char *hard[] = {"9007199254740993", "2.2250738585072011e-308",
+                          "4.9406564584124654e-324", "1.7976931348623157e308",
+                          "0.1000000000000000055511151231257827021181583404541015625",
+                          "123456789012345678901234567890e-10", "1e-400", "+3.5", "-0"};
+    for (size_t k = 0; k < sizeof hard / sizeof hard[0]; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "%s\n", hard[k]);
+        double w = strtod(hard[k], NULL);
+        rm_data data;
+        rm_read_error err;
+        cr_assert_eq(read_text(line, NULL, &data, &err), RM_OK, "%s: %s", hard[k], err.message);
+        cr_assert_eq(memcmp(&data.values[0], &w, sizeof w), 0, "%s", hard[k]);
+        rm_data_free(&data);
+    }
+}
+
+Test(csv, integers_with_thousands_of_digits)
+{
+    /* 300 digits: a finite double; 400 digits: beyond the double range. */
+    char text[1024];
+    memset(text, '7', 300);
+    memcpy(text + 300, "\n", 2);
+    double w = strtod(text, NULL);
+    expect_read(text, NULL, 1, 1, &w);
+    memset(text, '7', 400);
+    memcpy(text + 400, "\n", 2);
+    expect_failure(text, NULL, RM_ERANGE, 1, 1, "outside the range of double");
+}
+
+Test(csv, a_line_longer_than_the_read_buffer)
+{
+    size_t d = 200000, cap = d * 4 + 16, len = 0;
+    char *text = malloc(cap);
+    double *want = malloc(2 * d * sizeof *want);
+    for (size_t row = 0; row < 2; row++)
+        for (size_t j = 0; j < d; j++) {
+            len += (size_t)snprintf(text + len, cap - len, "%zu%c", j % 10, j + 1 < d ? ',' : '\n');
+            want[row * d + j] = (double)(j % 10);
+        }
+    expect_read(text, NULL, 2, d, want);
+    free(text);
+    free(want);
+}
+
+Test(csv, ragged_rows_are_named)
+{
+    expect_failure("1,2,3\n4,5\n", NULL, RM_EPARSE, 2, 0, "2 fields, but line 1 has 3");
+    expect_failure("a,b\n1,2\n3,4,5\n", NULL, RM_EPARSE, 3, 0, "3 fields, but line 1 has 2");
+    rm_data data;
+    rm_read_error err;
+    read_text("# c\n1,2\n\n3\n", NULL, &data, &err);
+    cr_assert_eq(err.row, 2);
+    cr_assert_eq(err.line, 4);
+}
+
+Test(csv, non_numeric_fields_are_named)
+{
+    expect_failure("1,2\n3,abc\n", NULL, RM_EPARSE, 2, 2, "'abc' is not a number");
+    expect_failure("1,2\n3,1.5.5\n", NULL, RM_EPARSE, 2, 2, "'1.5.5' is not a number");
+    expect_failure("1;2\n3;1,5\n", NULL, RM_EPARSE, 2, 2, "'1,5' is not a number");
+    expect_failure("1,2\n3,\"4\n", NULL, RM_EPARSE, 2, 2, "unterminated quoted field");
+    expect_failure("1,2\n3,\x01\xff\n", NULL, RM_EPARSE, 2, 2, "'\\x01\\xff' is not a number");
+}
+
+Test(csv, nan_inf_and_missing_values_fail_or_are_dropped)
+{
+    expect_failure("1,2\n3,nan\n", NULL, RM_ENONFINITE, 2, 2, "'nan' is a missing or non-finite");
+    expect_failure("1,2\n-inf,2\n", NULL, RM_ENONFINITE, 2, 1, "'-inf'");
+    expect_failure("1,2\n3,NA\n", NULL, RM_ENONFINITE, 2, 2, "'NA'");
+    expect_failure("1,2\n3,\n", NULL, RM_ENONFINITE, 2, 2, "empty field");
+    expect_failure("1,2\n1e999,2\n", NULL, RM_ERANGE, 2, 1, "'1e999' is outside the range");
+
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.drop_nonfinite = 1;
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("1,2\nnan,1\n3,4\n5,Infinity\n,7\n", &opt, &data, &err), RM_OK);
+    static const double kept[] = {1, 2, 3, 4};
+    expect_matrix(&data, 2, 2, kept);
+    cr_assert_eq(data.dropped_rows, 3);
+    rm_data_free(&data);
+    expect_failure("nan,1\n", &opt, RM_EEMPTY, 0, 0, "all 1 data rows");
+}
+
+Test(csv, empty_inputs_are_named)
+{
+    expect_failure("", NULL, RM_EEMPTY, 0, 0, "the input is empty");
+    expect_failure("a,b,c\n", NULL, RM_EEMPTY, 1, 0, "no data rows after the header on line 1");
+    expect_failure("# only\n\n   \n", NULL, RM_EEMPTY, 0, 0, "no data rows");
+}
+
+Test(csv, missing_and_unreadable_files)
+{
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(rm_read_file("/nonexistent/dir/x.csv", NULL, &data, &err), RM_EIO);
+    cr_assert_not_null(strstr(err.message, "No such file"), "%s", err.message);
+    cr_assert_eq(rm_read_file("/", NULL, &data, &err), RM_EIO);
+    cr_assert_not_null(strstr(err.message, "directory"), "%s", err.message);
+    cr_assert_eq(rm_read_file("x.csv", NULL, NULL, &err), RM_EINVAL);
+    /* a file we may not read (unless we run as root, which may read anything) */
+    char *path = tu_temp_text(".csv", "1\n");
+    chmod(path, 0);
+    int status = rm_read_file(path, NULL, &data, &err);
+    if (geteuid() != 0) {
+        cr_assert_eq(status, RM_EIO);
+        cr_assert_not_null(strstr(err.message, "Permission denied"), "%s", err.message);
+    } else {
+        cr_assert_eq(status, RM_OK);
+        rm_data_free(&data);
+    }
+    tu_remove(path);
+}
+
+Test(csv, free_is_null_safe)
+{
+    rm_data_free(NULL);
+    rm_data data;
+    memset(&data, 0, sizeof data);
+    rm_data_free(&data);
+    rm_data_free(&data);
+}

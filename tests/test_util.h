@@ -1,0 +1,49 @@
+/* Helpers for the Criterion tests: temporary files, random data, .npy bytes, and running
+ * the command-line tools as a user would. */
+#ifndef RM_TEST_UTIL_H
+#define RM_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Write len bytes to a new temporary file whose name ends in suffix; returns its path
+ * (malloc'd). Aborts the test on failure. */
+char *tu_temp_file(const char *suffix, const void *bytes, size_t len);
+/* The same for a NUL-terminated string. */
+char *tu_temp_text(const char *suffix, const char *text);
+/* A fresh path (nothing created) in the temporary folder. */
+char *tu_temp_path(const char *suffix);
+/* Remove the file and free the path. */
+void tu_remove(char *path);
+/* Read a whole file (malloc'd, NUL-terminated); NULL if it cannot be read. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Deterministic pseudo-random numbers (splitmix64), independent of the library. */
+typedef struct tu_rng {
+    uint64_t state;
+} tu_rng;
+uint64_t tu_next(tu_rng *r);
+double tu_uniform(tu_rng *r); /* [0, 1) */
+double tu_normal(tu_rng *r);  /* standard normal */
+
+/* n x d standard normal matrix plus `offset` (malloc'd). */
+double *tu_gaussian_matrix(size_t n, size_t d, double offset, uint64_t seed);
+
+/* The bytes of a .npy file (malloc'd, length in *len) with the given header dict text
+ * and raw data, in format version `version` (1, 2 or 3). */
+unsigned char *tu_npy_bytes(int version, const char *dict, const void *data, size_t data_len,
+                            size_t *len);
+
+/* Run a program: argv[0] is its path. stdin_text (may be NULL) is fed to its standard
+ * input. Captures standard output and error (malloc'd, NUL-terminated). */
+typedef struct tu_run_result {
+    int status; /* exit status, or 128 + signal */
+    char *out, *err;
+} tu_run_result;
+tu_run_result tu_run(const char *const argv[], const char *stdin_text);
+void tu_run_free(tu_run_result *r);
+
+/* Euclidean distance between a and b (d values). */
+double tu_distance(const double *a, const double *b, size_t d);
+
+#endif

@@ -1,0 +1,182 @@
+/* See cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "robustmean.h"
+
+const char *cli_program = "robustmean";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_program);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_program);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_program);
+    va_end(ap);
+    exit(EXIT_USAGE);
+}
+
+double cli_parse_double(const char *option, const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        cli_usage_error("%s needs a finite number, not '%s'", option, text);
+    return v;
+}
+
+uint64_t cli_parse_u64(const char *option, const char *text)
+{
+    char *end;
+    errno = 0;
+    if (text[0] == '-' || text[0] == '\0')
+        cli_usage_error("%s needs a non-negative integer, not '%s'", option, text);
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        cli_usage_error("%s needs a non-negative integer, not '%s'", option, text);
+    return (uint64_t)v;
+}
+
+size_t cli_parse_size(const char *option, const char *text)
+{
+    uint64_t v = cli_parse_u64(option, text);
+    if (v > SIZE_MAX)
+        cli_usage_error("%s is too large: %s", option, text);
+    return (size_t)v;
+}
+
+const char *cli_format_double(char *buf, double v)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return buf;
+    }
+    return buf;
+}
+
+void cli_check_library_version(void)
+{
+    if (strcmp(rm_version(), RM_VERSION_STRING) != 0) {
+        cli_error("this program was built with librobustmean %s but loaded version %s; "
+                  "reinstall them together",
+                  RM_VERSION_STRING, rm_version());
+        exit(EXIT_DATA);
+    }
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_output_open(cli_output *out, const char *path, const char *protected_path)
+{
+    memset(out, 0, sizeof *out);
+    if (!path || strcmp(path, "-") == 0) {
+        out->file = stdout;
+        return 0;
+    }
+    if (protected_path && strcmp(protected_path, "-") != 0 && same_file(path, protected_path)) {
+        cli_error("%s: refusing to overwrite the input file", path);
+        return -1;
+    }
+    size_t len = strlen(path);
+    out->path = malloc(len + 1);
+    out->temp_path = malloc(len + 16);
+    if (!out->path || !out->temp_path) {
+        cli_error("%s: out of memory", path);
+        cli_output_abort(out);
+        return -1;
+    }
+    memcpy(out->path, path, len + 1);
+    snprintf(out->temp_path, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(out->temp_path);
+    if (fd < 0) {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+        free(out->temp_path);
+        out->temp_path = NULL;
+        cli_output_abort(out);
+        return -1;
+    }
+    /* mkstemp creates 0600; give the file the permissions a plain create would. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    out->file = fdopen(fd, "w");
+    if (!out->file) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        cli_output_abort(out);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_commit(cli_output *out)
+{
+    const char *name = out->path ? out->path : "standard output";
+    int failed = ferror(out->file);
+    int e = failed ? EIO : 0;
+    if (fflush(out->file) != 0) {
+        failed = 1;
+        e = errno;
+    }
+    if (out->path) {
+        if (fsync(fileno(out->file)) != 0 && !failed) {
+            failed = 1;
+            e = errno;
+        }
+        if (fclose(out->file) != 0 && !failed) {
+            failed = 1;
+            e = errno;
+        }
+        out->file = NULL;
+        if (!failed && rename(out->temp_path, out->path) != 0) {
+            failed = 1;
+            e = errno;
+        }
+    }
+    if (failed) {
+        cli_error("%s: write failed: %s", name, strerror(e ? e : EIO));
+        cli_output_abort(out);
+        return -1;
+    }
+    free(out->temp_path);
+    free(out->path);
+    out->temp_path = out->path = NULL;
+    return 0;
+}
+
+void cli_output_abort(cli_output *out)
+{
+    if (out->file && out->file != stdout)
+        fclose(out->file);
+    out->file = NULL;
+    if (out->temp_path)
+        unlink(out->temp_path);
+    free(out->temp_path);
+    free(out->path);
+    out->temp_path = out->path = NULL;
+}

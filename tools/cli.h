@@ -1,0 +1,48 @@
+/* What the command-line tools share: messages, number options, number formatting, and
+ * output files that appear whole or not at all. */
+#ifndef RM_CLI_H
+#define RM_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+/* The program name used in messages ("robustmean"). */
+extern const char *cli_program;
+
+/* "program: message" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error with a hint to --help and exit with EXIT_USAGE. */
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Parse option values; on a bad value, a usage error naming the option. */
+double cli_parse_double(const char *option, const char *text);
+uint64_t cli_parse_u64(const char *option, const char *text);
+size_t cli_parse_size(const char *option, const char *text);
+
+/* The shortest decimal text that reads back as exactly v (at most 17 significant
+ * digits), into buf (at least 32 bytes). */
+const char *cli_format_double(char *buf, double v);
+
+/* Exit if the loaded library is not the version this program was built with. */
+void cli_check_library_version(void);
+
+/* An output that is either stdout or a file written under a temporary name in the same
+ * folder and renamed over the target only when complete. */
+typedef struct cli_output {
+    FILE *file;
+    char *path;      /* target, NULL for stdout */
+    char *temp_path; /* temporary name while writing */
+} cli_output;
+
+/* Open path ("-" or NULL: stdout). Refuses a path that names the same file as
+ * protected (the input), when protected is not NULL. Returns 0 or prints and returns -1. */
+int cli_output_open(cli_output *out, const char *path, const char *protected_path);
+/* Flush, close and rename into place. Returns 0 or prints and returns -1. */
+int cli_output_commit(cli_output *out);
+/* Remove the partial file, if any. Safe to call after commit. */
+void cli_output_abort(cli_output *out);
+
+#endif

@@ -1,0 +1,26 @@
+# Sourced by demo.sh and test.sh: installs the Debian packages a step needs, only those
+# missing, running apt-get update only when something must be installed.
+#   rm_install_deps build|test
+
+RM_BUILD_PACKAGES=(cmake make gcc pkgconf libgsl-dev libopenblas-dev liblapacke-dev)
+RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3)
+
+rm_install_deps() {
+  local wanted missing=() p
+  case "$1" in
+    build) wanted=("${RM_BUILD_PACKAGES[@]}") ;;
+    test) wanted=("${RM_TEST_PACKAGES[@]}") ;;
+    *) echo "rm_install_deps: unknown set '$1'" >&2; return 2 ;;
+  esac
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+rm_jobs() { nproc 2>/dev/null || echo 2; }

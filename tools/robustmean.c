@@ -1,0 +1,333 @@
+/* robustmean: the command-line estimator. A thin program over the library: parse options,
+ * read the data, call rm_mean(), print. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "robustmean.h"
+
+enum { FORMAT_CSV, FORMAT_JSON };
+
+typedef struct settings {
+    rm_options opt;
+    rm_read_options read;
+    const char *input;
+    const char *output;
+    const char *weights_path;
+    int format;
+    int verbose, quiet;
+    int eps_given;
+} settings;
+
+enum {
+    OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
+    OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS
+};
+
+static void print_help(void)
+{
+    printf("Usage: robustmean [OPTIONS] [FILE|-]\n"
+           "Estimate the mean of the rows of FILE (CSV or NumPy .npy; '-' or none: standard\n"
+           "input) when a fraction EPS of them may have been corrupted by an adversary.\n"
+           "Prints the estimate as one comma-separated line.\n\n"
+           "Options:\n"
+           "  -e, --eps EPS          fraction of corrupted rows, 0 <= EPS < 0.5\n"
+           "                         (required by methods that use it)\n"
+           "  -m, --method NAME      estimator (default: %s); see below\n"
+           "      --format csv|json  output: the estimate alone (csv, default) or a JSON\n"
+           "                         object with the estimate and the method's report\n"
+           "  -o, --output FILE      write the output to FILE (written whole or not at all)\n"
+           "      --weights FILE     write each row's weight, one per line, in row order\n"
+           "                         (methods that weight rows)\n"
+           "      --delimiter D      CSV delimiter: ',' ';' tab or space (runs of white\n"
+           "                         space); default: detected from the first line\n"
+           "      --header           the first CSV line is a header\n"
+           "      --no-header        the first CSV line is data (default: detected)\n"
+           "      --drop-nonfinite   drop rows holding NaN, Inf or empty fields instead of\n"
+           "                         failing\n"
+           "      --seed N           seed for methods that draw random numbers (default 1)\n"
+           "      --max-iter N       iteration cap of iterative methods\n"
+           "      --tol T            convergence tolerance of iterative methods\n"
+           "      --blocks K         mom: number of blocks (default 2*floor(eps*n)+1)\n"
+           "  -v, --verbose          report on standard error what was read and done\n"
+           "  -q, --quiet            no warnings\n"
+           "  -h, --help             show this help and exit\n"
+           "  -V, --version          show the version and exit\n\n"
+           "Methods:\n",
+           rm_method_default());
+    for (size_t i = 0; i < rm_method_count(); i++) {
+        const rm_method_info *m = rm_method_at(i);
+        printf("  %-10s %s\n", m->name, m->summary);
+    }
+    printf("\nExit status: 0 on success, 1 on bad data or a runtime failure, 2 on a usage\n"
+           "error. Messages go to standard error.\n");
+}
+
+static char parse_delimiter(const char *text)
+{
+    if (strcmp(text, ",") == 0 || strcmp(text, "comma") == 0)
+        return ',';
+    if (strcmp(text, ";") == 0 || strcmp(text, "semicolon") == 0)
+        return ';';
+    if (strcmp(text, "\t") == 0 || strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0)
+        return '\t';
+    if (strcmp(text, " ") == 0 || strcmp(text, "space") == 0 || strcmp(text, "whitespace") == 0)
+        return ' ';
+    cli_usage_error("--delimiter must be ',', ';', tab or space, not '%s'", text);
+}
+
+static void parse_args(int argc, char **argv, settings *s)
+{
+    static const struct option longopts[] = {
+        {"eps", required_argument, NULL, 'e'},
+        {"method", required_argument, NULL, 'm'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"weights", required_argument, NULL, OPT_WEIGHTS},
+        {"delimiter", required_argument, NULL, OPT_DELIMITER},
+        {"header", no_argument, NULL, OPT_HEADER},
+        {"no-header", no_argument, NULL, OPT_NO_HEADER},
+        {"drop-nonfinite", no_argument, NULL, OPT_DROP_NONFINITE},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"max-iter", required_argument, NULL, OPT_MAX_ITER},
+        {"tol", required_argument, NULL, OPT_TOL},
+        {"blocks", required_argument, NULL, OPT_BLOCKS},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":e:m:o:vqhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'e':
+            s->opt.eps = cli_parse_double("--eps", optarg);
+            if (!(s->opt.eps >= 0.0 && s->opt.eps < 0.5))
+                cli_usage_error("--eps must be in [0, 0.5), not %s", optarg);
+            s->eps_given = 1;
+            break;
+        case 'm':
+            if (!rm_method_find(optarg))
+                cli_usage_error("unknown method '%s' (see --help for the list)", optarg);
+            s->opt.method = optarg;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") == 0)
+                s->format = FORMAT_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                s->format = FORMAT_JSON;
+            else
+                cli_usage_error("--format must be csv or json, not '%s'", optarg);
+            break;
+        case 'o': s->output = optarg; break;
+        case OPT_WEIGHTS: s->weights_path = optarg; break;
+        case OPT_DELIMITER: s->read.delimiter = parse_delimiter(optarg); break;
+        case OPT_HEADER: s->read.header = RM_HEADER_YES; break;
+        case OPT_NO_HEADER: s->read.header = RM_HEADER_NO; break;
+        case OPT_DROP_NONFINITE: s->read.drop_nonfinite = 1; break;
+        case OPT_SEED: s->opt.seed = cli_parse_u64("--seed", optarg); break;
+        case OPT_MAX_ITER:
+            s->opt.max_iter = cli_parse_size("--max-iter", optarg);
+            if (s->opt.max_iter == 0)
+                cli_usage_error("--max-iter must be at least 1");
+            break;
+        case OPT_TOL:
+            s->opt.tol = cli_parse_double("--tol", optarg);
+            if (!(s->opt.tol > 0.0))
+                cli_usage_error("--tol must be positive, not %s", optarg);
+            break;
+        case OPT_BLOCKS:
+            s->opt.blocks = cli_parse_size("--blocks", optarg);
+            if (s->opt.blocks == 0)
+                cli_usage_error("--blocks must be at least 1");
+            break;
+        case 'v': s->verbose = 1; break;
+        case 'q': s->quiet = 1; break;
+        case 'h': print_help(); exit(0);
+        case 'V': printf("robustmean %s\n", rm_version()); exit(0);
+        case ':': cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (optopt)
+                cli_usage_error("unknown option '-%c'", optopt);
+            cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        s->input = argv[optind++];
+    if (optind < argc)
+        cli_usage_error("one input file at most; '%s' is extra", argv[optind]);
+
+    const char *name = s->opt.method ? s->opt.method : rm_method_default();
+    const rm_method_info *m = rm_method_find(name);
+    if (m->needs_eps && !s->eps_given)
+        cli_usage_error("method %s needs --eps (the fraction of corrupted rows)", name);
+    if (s->eps_given && !(s->opt.eps >= m->eps_min && s->opt.eps < m->eps_max))
+        cli_usage_error("method %s accepts eps in [%g, %g), not %g", name, m->eps_min,
+                        m->eps_max, s->opt.eps);
+    if (s->weights_path && !m->weights_rows)
+        cli_usage_error("method %s does not weight rows, so --weights has nothing to write", name);
+}
+
+static const char *input_name(const settings *s)
+{
+    return s->input && strcmp(s->input, "-") != 0 ? s->input : "<stdin>";
+}
+
+static void print_number_json(FILE *f, double v)
+{
+    char buf[32];
+    if (isfinite(v))
+        fputs(cli_format_double(buf, v), f);
+    else
+        fputs("null", f);
+}
+
+static void print_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void write_estimate(FILE *f, const settings *s, const double *mean, const rm_report *rep)
+{
+    char buf[32];
+    size_t d = rep->d;
+    if (s->format == FORMAT_CSV) {
+        for (size_t j = 0; j < d; j++) {
+            if (j)
+                fputc(',', f);
+            fputs(cli_format_double(buf, mean[j]), f);
+        }
+        fputc('\n', f);
+        return;
+    }
+    fputs("{\"method\": ", f);
+    print_json_string(f, rep->method);
+    fputs(", \"eps\": ", f);
+    print_number_json(f, rep->eps);
+    fprintf(f, ", \"n\": %zu, \"d\": %zu, \"mean\": [", rep->n, d);
+    for (size_t j = 0; j < d; j++) {
+        if (j)
+            fputs(", ", f);
+        print_number_json(f, mean[j]);
+    }
+    fprintf(f, "], \"iterations\": %zu, \"converged\": %s, \"stop_reason\": ", rep->iterations,
+            rep->converged ? "true" : "false");
+    print_json_string(f, rep->stop_reason);
+    fputs(", \"objective\": ", f);
+    print_number_json(f, rep->objective);
+    fprintf(f, ", \"seed\": %llu, \"seconds\": ", (unsigned long long)rep->seed);
+    print_number_json(f, rep->seconds);
+    fputs(", \"version\": ", f);
+    print_json_string(f, rm_version());
+    fputs("}\n", f);
+}
+
+static int write_weights(const settings *s, const double *weights, size_t n)
+{
+    cli_output out;
+    if (cli_output_open(&out, s->weights_path, s->input) != 0)
+        return -1;
+    char buf[32];
+    for (size_t i = 0; i < n; i++) {
+        fputs(cli_format_double(buf, weights[i]), out.file);
+        fputc('\n', out.file);
+    }
+    return cli_output_commit(&out);
+}
+
+static int read_input(const settings *s, rm_data *data)
+{
+    rm_read_error err;
+    if (!s->input || strcmp(s->input, "-") == 0) {
+        if (isatty(STDIN_FILENO) && !s->quiet)
+            cli_error("reading data from the terminal (end it with Ctrl-D)");
+    }
+    int status = rm_read_file(s->input, &s->read, data, &err);
+    if (status != RM_OK) {
+        cli_error("%s: %s%s", input_name(s), err.message[0] ? err.message : rm_strerror(status),
+                  status == RM_ENONFINITE ? " (--drop-nonfinite skips such rows)" : "");
+        return -1;
+    }
+    if (s->verbose)
+        cli_error("read %zu rows x %zu columns from %s%s", data->n, data->d, input_name(s),
+                  data->had_header ? " (first line taken as a header)" : "");
+    if (data->header_is_index && !s->quiet)
+        cli_error("note: %s: the first line, 0,1,...,%zu, was read as column numbers; "
+                  "--no-header reads it as data",
+                  input_name(s), data->d - 1);
+    if (data->dropped_rows && !s->quiet)
+        cli_error("warning: %s: dropped %zu row%s holding missing or non-finite values",
+                  input_name(s), data->dropped_rows, data->dropped_rows == 1 ? "" : "s");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli_program = "robustmean";
+    cli_check_library_version();
+    settings s;
+    memset(&s, 0, sizeof s);
+    rm_options_init(&s.opt);
+    rm_read_options_init(&s.read);
+    s.format = FORMAT_CSV;
+    parse_args(argc, argv, &s);
+
+    rm_data data;
+    if (read_input(&s, &data) != 0)
+        return EXIT_DATA;
+    double *mean = malloc(data.d * sizeof *mean);
+    double *weights = s.weights_path ? malloc(data.n * sizeof *weights) : NULL;
+    if (!mean || (s.weights_path && !weights)) {
+        cli_error("out of memory");
+        return EXIT_DATA;
+    }
+    s.opt.weights = weights;
+    rm_report rep;
+    int status = rm_mean(data.values, data.n, data.d, &s.opt, mean, &rep);
+    int code = 0;
+    if (status < 0) {
+        cli_error("%s: %s failed: %s", input_name(&s), rep.method[0] ? rep.method : "estimate",
+                  rm_strerror(status));
+        code = EXIT_DATA;
+    } else {
+        if (status == RM_NOT_CONVERGED && !s.quiet)
+            cli_error("warning: %s stopped after %zu iterations (%s) before meeting its "
+                      "tolerance; the output is its best iterate",
+                      rep.method, rep.iterations, rep.stop_reason);
+        if (s.verbose)
+            cli_error("%s: %zu iterations, %s, objective %g, %.3g s", rep.method,
+                      rep.iterations, rep.converged ? "converged" : "not converged",
+                      rep.objective, rep.seconds);
+        /* The weights file first: if it cannot be written, no estimate is printed. */
+        if (s.weights_path && write_weights(&s, weights, data.n) != 0)
+            code = EXIT_DATA;
+        cli_output out;
+        if (code == 0 && cli_output_open(&out, s.output, s.input) != 0)
+            code = EXIT_DATA;
+        else if (code == 0) {
+            write_estimate(out.file, &s, mean, &rep);
+            if (cli_output_commit(&out) != 0)
+                code = EXIT_DATA;
+        }
+    }
+    free(mean);
+    free(weights);
+    rm_data_free(&data);
+    return code;
+}
