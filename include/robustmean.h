@@ -100,7 +100,19 @@ typedef struct rm_options {
     size_t blocks;      /* mom: number of blocks; 0: 2*floor(eps*n) + 1 */
     double *weights;    /* NULL, or a caller-owned buffer of n doubles that receives the
                            per-row weights of methods with weights_rows (they sum to 1) */
+    /* The SILO solvers (pgd, filter, lowregret): */
+    double delta;       /* eigenvalues within (1-delta)*F count as top; 0: 0.05 */
+    double sigma;       /* the inliers' scale, if known (sigma^2 = ||Cov_good||): enables
+                           the certified error radius and the stop at F <= sigma^2;
+                           0: unknown */
+    double max_seconds; /* time budget; 0: none. When it runs out the best iterate so far
+                           is returned with RM_NOT_CONVERGED */
+    size_t max_directions; /* top eigenvectors the steps and the gap use (1..16); 1 is the
+                              classical single direction; 0: the default (16) */
+    int oracle;         /* RM_ORACLE_AUTO (by cost), RM_ORACLE_LANCZOS or RM_ORACLE_DENSE */
 } rm_options;
+
+enum { RM_ORACLE_AUTO = 0, RM_ORACLE_LANCZOS = 1, RM_ORACLE_DENSE = 2 };
 
 /** Fill opt with the defaults: default method, eps not given, seed 1, method defaults. */
 RM_API void rm_options_init(rm_options *opt);
@@ -116,8 +128,23 @@ typedef struct rm_report {
     uint64_t seed;
     size_t iterations;       /* iterations of an iterative method; 0 for direct ones */
     double objective;        /* the quantity the method minimises (e.g. the sum of
-                                distances for geomedian); NAN when it minimises none */
+                                distances for geomedian, F = ||Sigma_q|| for SILO); NAN
+                                when it minimises none */
     double seconds;          /* wall-clock time of the call */
+    /* The SILO solvers fill these; other methods leave them 0 / NAN / "". */
+    const char *oracle;      /* "lanczos" or "dense": how the top eigenpairs were found */
+    size_t products;         /* products of Sigma_q with a vector */
+    size_t passes;           /* passes over the data */
+    double gap;              /* Gap_delta of the returned weights (an upper bound) */
+    size_t directions;       /* top eigenvectors the gap used */
+    int certified;           /* 1: gap <= tol * F and eps < 1/3, so the bounds below hold */
+    double bound_objective;  /* with certified: F <= bound_objective * sigma^2 */
+    double bound_error;      /* with certified: ||estimate - mean of the good rows||
+                                <= bound_error * sigma */
+    double sigma_certificate;/* with opt.sigma: a certified radius of the error; else NAN */
+    double weight_cap;       /* u = 1/((1-eps) n), the largest weight a row may take */
+    size_t outliers;         /* rows whose weight is below u/2 */
+    int guarantee;           /* 0 when eps >= 1/3: stationarity no longer implies accuracy */
 } rm_report;
 
 /**

@@ -27,5 +27,8 @@ extern const rm_method rm_method_median;
 extern const rm_method rm_method_trimmed;
 extern const rm_method rm_method_geomedian;
 extern const rm_method rm_method_mom;
+extern const rm_method rm_method_lowregret;
+extern const rm_method rm_method_pgd;
+extern const rm_method rm_method_filter;
 
 #endif

@@ -9,6 +9,9 @@
 #include "method.h"
 
 static const rm_method *const methods[] = {
+    &rm_method_lowregret,
+    &rm_method_pgd,
+    &rm_method_filter,
     &rm_method_mean,
     &rm_method_median,
     &rm_method_trimmed,
@@ -18,8 +21,7 @@ static const rm_method *const methods[] = {
 
 enum { METHOD_COUNT = sizeof methods / sizeof methods[0] };
 
-/* Until the SILO solvers land, the most robust baseline is the default. */
-static const char default_method[] = "geomedian";
+static const char default_method[] = "lowregret";
 
 size_t rm_method_count(void) { return METHOD_COUNT; }
 
@@ -68,6 +70,13 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->seed = opt->seed;
     rep->objective = NAN;
     rep->converged = 1;
+    rep->oracle = "";
+    rep->gap = NAN;
+    rep->bound_objective = NAN;
+    rep->bound_error = NAN;
+    rep->sigma_certificate = NAN;
+    rep->weight_cap = NAN;
+    rep->guarantee = 1;
 }
 
 static int all_finite(const double *X, size_t count)
@@ -97,7 +106,9 @@ static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
         return RM_EEPS;
     if (!isnan(eps) && !(eps >= info->eps_min && eps < info->eps_max))
         return RM_EEPS;
-    if (!(opt->tol >= 0.0) || !isfinite(opt->tol))
+    if (!(opt->tol >= 0.0) || !isfinite(opt->tol) || !(opt->delta >= 0.0 && opt->delta < 1.0) ||
+        !(opt->sigma >= 0.0) || !isfinite(opt->sigma) || !(opt->max_seconds >= 0.0) ||
+        opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE)
         return RM_EINVAL;
     if (!all_finite(X, count))
         return RM_ENONFINITE;

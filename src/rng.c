@@ -1,6 +1,7 @@
 /* See rng.h. */
 #include "rng.h"
 
+#include <gsl/gsl_randist.h>
 #include <stdlib.h>
 
 #include "robustmean.h"
@@ -60,3 +61,5 @@ void rm_rng_shuffle_sizes(gsl_rng *r, size_t *a, size_t n)
         a[j] = t;
     }
 }
+
+double rm_rng_gaussian(gsl_rng *r) { return gsl_ran_gaussian_ziggurat(r, 1.0); }

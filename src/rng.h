@@ -16,6 +16,10 @@ void rm_rng_free(gsl_rng *r);
 /* Uniform integer in [0, m), m >= 1, unbiased for any m up to SIZE_MAX. */
 size_t rm_rng_index(gsl_rng *r, size_t m);
 
+/* A standard normal draw (GSL's ziggurat). Kept here so that files using CBLAS need not
+ * include GSL's distribution headers, whose gsl_cblas.h clashes with OpenBLAS's cblas.h. */
+double rm_rng_gaussian(gsl_rng *r);
+
 /* Uniformly random permutation of a[0..n) (Fisher-Yates). */
 void rm_rng_shuffle_sizes(gsl_rng *r, size_t *a, size_t n);
 

@@ -18,6 +18,7 @@ typedef struct settings {
     const char *input;
     const char *output;
     const char *weights_path;
+    const char *outliers_path;
     int format;
     int verbose, quiet;
     int eps_given;
@@ -25,7 +26,8 @@ typedef struct settings {
 
 enum {
     OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
-    OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS
+    OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS, OPT_OUTLIERS, OPT_SIGMA, OPT_DELTA,
+    OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE
 };
 
 static void print_help(void)
@@ -43,6 +45,8 @@ static void print_help(void)
            "  -o, --output FILE      write the output to FILE (written whole or not at all)\n"
            "      --weights FILE     write each row's weight, one per line, in row order\n"
            "                         (methods that weight rows)\n"
+           "      --outliers FILE    write the numbers (1-based) of the rows the SILO methods\n"
+           "                         flag: weight below half the cap 1/((1-eps)n)\n"
            "      --delimiter D      CSV delimiter: ',' ';' tab or space (runs of white\n"
            "                         space); default: detected from the first line\n"
            "      --header           the first CSV line is a header\n"
@@ -53,6 +57,17 @@ static void print_help(void)
            "      --max-iter N       iteration cap of iterative methods\n"
            "      --tol T            convergence tolerance of iterative methods\n"
            "      --blocks K         mom: number of blocks (default 2*floor(eps*n)+1)\n"
+           "SILO methods (lowregret, pgd, filter):\n"
+           "      --sigma S          the inliers' scale, if known (S^2 = largest eigenvalue of\n"
+           "                         their covariance): adds a certified error radius and\n"
+           "                         stops once the objective is below S^2\n"
+           "      --delta D          eigenvalues within (1-D) of the top count as top\n"
+           "                         (default 0.05)\n"
+           "      --directions K     top eigenvectors used, 1 to 16 (default 16; 1 is the\n"
+           "                         classical single direction)\n"
+           "      --oracle auto|lanczos|dense\n"
+           "                         how to find the top eigenvectors (default auto: by cost)\n"
+           "      --max-seconds T    time budget: return the best iterate after T seconds\n"
            "  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"
            "  -h, --help             show this help and exit\n"
@@ -96,6 +111,12 @@ static void parse_args(int argc, char **argv, settings *s)
         {"max-iter", required_argument, NULL, OPT_MAX_ITER},
         {"tol", required_argument, NULL, OPT_TOL},
         {"blocks", required_argument, NULL, OPT_BLOCKS},
+        {"outliers", required_argument, NULL, OPT_OUTLIERS},
+        {"sigma", required_argument, NULL, OPT_SIGMA},
+        {"delta", required_argument, NULL, OPT_DELTA},
+        {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
+        {"directions", required_argument, NULL, OPT_DIRECTIONS},
+        {"oracle", required_argument, NULL, OPT_ORACLE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -147,6 +168,37 @@ static void parse_args(int argc, char **argv, settings *s)
             if (s->opt.blocks == 0)
                 cli_usage_error("--blocks must be at least 1");
             break;
+        case OPT_OUTLIERS: s->outliers_path = optarg; break;
+        case OPT_SIGMA:
+            s->opt.sigma = cli_parse_double("--sigma", optarg);
+            if (!(s->opt.sigma > 0.0))
+                cli_usage_error("--sigma must be positive, not %s", optarg);
+            break;
+        case OPT_DELTA:
+            s->opt.delta = cli_parse_double("--delta", optarg);
+            if (!(s->opt.delta > 0.0 && s->opt.delta < 1.0))
+                cli_usage_error("--delta must be in (0, 1), not %s", optarg);
+            break;
+        case OPT_MAX_SECONDS:
+            s->opt.max_seconds = cli_parse_double("--max-seconds", optarg);
+            if (!(s->opt.max_seconds > 0.0))
+                cli_usage_error("--max-seconds must be positive, not %s", optarg);
+            break;
+        case OPT_DIRECTIONS:
+            s->opt.max_directions = cli_parse_size("--directions", optarg);
+            if (s->opt.max_directions < 1 || s->opt.max_directions > 16)
+                cli_usage_error("--directions must be 1 to 16, not %s", optarg);
+            break;
+        case OPT_ORACLE:
+            if (strcmp(optarg, "auto") == 0)
+                s->opt.oracle = RM_ORACLE_AUTO;
+            else if (strcmp(optarg, "lanczos") == 0)
+                s->opt.oracle = RM_ORACLE_LANCZOS;
+            else if (strcmp(optarg, "dense") == 0)
+                s->opt.oracle = RM_ORACLE_DENSE;
+            else
+                cli_usage_error("--oracle must be auto, lanczos or dense, not '%s'", optarg);
+            break;
         case 'v': s->verbose = 1; break;
         case 'q': s->quiet = 1; break;
         case 'h': print_help(); exit(0);
@@ -172,6 +224,8 @@ static void parse_args(int argc, char **argv, settings *s)
                         m->eps_max, s->opt.eps);
     if (s->weights_path && !m->weights_rows)
         cli_usage_error("method %s does not weight rows, so --weights has nothing to write", name);
+    if (s->outliers_path && !m->weights_rows)
+        cli_usage_error("method %s does not weight rows, so --outliers has nothing to write", name);
 }
 
 static const char *input_name(const settings *s)
@@ -233,6 +287,25 @@ static void write_estimate(FILE *f, const settings *s, const double *mean, const
     print_number_json(f, rep->objective);
     fprintf(f, ", \"seed\": %llu, \"seconds\": ", (unsigned long long)rep->seed);
     print_number_json(f, rep->seconds);
+    if (rep->oracle[0]) {
+        fputs(", \"oracle\": ", f);
+        print_json_string(f, rep->oracle);
+        fprintf(f, ", \"products\": %zu, \"passes\": %zu, \"gap\": ", rep->products,
+                rep->passes);
+        print_number_json(f, rep->gap);
+        fprintf(f, ", \"directions\": %zu, \"certified\": %s, \"guarantee\": %s",
+                rep->directions, rep->certified ? "true" : "false",
+                rep->guarantee ? "true" : "false");
+        fputs(", \"bound_objective\": ", f);
+        print_number_json(f, rep->bound_objective);
+        fputs(", \"bound_error\": ", f);
+        print_number_json(f, rep->bound_error);
+        fputs(", \"sigma_certificate\": ", f);
+        print_number_json(f, rep->sigma_certificate);
+        fputs(", \"weight_cap\": ", f);
+        print_number_json(f, rep->weight_cap);
+        fprintf(f, ", \"outliers\": %zu", rep->outliers);
+    }
     fputs(", \"version\": ", f);
     print_json_string(f, rm_version());
     fputs("}\n", f);
@@ -249,6 +322,42 @@ static int write_weights(const settings *s, const double *weights, size_t n)
         fputc('\n', out.file);
     }
     return cli_output_commit(&out);
+}
+
+static int write_outliers(const settings *s, const double *weights, size_t n, double cap)
+{
+    cli_output out;
+    if (cli_output_open(&out, s->outliers_path, s->input) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (weights[i] < 0.5 * cap)
+            fprintf(out.file, "%zu\n", i + 1);
+    return cli_output_commit(&out);
+}
+
+static void print_verbose_report(const rm_report *rep)
+{
+    cli_error("%s: %zu iterations, %s (%s), objective %g, %.3g s", rep->method,
+              rep->iterations, rep->converged ? "converged" : "not converged",
+              rep->stop_reason[0] ? rep->stop_reason : "direct", rep->objective, rep->seconds);
+    if (!rep->oracle[0])
+        return;
+    cli_error("%s: oracle %s, %zu products with Sigma_q, %zu passes over the data",
+              rep->method, rep->oracle, rep->products, rep->passes);
+    cli_error("%s: stationarity gap %g (%.3g of the objective) over %zu direction%s; %zu rows "
+              "flagged (weight below half the cap %g)",
+              rep->method, rep->gap, rep->objective > 0 ? rep->gap / rep->objective : 0.0,
+              rep->directions, rep->directions == 1 ? "" : "s", rep->outliers, rep->weight_cap);
+    if (rep->certified)
+        cli_error("%s: certified: objective <= %.4g sigma^2, error <= %.4g sigma (sigma^2: the "
+                  "largest eigenvalue of the clean rows' covariance)",
+                  rep->method, rep->bound_objective, rep->bound_error);
+    else
+        cli_error("%s: no stationarity certificate (%s)", rep->method,
+                  rep->guarantee ? "gap above tolerance" : "eps >= 1/3");
+    if (rep->sigma_certificate == rep->sigma_certificate)
+        cli_error("%s: with the given sigma, the error is at most %g", rep->method,
+                  rep->sigma_certificate);
 }
 
 static int read_input(const settings *s, rm_data *data)
@@ -292,8 +401,9 @@ int main(int argc, char **argv)
     if (read_input(&s, &data) != 0)
         return EXIT_DATA;
     double *mean = malloc(data.d * sizeof *mean);
-    double *weights = s.weights_path ? malloc(data.n * sizeof *weights) : NULL;
-    if (!mean || (s.weights_path && !weights)) {
+    int want_weights = s.weights_path || s.outliers_path;
+    double *weights = want_weights ? malloc(data.n * sizeof *weights) : NULL;
+    if (!mean || (want_weights && !weights)) {
         cli_error("out of memory");
         return EXIT_DATA;
     }
@@ -310,12 +420,17 @@ int main(int argc, char **argv)
             cli_error("warning: %s stopped after %zu iterations (%s) before meeting its "
                       "tolerance; the output is its best iterate",
                       rep.method, rep.iterations, rep.stop_reason);
+        if (!rep.guarantee && !s.quiet)
+            cli_error("warning: eps = %g >= 1/3: %s still runs, but a stationary point no longer "
+                      "guarantees an accurate mean (DESIGN.md, section 2)",
+                      rep.eps, rep.method);
         if (s.verbose)
-            cli_error("%s: %zu iterations, %s, objective %g, %.3g s", rep.method,
-                      rep.iterations, rep.converged ? "converged" : "not converged",
-                      rep.objective, rep.seconds);
+            print_verbose_report(&rep);
         /* The weights file first: if it cannot be written, no estimate is printed. */
         if (s.weights_path && write_weights(&s, weights, data.n) != 0)
+            code = EXIT_DATA;
+        if (code == 0 && s.outliers_path &&
+            write_outliers(&s, weights, data.n, rep.weight_cap) != 0)
             code = EXIT_DATA;
         cli_output out;
         if (code == 0 && cli_output_open(&out, s.output, s.input) != 0)

@@ -1,0 +1,51 @@
+/* The top eigenpairs of a symmetric positive semi-definite operator: a matrix-free block
+ * Lanczos method (the oracle of the SILO solvers) and a dense reference (LAPACKE). */
+#ifndef RM_EIGEN_H
+#define RM_EIGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most pairs either oracle returns: those within delta of the top value, at most this. */
+#define RM_MAX_PAIRS 16
+
+/* W = A V for V, W of d x p (column-major); the operator of rm_lanczos_top. */
+typedef void (*rm_operator_fn)(void *ctx, const double *V, size_t p, double *W);
+
+typedef struct rm_eig_result {
+    size_t k;                        /* pairs returned: values within delta of values[0] */
+    double values[RM_MAX_PAIRS];     /* descending */
+    double residuals[RM_MAX_PAIRS];  /* ||A v - value v|| */
+    double *vectors;                 /* caller's buffer of d x RM_MAX_PAIRS, column-major */
+    size_t products;                 /* operator applications to single vectors */
+    size_t steps;                    /* calls of the operator (passes over the data) */
+    int converged;                   /* every returned residual <= tol * values[0] */
+} rm_eig_result;
+
+/* Block Lanczos workspace for one dimension d. Reused across calls, it warm-starts each
+ * call from the top Ritz vectors of the previous one. */
+typedef struct rm_lanczos rm_lanczos;
+
+/* block: vectors per step (1..RM_MAX_PAIRS, at most d); max_steps: block steps per call.
+ * The first start block is drawn from seed. NULL on allocation failure. */
+rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t seed);
+void rm_lanczos_free(rm_lanczos *lz);
+
+/* Top Ritz pairs of the operator: full reorthogonalisation, Rayleigh-Ritz on the whole
+ * block Krylov space, stopped when every pair with value >= (1 - delta) * top (at most
+ * max_pairs <= RM_MAX_PAIRS of them) has residual <= tol * top, or after max_steps block
+ * steps (converged = 0), or when the space is invariant (exact). Returns RM_OK,
+ * RM_ENUMERIC when the small eigensolver fails, RM_ENOMEM. */
+int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, double tol,
+                   size_t max_pairs, rm_eig_result *res);
+
+/* Forget the warm start: the next call starts from fresh random vectors. */
+void rm_lanczos_reset(rm_lanczos *lz);
+
+/* The same pairs of a dense symmetric d x d matrix C (column-major; destroyed) by
+ * LAPACKE_dsyevr; residuals computed against a copy kept in work (d*d doubles).
+ * Returns RM_OK, RM_ENUMERIC or RM_ENOMEM. */
+int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig_result *res,
+                     double *work);
+
+#endif

@@ -1,0 +1,38 @@
+/* The unconstrained-gradient variant (the soft filter of Diakonikolas et al.): the step
+ * ignores the cap, q_i <- q_i (1 - tau_i / tau_max), renormalised onto the simplex. Fast
+ * and classical, but not guaranteed in every case: the report gives its gap, certified
+ * only for the eps whose cap its weights respect. */
+#include <string.h>
+
+#include "silo.h"
+
+static void propose(rm_silo_state *st, double *next)
+{
+    double top = rm_silo_tau_max(st), total = 0.0;
+    for (size_t i = 0; i < st->n; i++) {
+        double f = top > 0.0 ? 1.0 - st->tau[i] / top : 1.0;
+        next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
+        total += next[i];
+    }
+    if (!(total > 0.0)) {
+        memcpy(next, st->q, st->n * sizeof *next);
+        return;
+    }
+    for (size_t i = 0; i < st->n; i++)
+        next[i] /= total;
+}
+
+static const rm_solver solver = {propose, NULL, 0};
+
+static int run(const rm_problem *p, double *mean, rm_report *report)
+{
+    return rm_silo_run(p, &solver, mean, report);
+}
+
+const rm_method rm_method_filter = {
+    {"filter",
+     "SILO unconstrained-gradient variant (soft filter): fast, not guaranteed in every case; "
+     "its stationarity gap is reported",
+     1, 0.0, 0.5, 1},
+    run,
+};

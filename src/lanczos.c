@@ -1,0 +1,301 @@
+/* Block Lanczos with full reorthogonalisation and Rayleigh-Ritz on the whole block Krylov
+ * space. The products A Q of every basis block are kept, so the projected matrix Q^T A Q
+ * and the exact Ritz residuals A u - theta u cost no further product. A block (rather than
+ * a single vector) matters: at the solution of the SILO problem the top eigenvalue is
+ * nearly multiple, and a single Krylov sequence sees only one vector of a repeated
+ * eigenspace. */
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "eigen.h"
+#include "rng.h"
+
+#include "robustmean.h"
+
+/* A column whose norm falls below this fraction of its norm before orthogonalisation is
+ * taken as dependent on the basis. */
+#define DEPENDENT 1e-10
+
+struct rm_lanczos {
+    size_t d, block, max_steps, max_cols;
+    double *Q, *AQ;     /* d x max_cols: the basis and its products */
+    double *H, *Hc;     /* max_cols x max_cols: Q^T A Q and the copy dsyevr destroys */
+    double *theta, *Y;  /* Ritz values (ascending, as LAPACK returns) and vectors */
+    lapack_int *isuppz;
+    double *U, *AU;     /* d x want: Ritz vectors and their products */
+    double *warm;       /* d x block: the start block of the next call */
+    size_t nwarm;
+    double *coef;       /* max_cols x block */
+    gsl_rng rng;
+};
+
+void rm_lanczos_free(rm_lanczos *lz)
+{
+    if (!lz)
+        return;
+    free(lz->Q);
+    free(lz->AQ);
+    free(lz->H);
+    free(lz->Hc);
+    free(lz->theta);
+    free(lz->Y);
+    free(lz->isuppz);
+    free(lz->U);
+    free(lz->AU);
+    free(lz->warm);
+    free(lz->coef);
+    rm_rng_free(&lz->rng);
+    free(lz);
+}
+
+rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t seed)
+{
+    if (d == 0 || block == 0 || max_steps == 0)
+        return NULL;
+    rm_lanczos *lz = calloc(1, sizeof *lz);
+    if (!lz)
+        return NULL;
+    if (block > RM_MAX_PAIRS)
+        block = RM_MAX_PAIRS;
+    if (block > d)
+        block = d;
+    lz->d = d;
+    lz->block = block;
+    lz->max_steps = max_steps;
+    lz->max_cols = block * max_steps < d ? block * max_steps : d;
+    size_t mc = lz->max_cols, want = RM_MAX_PAIRS > block ? RM_MAX_PAIRS : block;
+    lz->Q = rm_alloc_array(d, mc * sizeof(double));
+    lz->AQ = rm_alloc_array(d, mc * sizeof(double));
+    lz->H = rm_alloc_array(mc, mc * sizeof(double));
+    lz->Hc = rm_alloc_array(mc, mc * sizeof(double));
+    lz->theta = rm_alloc_array(mc, sizeof(double));
+    lz->Y = rm_alloc_array(mc, mc * sizeof(double));
+    lz->isuppz = rm_alloc_array(2 * mc, sizeof(lapack_int));
+    lz->U = rm_alloc_array(d, want * sizeof(double));
+    lz->AU = rm_alloc_array(d, want * sizeof(double));
+    lz->warm = rm_alloc_array(d, block * sizeof(double));
+    lz->coef = rm_alloc_array(mc, block * sizeof(double));
+    if (!lz->Q || !lz->AQ || !lz->H || !lz->Hc || !lz->theta || !lz->Y || !lz->isuppz ||
+        !lz->U || !lz->AU || !lz->warm || !lz->coef || rm_rng_init(&lz->rng, seed) != RM_OK) {
+        rm_lanczos_free(lz);
+        return NULL;
+    }
+    return lz;
+}
+
+void rm_lanczos_reset(rm_lanczos *lz) { lz->nwarm = 0; }
+
+/* Orthogonalise the p columns of R (d x p) against the first `cols` columns of Q, twice
+ * ("twice is enough"), then among themselves; append the independent ones to Q.
+ * Returns how many were appended. ref[j] is column j's norm before all this. */
+static size_t append_block(rm_lanczos *lz, double *R, size_t p, size_t cols, const double *ref)
+{
+    size_t d = lz->d;
+    for (int pass = 0; pass < 2 && cols > 0; pass++) {
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)cols, (int)p, (int)d, 1.0,
+                    lz->Q, (int)d, R, (int)d, 0.0, lz->coef, (int)cols);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)p, (int)cols, -1.0,
+                    lz->Q, (int)d, lz->coef, (int)cols, 1.0, R, (int)d);
+    }
+    size_t added = 0;
+    for (size_t j = 0; j < p && cols + added < lz->max_cols; j++) {
+        double *r = R + j * d, *dst = lz->Q + (cols + added) * d;
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t c = cols; c < cols + added; c++) {
+                const double *qc = lz->Q + c * d;
+                cblas_daxpy((int)d, -cblas_ddot((int)d, qc, 1, r, 1), qc, 1, r, 1);
+            }
+        double nrm = cblas_dnrm2((int)d, r, 1);
+        if (!(nrm > DEPENDENT * ref[j]) || nrm == 0.0)
+            continue;
+        for (size_t i = 0; i < d; i++)
+            dst[i] = r[i] / nrm;
+        added++;
+    }
+    return added;
+}
+
+/* The start block: the warm vectors, then seeded random ones, orthonormalised; random
+ * vectors replace dependent ones. Returns its width. */
+static size_t start_block(rm_lanczos *lz, double *R)
+{
+    size_t d = lz->d, b = lz->block, cols = 0;
+    double ref[RM_MAX_PAIRS];
+    for (int attempt = 0; attempt < 4 && cols < b; attempt++) {
+        size_t p = b - cols;
+        for (size_t j = 0; j < p; j++) {
+            double *r = R + j * d;
+            size_t src = cols + j;
+            if (attempt == 0 && src < lz->nwarm)
+                memcpy(r, lz->warm + src * d, d * sizeof *r);
+            else
+                for (size_t i = 0; i < d; i++)
+                    r[i] = rm_rng_gaussian(&lz->rng);
+            ref[j] = cblas_dnrm2((int)d, r, 1);
+        }
+        cols += append_block(lz, R, p, cols, ref);
+    }
+    return cols;
+}
+
+/* Rayleigh-Ritz on the first `cols` basis vectors: the top `want` Ritz pairs into theta
+ * (descending), U and AU. Returns RM_OK or RM_ENUMERIC. */
+static int rayleigh_ritz(rm_lanczos *lz, size_t cols, size_t want)
+{
+    size_t d = lz->d, mc = lz->max_cols;
+    for (size_t j = 0; j < cols; j++)
+        for (size_t i = 0; i < cols; i++)
+            lz->Hc[j * cols + i] = i <= j ? lz->H[j * mc + i] : lz->H[i * mc + j];
+    lapack_int found = 0;
+    lapack_int il = (lapack_int)(cols - want + 1), iu = (lapack_int)cols;
+    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)cols, lz->Hc,
+                                     (lapack_int)cols, 0.0, 0.0, il, iu, 0.0, &found, lz->theta,
+                                     lz->Y, (lapack_int)cols, lz->isuppz);
+    if (info != 0 || (size_t)found != want)
+        return RM_ENUMERIC;
+    /* Reverse to descending order, then U = Q Y and AU = AQ Y. */
+    for (size_t a = 0, b = want - 1; a < b; a++, b--) {
+        double t = lz->theta[a];
+        lz->theta[a] = lz->theta[b];
+        lz->theta[b] = t;
+        for (size_t i = 0; i < cols; i++) {
+            t = lz->Y[a * cols + i];
+            lz->Y[a * cols + i] = lz->Y[b * cols + i];
+            lz->Y[b * cols + i] = t;
+        }
+    }
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)want, (int)cols, 1.0,
+                lz->Q, (int)d, lz->Y, (int)cols, 0.0, lz->U, (int)d);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)want, (int)cols, 1.0,
+                lz->AQ, (int)d, lz->Y, (int)cols, 0.0, lz->AU, (int)d);
+    return RM_OK;
+}
+
+/* Fill res from the Ritz pairs; returns whether every wanted pair has converged. */
+static int collect(rm_lanczos *lz, size_t want, double delta, double tol, size_t max_pairs,
+                   rm_eig_result *res)
+{
+    size_t d = lz->d;
+    double top = lz->theta[0];
+    double floor_value = (1.0 - delta) * top;
+    size_t k = 0;
+    while (k < want && k < max_pairs && (k == 0 || lz->theta[k] >= floor_value))
+        k++;
+    int converged = 1;
+    for (size_t j = 0; j < k; j++) {
+        double *au = lz->AU + j * d;
+        const double *u = lz->U + j * d;
+        /* the residual in place of AU: AU is not needed afterwards */
+        cblas_daxpy((int)d, -lz->theta[j], u, 1, au, 1);
+        res->values[j] = lz->theta[j];
+        res->residuals[j] = cblas_dnrm2((int)d, au, 1);
+        memcpy(res->vectors + j * d, u, d * sizeof *u);
+        if (!(res->residuals[j] <= tol * fabs(top)) && res->residuals[j] != 0.0)
+            converged = 0;
+    }
+    res->k = k;
+    /* The next call starts from the top Ritz vectors. */
+    lz->nwarm = want < lz->block ? want : lz->block;
+    memcpy(lz->warm, lz->U, lz->nwarm * d * sizeof(double));
+    return converged;
+}
+
+int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, double tol,
+                   size_t max_pairs, rm_eig_result *res)
+{
+    size_t d = lz->d, mc = lz->max_cols;
+    if (max_pairs > RM_MAX_PAIRS)
+        max_pairs = RM_MAX_PAIRS;
+    if (max_pairs == 0)
+        max_pairs = 1;
+    res->k = 0;
+    res->products = res->steps = 0;
+    res->converged = 0;
+    /* R: d x block scratch; the Ritz buffer AU serves (it is recomputed each step). */
+    double *R = lz->AU;
+    double ref[RM_MAX_PAIRS];
+    size_t cols = start_block(lz, R), first = 0;
+    if (cols == 0)
+        return RM_ENUMERIC;
+    for (;;) {
+        size_t p = cols - first;
+        op(ctx, lz->Q + first * d, p, lz->AQ + first * d);
+        res->products += p;
+        res->steps++;
+        /* New columns of H: Q^T (A Q_new), for all rows up to cols. */
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)cols, (int)p, (int)d, 1.0,
+                    lz->Q, (int)d, lz->AQ + first * d, (int)d, 0.0, lz->H + first * mc, (int)mc);
+        size_t want = max_pairs > lz->block ? max_pairs : lz->block;
+        if (want > cols)
+            want = cols;
+        int status = rayleigh_ritz(lz, cols, want);
+        if (status != RM_OK)
+            return status;
+        int converged = collect(lz, want, delta, tol, max_pairs, res);
+        if (converged || cols == mc || res->steps >= lz->max_steps) {
+            res->converged = converged || cols == d;
+            return RM_OK;
+        }
+        /* The next block: A Q_new orthogonalised against the whole basis. */
+        memcpy(R, lz->AQ + first * d, p * d * sizeof(double));
+        for (size_t j = 0; j < p; j++)
+            ref[j] = cblas_dnrm2((int)d, R + j * d, 1);
+        size_t added = append_block(lz, R, p, cols, ref);
+        if (added == 0) { /* invariant subspace: the Ritz pairs are exact */
+            res->converged = 1;
+            return RM_OK;
+        }
+        first = cols;
+        cols += added;
+    }
+}
+
+int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig_result *res,
+                     double *work)
+{
+    if (max_pairs > RM_MAX_PAIRS)
+        max_pairs = RM_MAX_PAIRS;
+    if (max_pairs == 0)
+        max_pairs = 1;
+    size_t want = max_pairs < d ? max_pairs : d;
+    memcpy(work, C, d * d * sizeof *C);
+    double w[RM_MAX_PAIRS];
+    lapack_int *isuppz = rm_alloc_array(2 * want, sizeof(lapack_int));
+    double *Z = rm_alloc_array(d, want * sizeof(double));
+    if (!isuppz || !Z) {
+        free(isuppz);
+        free(Z);
+        return RM_ENOMEM;
+    }
+    lapack_int found = 0;
+    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)d, C,
+                                     (lapack_int)d, 0.0, 0.0, (lapack_int)(d - want + 1),
+                                     (lapack_int)d, 0.0, &found, w, Z, (lapack_int)d, isuppz);
+    int status = (info == 0 && (size_t)found == want) ? RM_OK : RM_ENUMERIC;
+    if (status == RM_OK) {
+        double top = w[want - 1], floor_value = (1.0 - delta) * top;
+        size_t k = 0;
+        double *r = C; /* C is destroyed already: use it as scratch for residuals */
+        while (k < want && (k == 0 || w[want - 1 - k] >= floor_value))
+            k++;
+        for (size_t j = 0; j < k; j++) {
+            const double *z = Z + (want - 1 - j) * d;
+            res->values[j] = w[want - 1 - j];
+            memcpy(res->vectors + j * d, z, d * sizeof *z);
+            cblas_dsymv(CblasColMajor, CblasUpper, (int)d, 1.0, work, (int)d, z, 1, 0.0, r, 1);
+            cblas_daxpy((int)d, -res->values[j], z, 1, r, 1);
+            res->residuals[j] = cblas_dnrm2((int)d, r, 1);
+        }
+        res->k = k;
+        res->converged = 1;
+        res->products = 0;
+        res->steps = 0;
+    }
+    free(isuppz);
+    free(Z);
+    return status;
+}

@@ -1,0 +1,47 @@
+/* The low-regret KKT finder (DESIGN.md, section 3): multiplicative weights,
+ * q_i <- q_i (1 - eta tau_i) with eta = c / tau_max, then the KL projection onto the
+ * capped simplex. Its regret bound makes some iterate approximately stationary; the core
+ * returns the best. */
+#include "silo.h"
+#include "simplex.h"
+
+#include <string.h>
+
+/* c <= 1/2 is what the regret analysis allows; larger c makes F oscillate. */
+#define STEP_C 0.5
+
+static void propose(rm_silo_state *st, double *next)
+{
+    if (st->step == 0.0)
+        st->step = STEP_C;
+    double top = rm_silo_tau_max(st);
+    double eta = top > 0.0 ? st->step / top : 0.0;
+    for (size_t i = 0; i < st->n; i++) {
+        double f = 1.0 - eta * st->tau[i];
+        next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
+    }
+    if (rm_simplex_project_kl(next, st->n, st->u, next, st->work) < 0.0)
+        memcpy(next, st->q, st->n * sizeof *next); /* cannot happen while q > 0 */
+}
+
+static int accept(rm_silo_state *st, double F_next)
+{
+    if (F_next > st->F)
+        st->step = st->step * 0.7 > 0.02 ? st->step * 0.7 : 0.02;
+    return 1;
+}
+
+static const rm_solver solver = {propose, accept, 1};
+
+static int run(const rm_problem *p, double *mean, rm_report *report)
+{
+    return rm_silo_run(p, &solver, mean, report);
+}
+
+const rm_method rm_method_lowregret = {
+    {"lowregret",
+     "SILO low-regret KKT finder (multiplicative weights): error O(sigma*sqrt(eps)) for eps < 1/3, "
+     "dimension-free, sigma not needed",
+     1, 0.0, 0.5, 1},
+    run,
+};

@@ -1,0 +1,142 @@
+/* See moments.h. Each pass converts a block of rows to z in a buffer that stays in cache,
+ * then lets BLAS multiply it: the data is read once per pass. */
+#include "moments.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* About 256 KiB of z rows per block: in cache, and large enough for BLAS to be efficient. */
+enum { BLOCK_BYTES = 1 << 18, MIN_BLOCK_ROWS = 8 };
+
+struct rm_pass_buffers {
+    size_t d, rows;
+    double *z; /* rows x d */
+    double *y; /* rows x RM_MAX_BLOCK_VECTORS */
+};
+
+rm_pass_buffers *rm_pass_buffers_alloc(size_t d)
+{
+    rm_pass_buffers *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    size_t rows = BLOCK_BYTES / (sizeof(double) * d);
+    b->d = d;
+    b->rows = rows < MIN_BLOCK_ROWS ? MIN_BLOCK_ROWS : rows;
+    b->z = rm_alloc_array(b->rows, d * sizeof(double));
+    b->y = rm_alloc_array(b->rows, RM_MAX_BLOCK_VECTORS * sizeof(double));
+    if (!b->z || !b->y) {
+        rm_pass_buffers_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void rm_pass_buffers_free(rm_pass_buffers *buf)
+{
+    if (!buf)
+        return;
+    free(buf->z);
+    free(buf->y);
+    free(buf);
+}
+
+/* z rows of X[row0 .. row0+rows) into buf->z. */
+static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t rows)
+{
+    const rm_centre *c = m->ctr;
+    size_t d = m->d;
+    for (size_t i = 0; i < rows; i++) {
+        const double *x = m->X + (row0 + i) * d;
+        double *z = buf->z + i * d;
+        for (size_t j = 0; j < d; j++)
+            z[j] = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+    }
+}
+
+void rm_moments_accumulate_product(const rm_moments *m, rm_pass_buffers *buf, size_t row0,
+                                   size_t row1, const double *q, const double *V, size_t p,
+                                   double *W, double *mu_part)
+{
+    size_t d = m->d;
+    for (size_t r = row0; r < row1; r += buf->rows) {
+        size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
+        load_block(m, buf, r, rows);
+        if (mu_part) /* mu += Z_B^T q_B */
+            cblas_dgemv(CblasRowMajor, CblasTrans, (int)rows, (int)d, 1.0, buf->z, (int)d,
+                        q + r, 1, 1.0, mu_part, 1);
+        /* Y = Z_B V (rows x p), then Y_i *= q_i, then W^T += Y^T Z_B. */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)p, (int)d, 1.0,
+                    buf->z, (int)d, V, (int)d, 0.0, buf->y, (int)p);
+        for (size_t i = 0; i < rows; i++)
+            for (size_t j = 0; j < p; j++)
+                buf->y[i * p + j] *= q[r + i];
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, (int)d, (int)rows, 1.0,
+                    buf->y, (int)p, buf->z, (int)d, 1.0, W, (int)d);
+    }
+}
+
+void rm_moments_finish_product(size_t d, const double *mu, const double *V, size_t p, double *W)
+{
+    for (size_t j = 0; j < p; j++) {
+        double muv = cblas_ddot((int)d, mu, 1, V + j * d, 1);
+        cblas_daxpy((int)d, -muv, mu, 1, W + j * d, 1);
+    }
+}
+
+void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size_t row0,
+                                 size_t row1, const double *q, double *C, double *mu_part)
+{
+    size_t d = m->d;
+    for (size_t r = row0; r < row1; r += buf->rows) {
+        size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
+        load_block(m, buf, r, rows);
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)rows, (int)d, 1.0, buf->z, (int)d, q + r, 1,
+                    1.0, mu_part, 1);
+        /* C += (sqrt(q) Z_B)^T (sqrt(q) Z_B): scale the rows in place, then a rank update. */
+        for (size_t i = 0; i < rows; i++) {
+            double s = q[r + i] > 0.0 ? sqrt(q[r + i]) : 0.0;
+            cblas_dscal((int)d, s, buf->z + i * d, 1);
+        }
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)rows, 1.0, buf->z,
+                    (int)d, 1.0, C, (int)d);
+    }
+}
+
+void rm_moments_finish_dense(size_t d, const double *mu, double *C)
+{
+    for (size_t j = 0; j < d; j++)
+        for (size_t i = 0; i <= j; i++) {
+            C[j * d + i] -= mu[i] * mu[j];
+            C[i * d + j] = C[j * d + i];
+        }
+}
+
+void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
+                       const double *mu, const double *V, size_t k, double *S)
+{
+    size_t d = m->d;
+    double muv[RM_MAX_BLOCK_VECTORS];
+    for (size_t j = 0; j < k; j++)
+        muv[j] = cblas_ddot((int)d, mu, 1, V + j * d, 1);
+    for (size_t r = row0; r < row1; r += buf->rows) {
+        size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
+        load_block(m, buf, r, rows);
+        double *out = S + (r - row0) * k;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
+                    buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
+        for (size_t i = 0; i < rows * k; i++) {
+            double t = out[i] - muv[i % k];
+            out[i] = t * t;
+        }
+    }
+}
+
+void rm_moments_unscale(const rm_moments *m, const double *z, double *x)
+{
+    for (size_t j = 0; j < m->d; j++)
+        x[j] = rm_centre_x(m->ctr, z[j], j);
+}

@@ -1,0 +1,364 @@
+/* See silo.h. */
+#include "silo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "centre.h"
+#include "clock.h"
+#include "eigen.h"
+#include "gap.h"
+#include "moments.h"
+#include "simplex.h"
+#include "summation.h"
+
+/* The dense oracle (form Sigma_q, LAPACK) is cheaper than Lanczos up to about this d. */
+#define DENSE_MAX_D 128
+/* Lanczos: vectors per block, block steps per call, and the Ritz residual tolerance. */
+#define LANCZOS_BLOCK 8
+#define LANCZOS_STEPS 20
+#define EIG_TOL 1e-3
+/* The gap's weights w are optimised on at most this many rows (then evaluated exactly
+ * on all of them), with this many mirror-descent steps. */
+#define GAP_ROWS 4000
+#define GAP_STEPS 25
+/* The objective has stalled when its best value fell by less than this fraction over
+ * this many iterations. */
+#define STALL_FRACTION 1e-3
+#define STALL_WINDOW 25
+
+typedef struct silo {
+    const rm_problem *p;
+    rm_silo_state st;
+    rm_moments m;
+    rm_centre ctr;
+    size_t d, max_pairs;
+    double delta, tol;
+    int dense;
+    /* weights and scores */
+    double *q, *next, *tau, *work, *S, *best_q, *prev_q, *prev_tau;
+    double *S_sub, *tau_sub, *work_sub;
+    size_t n_sub;
+    /* the oracle */
+    rm_lanczos *lz;
+    rm_pass_buffers *buf;
+    double *C, *C_work, *V, *mu, *best_mu;
+    int mu_ready;
+    rm_eig_result eig;
+    /* the evaluation at q */
+    size_t k;
+    double w[RM_MAX_PAIRS], a[RM_MAX_PAIRS];
+    double gap;
+    /* the best iterate */
+    double best_F, best_gap;
+    size_t best_k;
+    size_t products, passes;
+} silo;
+
+static void silo_free(silo *s)
+{
+    free(s->q);
+    free(s->next);
+    free(s->tau);
+    free(s->work);
+    free(s->S);
+    free(s->best_q);
+    free(s->prev_q);
+    free(s->prev_tau);
+    free(s->S_sub);
+    free(s->tau_sub);
+    free(s->work_sub);
+    rm_lanczos_free(s->lz);
+    rm_pass_buffers_free(s->buf);
+    free(s->C);
+    free(s->C_work);
+    free(s->V);
+    free(s->mu);
+    free(s->best_mu);
+    rm_centre_free(&s->ctr);
+}
+
+static int silo_alloc(silo *s, const rm_problem *p)
+{
+    size_t n = p->n, d = p->d;
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    s->d = d;
+    int status = rm_centre_init(&s->ctr, p->X, n, d);
+    if (status != RM_OK)
+        return status;
+    s->m = (rm_moments){p->X, n, d, &s->ctr};
+    s->max_pairs = p->opt->max_directions ? p->opt->max_directions : RM_SILO_DIRECTIONS;
+    s->delta = p->opt->delta > 0.0 ? p->opt->delta : RM_SILO_DELTA;
+    s->tol = p->opt->tol > 0.0 ? p->opt->tol : RM_SILO_TOL;
+    s->dense = p->opt->oracle == RM_ORACLE_DENSE ||
+               (p->opt->oracle == RM_ORACLE_AUTO && d <= DENSE_MAX_D);
+    s->n_sub = n > GAP_ROWS ? GAP_ROWS : 0;
+    s->q = rm_alloc_array(n, sizeof(double));
+    s->next = rm_alloc_array(n, sizeof(double));
+    s->tau = rm_alloc_array(n, sizeof(double));
+    s->work = rm_alloc_array(n, sizeof(double));
+    s->best_q = rm_alloc_array(n, sizeof(double));
+    s->prev_q = rm_alloc_array(n, sizeof(double));
+    s->prev_tau = rm_alloc_array(n, sizeof(double));
+    s->S = rm_alloc_array(n, RM_MAX_PAIRS * sizeof(double));
+    s->V = rm_alloc_array(d, RM_MAX_PAIRS * sizeof(double));
+    s->mu = rm_alloc_array(d, sizeof(double));
+    s->best_mu = rm_alloc_array(d, sizeof(double));
+    s->buf = rm_pass_buffers_alloc(d);
+    int ok = s->q && s->next && s->tau && s->work && s->best_q && s->prev_q && s->prev_tau &&
+             s->S && s->V && s->mu && s->best_mu && s->buf;
+    if (ok && s->n_sub) {
+        s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
+        s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));
+        s->work_sub = rm_alloc_array(s->n_sub, sizeof(double));
+        ok = s->S_sub && s->tau_sub && s->work_sub;
+    }
+    if (ok && s->dense) {
+        s->C = rm_alloc_array(d, d * sizeof(double));
+        s->C_work = rm_alloc_array(d, d * sizeof(double));
+        ok = s->C && s->C_work;
+    }
+    if (ok && !s->dense) {
+        s->lz = rm_lanczos_alloc(d, LANCZOS_BLOCK, LANCZOS_STEPS, p->opt->seed);
+        ok = s->lz != NULL;
+    }
+    s->eig.vectors = s->V;
+    return ok ? RM_OK : RM_ENOMEM;
+}
+
+/* Sigma_q V for the Lanczos oracle; the first product of an evaluation also finds mu. */
+static void covariance_product(void *ctx, const double *V, size_t p, double *W)
+{
+    silo *s = ctx;
+    size_t d = s->d;
+    memset(W, 0, d * p * sizeof *W);
+    if (!s->mu_ready)
+        memset(s->mu, 0, d * sizeof *s->mu);
+    rm_moments_accumulate_product(&s->m, s->buf, 0, s->p->n, s->q, V, p, W,
+                                  s->mu_ready ? NULL : s->mu);
+    s->mu_ready = 1;
+    rm_moments_finish_product(d, s->mu, V, p, W);
+    s->passes++;
+}
+
+/* The top eigenpairs of Sigma_q and mu_q. */
+static int oracle(silo *s)
+{
+    size_t d = s->d;
+    s->mu_ready = 0;
+    if (s->dense) {
+        memset(s->C, 0, d * d * sizeof *s->C);
+        memset(s->mu, 0, d * sizeof *s->mu);
+        rm_moments_accumulate_dense(&s->m, s->buf, 0, s->p->n, s->q, s->C, s->mu);
+        rm_moments_finish_dense(d, s->mu, s->C);
+        s->mu_ready = 1;
+        s->passes++;
+        return rm_eig_top_dense(s->C, d, s->delta, s->max_pairs, &s->eig, s->C_work);
+    }
+    int status = rm_lanczos_top(s->lz, covariance_product, s, s->delta, EIG_TOL, s->max_pairs,
+                                &s->eig);
+    s->products += s->eig.products;
+    return status;
+}
+
+/* The gap's weights: optimised on a subsample of the scores when n is large, then g is
+ * evaluated exactly at them on all rows (tau receives S w). */
+static double minimise_gap(silo *s)
+{
+    size_t n = s->p->n, k = s->k;
+    rm_gap_weighted_scores(s->S, n, k, s->q, s->a);
+    for (size_t j = 0; j < k; j++)
+        s->w[j] = 1.0 / (double)k;
+    if (k > 1) {
+        if (s->n_sub) {
+            for (size_t t = 0; t < s->n_sub; t++) {
+                size_t i = (size_t)((double)t * (double)n / (double)s->n_sub);
+                memcpy(s->S_sub + t * k, s->S + i * k, k * sizeof(double));
+            }
+            double u_sub = 1.0 / ((1.0 - s->st.eps) * (double)s->n_sub);
+            rm_gap_minimise(s->S_sub, s->n_sub, k, s->a, u_sub, s->w, GAP_STEPS, s->tau_sub,
+                            s->work_sub);
+        } else {
+            rm_gap_minimise(s->S, n, k, s->a, s->st.u, s->w, GAP_STEPS, s->tau, s->work);
+        }
+    }
+    double g = rm_gap_at(s->S, n, k, s->a, s->st.u, s->w, s->tau, s->work);
+    return g > 0.0 ? g : 0.0;
+}
+
+/* Everything at the current q: F, the directions, the scores, the gap, tau. */
+static int evaluate(silo *s)
+{
+    int status = oracle(s);
+    if (status != RM_OK)
+        return status;
+    s->st.F = s->eig.values[0] > 0.0 ? s->eig.values[0] : 0.0;
+    s->k = s->eig.k < s->max_pairs ? s->eig.k : s->max_pairs;
+    rm_moments_scores(&s->m, s->buf, 0, s->p->n, s->mu, s->V, s->k, s->S);
+    s->passes++;
+    s->gap = minimise_gap(s);
+    return RM_OK;
+}
+
+static void keep_best(silo *s)
+{
+    if (s->st.F < s->best_F || s->st.iteration == 0) {
+        s->best_F = s->st.F;
+        s->best_gap = s->gap;
+        s->best_k = s->k;
+        memcpy(s->best_q, s->q, s->p->n * sizeof *s->q);
+        memcpy(s->best_mu, s->mu, s->d * sizeof *s->mu);
+    }
+}
+
+double rm_silo_tau_max(const rm_silo_state *st)
+{
+    double floor_weight = 1e-6 * st->u, top = 0.0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->q[i] >= floor_weight && st->tau[i] > top)
+            top = st->tau[i];
+    return top;
+}
+
+/* The value in data units of an objective in the scaled space: F / g^2. */
+static double unscale_objective(const silo *s, double F)
+{
+    return F / s->ctr.g2 / s->ctr.g2 / s->ctr.g1 / s->ctr.g1;
+}
+
+static void fill_report(silo *s, const rm_solver *solver, rm_report *rep)
+{
+    const rm_options *opt = s->p->opt;
+    size_t n = s->p->n;
+    rep->oracle = s->dense ? "dense" : "lanczos";
+    rep->iterations = s->st.iteration;
+    rep->products = s->products;
+    rep->passes = s->passes;
+    rep->objective = unscale_objective(s, s->best_F);
+    rep->gap = unscale_objective(s, s->best_gap);
+    rep->directions = s->best_k;
+    rep->weight_cap = s->st.u;
+    double gap_rel = s->best_F > 0.0 ? s->best_gap / s->best_F : 0.0;
+    /* The filter leaves the capped simplex: its weights are in the simplex of a larger
+     * eps, the one whose cap their largest weight meets, and only that eps is certified. */
+    double eps = s->st.eps, top = 0.0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, s->best_q[i]);
+    if (!solver->capped && top > s->st.u)
+        eps = 1.0 - 1.0 / ((double)n * top);
+    rep->guarantee = s->st.eps < 1.0 / 3.0;
+    rm_gap_bounds b = rm_gap_bounds_of(eps, s->delta, gap_rel);
+    rep->certified = b.valid && gap_rel <= s->tol;
+    rep->bound_objective = rep->certified ? b.objective : NAN;
+    rep->bound_error = rep->certified ? b.error : NAN;
+    rep->sigma_certificate =
+        opt->sigma > 0.0 ? rm_sigma_certificate(eps, rep->objective, opt->sigma) : NAN;
+    size_t outliers = 0;
+    for (size_t i = 0; i < n; i++)
+        outliers += s->best_q[i] < 0.5 * s->st.u;
+    rep->outliers = outliers;
+}
+
+static int iterate(silo *s, const rm_solver *solver, rm_report *rep)
+{
+    const rm_options *opt = s->p->opt;
+    size_t n = s->p->n;
+    size_t max_iter = opt->max_iter ? opt->max_iter : RM_SILO_MAX_ITER;
+    double start = rm_clock_seconds();
+    double sigma2 = opt->sigma * opt->sigma, stall_ref = INFINITY;
+    size_t stall_since = 0;
+    int status = evaluate(s);
+    if (status != RM_OK)
+        return status;
+    keep_best(s);
+    for (;;) {
+        if (s->gap <= s->tol * s->st.F) {
+            rep->stop_reason = "stationarity gap below tolerance";
+            return RM_OK;
+        }
+        if (sigma2 > 0.0 && unscale_objective(s, s->st.F) <= sigma2) {
+            rep->stop_reason = "objective below sigma^2";
+            return RM_OK;
+        }
+        if (s->best_F < stall_ref * (1.0 - STALL_FRACTION)) {
+            stall_ref = s->best_F;
+            stall_since = s->st.iteration;
+        } else if (s->st.iteration - stall_since >= STALL_WINDOW) {
+            rep->stop_reason = "objective stalled";
+            return RM_OK;
+        }
+        if (s->st.iteration >= max_iter) {
+            rep->stop_reason = "iteration cap";
+            return RM_NOT_CONVERGED;
+        }
+        if (opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds) {
+            rep->stop_reason = "time budget";
+            return RM_NOT_CONVERGED;
+        }
+        solver->propose(&s->st, s->next);
+        double F_before = s->st.F, gap_before = s->gap;
+        memcpy(s->prev_q, s->q, n * sizeof *s->q);
+        memcpy(s->prev_tau, s->tau, n * sizeof *s->tau);
+        memcpy(s->q, s->next, n * sizeof *s->q);
+        s->st.iteration++;
+        status = evaluate(s);
+        if (status != RM_OK)
+            return status;
+        double F_next = s->st.F;
+        s->st.F = F_before; /* the solver compares the proposal with the current point */
+        if (solver->accept && !solver->accept(&s->st, F_next)) {
+            memcpy(s->q, s->prev_q, n * sizeof *s->q);
+            memcpy(s->tau, s->prev_tau, n * sizeof *s->tau);
+            s->gap = gap_before;
+            continue;
+        }
+        s->st.F = F_next;
+        keep_best(s);
+    }
+}
+
+int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
+{
+    size_t n = p->n;
+    double eps = isnan(p->eps) ? 0.0 : p->eps;
+    if (eps == 0.0) { /* Delta is the single point q = 1/n: the sample mean */
+        double *work = rm_alloc_array(2 * p->d, sizeof(double));
+        if (!work)
+            return RM_ENOMEM;
+        rm_rows_mean(p->X, p->d, NULL, n, mean, work);
+        free(work);
+        if (p->opt->weights)
+            for (size_t i = 0; i < n; i++)
+                p->opt->weights[i] = 1.0 / (double)n;
+        rep->stop_reason = "eps = 0: the sample mean";
+        rep->weight_cap = 1.0 / (double)n;
+        return RM_OK;
+    }
+    if (p->d > 0x7fffffff || n > 0x7fffffff)
+        return RM_EOVERFLOW; /* BLAS takes int dimensions */
+    silo s;
+    int status = silo_alloc(&s, p);
+    if (status == RM_OK) {
+        s.st.n = n;
+        s.st.eps = eps;
+        s.st.u = 1.0 / ((1.0 - eps) * (double)n);
+        s.st.q = s.q;
+        s.st.tau = s.tau;
+        s.st.work = s.work;
+        for (size_t i = 0; i < n; i++)
+            s.q[i] = 1.0 / (double)n;
+        status = iterate(&s, solver, rep);
+    }
+    if (status >= 0) {
+        rep->converged = status == RM_OK;
+        fill_report(&s, solver, rep);
+        rm_moments_unscale(&s.m, s.best_mu, mean);
+        if (p->opt->weights)
+            memcpy(p->opt->weights, s.best_q, n * sizeof *s.best_q);
+    }
+    silo_free(&s);
+    return status;
+}

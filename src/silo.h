@@ -1,0 +1,49 @@
+/* The iteration core the SILO solvers share (DESIGN.md, sections 2-3): weights q on the
+ * capped simplex, the weighted covariance's top Ritz pairs, the scores, the stationarity
+ * gap and the quasi-gradient tau, the stopping rules and the best iterate. A solver only
+ * says how to step from q along tau, and whether to keep the step. */
+#ifndef RM_SILO_H
+#define RM_SILO_H
+
+#include <stddef.h>
+
+#include "method.h"
+
+/* Defaults, chosen by measurement (see DESIGN.md and the notes in silo.c). */
+#define RM_SILO_DELTA 0.05
+#define RM_SILO_TOL 0.02
+#define RM_SILO_MAX_ITER 500
+#define RM_SILO_DIRECTIONS 16
+
+/* What a solver sees. The core owns every buffer. */
+typedef struct rm_silo_state {
+    size_t n;
+    double eps, u;      /* u = 1/((1-eps) n), the cap */
+    const double *q;    /* current weights */
+    const double *tau;  /* the quasi-gradient tau_U at q (scores, n values) */
+    double F;           /* the objective at q */
+    size_t iteration;   /* 0 before the first step */
+    double step;        /* the solver's own step parameter, kept across iterations */
+    double *work;       /* n doubles of scratch */
+} rm_silo_state;
+
+typedef struct rm_solver {
+    /* Write the next weights into next (n values). */
+    void (*propose)(rm_silo_state *st, double *next);
+    /* Called with the objective at the proposal: 1 keeps it, 0 returns to q (the solver
+     * will be asked again, and should change its step). NULL: always keep. */
+    int (*accept)(rm_silo_state *st, double F_next);
+    /* Whether the weights stay on the capped simplex (else the report says so). */
+    int capped;
+} rm_solver;
+
+/* Run the solver on the problem; writes the estimate and fills the SILO fields of the
+ * report. Returns RM_OK, RM_NOT_CONVERGED (iteration cap or time budget: the best
+ * iterate is returned) or a negative code. */
+int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *report);
+
+/* The largest score among the rows that carry weight (q_i >= 1e-6 u): steps are scaled by
+ * it, and rows far beyond it, whose weight has already decayed, must not slow the rest. */
+double rm_silo_tau_max(const rm_silo_state *st);
+
+#endif

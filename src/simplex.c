@@ -1,0 +1,142 @@
+/* See simplex.h. */
+#include "simplex.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What clip(y - theta, 0, u) looks like at theta: its sum, and the linear piece there
+ * (the rows strictly inside (0, u), and how many sit at the cap). */
+typedef struct piece {
+    double sum, free_sum;
+    size_t free_count, capped;
+} piece;
+
+static piece evaluate(const double *y, size_t n, double u, double theta)
+{
+    piece p = {0.0, 0.0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double t = y[i] - theta;
+        if (t >= u) {
+            p.capped++;
+        } else if (t > 0.0) {
+            p.free_count++;
+            p.free_sum += y[i];
+        }
+    }
+    p.sum = p.free_sum - theta * (double)p.free_count + u * (double)p.capped;
+    return p;
+}
+
+double rm_simplex_project_l2(const double *y, size_t n, double u, double *q)
+{
+    double lo = y[0], hi = y[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = fmin(lo, y[i]);
+        hi = fmax(hi, y[i]);
+    }
+    /* sum(lo) = n u >= 1 >= sum(hi) = 0. */
+    lo -= u;
+    double theta = lo;
+    if ((double)n * u > 1.0) {
+        double sum_y = 0.0;
+        for (size_t i = 0; i < n; i++)
+            sum_y += y[i];
+        theta = (sum_y - 1.0) / (double)n; /* exact when no row is clipped */
+        for (int iter = 0; iter < 200; iter++) {
+            if (!(theta > lo && theta < hi))
+                theta = lo + (hi - lo) / 2;
+            piece p = evaluate(y, n, u, theta);
+            if (p.sum > 1.0)
+                lo = theta;
+            else if (p.sum < 1.0)
+                hi = theta;
+            else
+                break;
+            /* Newton: the root of this linear piece. If the piece is right, it is exact. */
+            double next = p.free_count ? (p.free_sum + u * (double)p.capped - 1.0) / (double)p.free_count
+                                       : lo + (hi - lo) / 2;
+            if (next == theta || hi - lo <= 4 * DBL_EPSILON * fmax(fabs(lo), fabs(hi))) {
+                theta = next > lo && next < hi ? next : theta;
+                break;
+            }
+            theta = next;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double t = y[i] - theta;
+        q[i] = t <= 0.0 ? 0.0 : t >= u ? u : t;
+    }
+    return theta;
+}
+
+static int descending(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a < b) - (a > b);
+}
+
+/* theta by sorting: the m largest are capped, for the smallest m with theta*y_(m+1) <= u. */
+static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
+{
+    memcpy(work, y, n * sizeof *y);
+    qsort(work, n, sizeof *work, descending);
+    double rest = 0.0;
+    for (size_t i = 0; i < n; i++)
+        rest += work[i];
+    for (size_t m = 0; m < n; m++) {
+        double theta = (1.0 - u * (double)m) / rest;
+        if (theta * work[m] <= u)
+            return theta;
+        rest -= work[m];
+    }
+    return -1.0;
+}
+
+double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work)
+{
+    size_t positive = 0;
+    for (size_t i = 0; i < n; i++)
+        positive += y[i] > 0.0;
+    if ((double)positive * u < 1.0 * (1.0 - 1e-12))
+        return -1.0;
+    /* Capping rounds: theta = (1 - u |capped|) / (sum of the others); cap the rows that
+     * theta pushes over u; theta only grows, so rows once capped stay capped. */
+    double theta = -1.0, cut = INFINITY; /* rows with y >= cut are capped */
+    for (int round = 0; round < 64; round++) {
+        double rest = 0.0;
+        size_t capped = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (y[i] >= cut)
+                capped++;
+            else
+                rest += y[i];
+        }
+        double t = (1.0 - u * (double)capped) / rest;
+        if (!(rest > 0.0) || !(t > 0.0)) {
+            theta = t;
+            break;
+        }
+        double next_cut = u / t;
+        /* Everything at or above u/t is capped; the next cut can only move down. */
+        int more = 0;
+        for (size_t i = 0; i < n && !more; i++)
+            more = y[i] < cut && y[i] * t > u;
+        theta = t;
+        if (!more)
+            break;
+        cut = next_cut;
+        if (round == 63)
+            theta = kl_theta_sorted(y, n, u, work);
+    }
+    if (!(theta > 0.0) || !isfinite(theta))
+        theta = kl_theta_sorted(y, n, u, work);
+    if (!(theta > 0.0))
+        return -1.0;
+    for (size_t i = 0; i < n; i++) {
+        double v = theta * y[i];
+        q[i] = v > u ? u : v;
+    }
+    return theta;
+}
