@@ -63,13 +63,21 @@ Test(api, strerror_names_every_code)
     cr_assert_str_eq(rm_strerror(12345), "unknown status code");
 }
 
-Test(api, mean_with_null_options_and_report)
+Test(api, null_options_use_the_default_method_which_needs_eps)
 {
-    double mean[3];
-    cr_assert_eq(rm_mean(X3, 4, 3, NULL, mean, NULL), RM_OK);
-    /* the default method on four evenly spaced rows: the middle of the line */
-    cr_assert_float_eq(mean[0], 5.5, 1e-6);
-    cr_assert_float_eq(mean[2], 7.5, 1e-6);
+    double mean[3] = {7, 7, 7};
+    cr_assert_eq(rm_mean(X3, 4, 3, NULL, mean, NULL), RM_EEPS);
+    cr_assert_eq(mean[0], 7);
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.25;
+    cr_assert_eq(rm_mean(X3, 4, 3, &opt, mean, NULL), RM_OK);
+    /* four evenly spaced rows: the estimate stays on their line, between the ends */
+    for (int j = 0; j < 3; j++) {
+        cr_assert_geq(mean[j], X3[j]);
+        cr_assert_leq(mean[j], X3[9 + j]);
+    }
+    cr_assert_float_eq(mean[1] - mean[0], 1.0, 1e-9);
 }
 
 Test(api, report_is_filled)
@@ -131,10 +139,13 @@ Test(api, bad_arguments)
 Test(api, non_finite_data_is_refused)
 {
     double X[6] = {1, 2, 3, 4, 5, 6};
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.1;
     X[4] = NAN;
-    expect_error(X, 2, 3, NULL, RM_ENONFINITE);
+    expect_error(X, 2, 3, &opt, RM_ENONFINITE);
     X[4] = INFINITY;
-    expect_error(X, 2, 3, NULL, RM_ENONFINITE);
+    expect_error(X, 2, 3, &opt, RM_ENONFINITE);
 }
 
 Test(api, every_method_runs_on_one_row)
