@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,6 +33,15 @@ void cli_usage_error(const char *fmt, ...)
     fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_program);
     va_end(ap);
     exit(EXIT_USAGE);
+}
+
+void cli_option_error(int c, char *const argv[])
+{
+    if (c == ':')
+        cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+    if (optopt)
+        cli_usage_error("unknown option '-%c'", optopt);
+    cli_usage_error("unknown option '%s'", argv[optind - 1]);
 }
 
 double cli_parse_double(const char *option, const char *text)

@@ -17,6 +17,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error with a hint to --help and exit with EXIT_USAGE. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* The usage error for getopt_long's ':' (missing value) or '?' (unknown option), with
+ * opterr = 0 and an optstring starting with ':'. */
+void cli_option_error(int c, char *const argv[]) __attribute__((noreturn));
+
 /* Parse option values; on a bad value, a usage error naming the option. */
 double cli_parse_double(const char *option, const char *text);
 uint64_t cli_parse_u64(const char *option, const char *text);

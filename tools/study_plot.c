@@ -197,11 +197,11 @@ static int write_data(const study *s, const figure *f, const char *dir, const ch
 }
 
 /* Log scale where values span a decade or more (and, for y, all are positive). */
-static int wants_log(const double *v, size_t count, size_t stride)
+static int wants_log(const double *v, size_t count)
 {
     double lo = INFINITY, hi = 0;
     for (size_t k = 0; k < count; k++) {
-        double x = v[k * stride];
+        double x = v[k];
         if (isnan(x))
             continue;
         if (!(x > 0))
@@ -228,7 +228,7 @@ static void write_plot(FILE *gp, const study *s, const figure *f, const char *na
             axis_name[f->axis]);
     fprintf(gp, "%s logscale x\n", xlo > 0 && xhi >= 10 * xlo ? "set" : "unset");
     /* One y scale for every line: log only if every value of every method allows it. */
-    int logy = wants_log(y, count * m, 1);
+    int logy = wants_log(y, count * m);
     fprintf(gp, "%s logscale y\n", logy ? "set" : "unset");
     fputs("plot ", gp);
     for (size_t j = 0; j < m; j++)
