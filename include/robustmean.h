@@ -197,14 +197,16 @@ RM_API void rm_data_free(rm_data *data);
  * Synthetic data: inlier models and corruption models (the generators of rmgen/rmstudy)
  *
  * rm_generate() draws n rows whose inliers come from an inlier model with a known mean mu
- * and covariance Sigma (sigma^2 = its largest eigenvalue), and replaces floor(eps*n) of
- * them as a corruption model says. The adversary is strong: it sees the inliers it
+ * (mu_j drawn uniform on [-10, 10]: far from 0, so an estimator that forgets to translate
+ * shows it) and covariance Sigma (sigma^2 = its largest eigenvalue), and replaces
+ * floor(eps*n) of them as a corruption model says. The adversary is strong: it sees the inliers it
  * corrupts (the variance shell aims along their direction of largest variance; the
  * subtractive and tail-flip models cut the actual eps-tail). Rows are shuffled, so the
  * outliers are never a contiguous block, and the sample says which rows are inliers.
  *
  * Reproducible: one seed gives the same bytes on every machine with the same C library
  * (GSL's mt19937, plain C loops, no BLAS, whose kernels round differently per CPU).
+ * Thread rule: no global state; calls may run at once with distinct rm_sample outputs.
  * Within one seed the draws come in a fixed order (mu, the inlier law, the inliers, the
  * outliers, the shuffle), so two corruption models with one seed share mu and, when they
  * keep as many inliers, the inliers themselves.
@@ -243,7 +245,8 @@ typedef struct rm_generate_options {
     uint64_t seed;
     /* Inlier-model parameters. */
     double scale;      /* scaled: sigma, > 0 (default 5) */
-    double decay;      /* diagonal, rotated: eigenvalues j^-decay, j = 1..d (default 1) */
+    double decay;      /* diagonal, rotated: eigenvalues j^-decay, j = 1..d, decay in
+                          [0, 64] (default 1) */
     double nu;         /* student: degrees of freedom, > 2 (default 3) */
     double separation; /* mixture: distance between the component means (default 4) */
     /* Corruption-model parameters. */

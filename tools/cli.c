@@ -99,6 +99,14 @@ const char *cli_format_double(char *buf, double v)
             lo = mid + 1;
     }
     round_trips(buf, lo, v);
+    /* %g writes an exponent once it reaches the precision: 50 with one digit is "5e+01".
+     * Numbers below 1e17 read better written out, and read back the same. */
+    const char *e = strchr(buf, 'e');
+    if (e) {
+        int x = atoi(e + 1);
+        if (x >= 0 && x < 17)
+            round_trips(buf, x + 1, v);
+    }
     return buf;
 }
 

@@ -230,6 +230,12 @@ static void write_plot(FILE *gp, const study *s, const figure *f, const char *na
     /* One y scale for every line: log only if every value of every method allows it. */
     int logy = wants_log(y, count * m);
     fprintf(gp, "%s logscale y\n", logy ? "set" : "unset");
+    /* On a linear scale from 0, growth reads as it is; negative excess (an estimator
+     * beating the oracle) needs the axis to go below. */
+    double lo = INFINITY;
+    for (size_t k = 0; k < count * m; k++)
+        lo = isnan(y[k]) ? lo : fmin(lo, y[k]);
+    fprintf(gp, "set yrange [%s:*]\n", !logy && lo >= 0 ? "0" : "*");
     fputs("plot ", gp);
     for (size_t j = 0; j < m; j++)
         fprintf(gp, "%s'%s.dat' using 1:%zu with linespoints lw 2 title '%s'", j ? ", \\\n     " : "",
