@@ -139,6 +139,18 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         return -1;
     }
     size_t len = strlen(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        out->path = malloc(len + 1);
+        out->file = out->path ? fopen(path, "w") : NULL;
+        if (!out->file) {
+            cli_error("%s: cannot open: %s", path, out->path ? strerror(errno) : "out of memory");
+            cli_output_abort(out);
+            return -1;
+        }
+        memcpy(out->path, path, len + 1);
+        return 0;
+    }
     out->path = malloc(len + 1);
     out->temp_path = malloc(len + 16);
     if (!out->path || !out->temp_path) {
@@ -180,7 +192,7 @@ int cli_output_commit(cli_output *out)
         e = errno;
     }
     if (out->path) {
-        if (fsync(fileno(out->file)) != 0 && !failed) {
+        if (out->temp_path && fsync(fileno(out->file)) != 0 && !failed) {
             failed = 1;
             e = errno;
         }
@@ -189,7 +201,7 @@ int cli_output_commit(cli_output *out)
             e = errno;
         }
         out->file = NULL;
-        if (!failed && rename(out->temp_path, out->path) != 0) {
+        if (!failed && out->temp_path && rename(out->temp_path, out->path) != 0) {
             failed = 1;
             e = errno;
         }

@@ -34,11 +34,12 @@ const char *cli_format_double(char *buf, double v);
 void cli_check_library_version(void);
 
 /* An output that is either stdout or a file written under a temporary name in the same
- * folder and renamed over the target only when complete. */
+ * folder and renamed over the target only when complete. A target that exists and is not
+ * a regular file (/dev/null, a FIFO) is written in place: a rename would replace it. */
 typedef struct cli_output {
     FILE *file;
     char *path;      /* target, NULL for stdout */
-    char *temp_path; /* temporary name while writing */
+    char *temp_path; /* temporary name while writing; NULL when written in place */
 } cli_output;
 
 /* Open path ("-" or NULL: stdout). Refuses a path that names the same file as

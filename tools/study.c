@@ -202,8 +202,11 @@ int study_execute(study *s, FILE *csv, int show_progress)
                 for (size_t ni = 0; ni < g->n_count; ni++)
                     for (size_t ei = 0; ei < g->eps_count; ei++)
                         for (size_t k = 0; k < g->seeds; k++) {
-                            study_run proto = {0, m, i, ni, di, ei, g->first_seed + k,
-                                               study_rows(g, ni, di), 0, 0, 0, 0, 0, RUN_FAILED};
+                            study_run proto = {.model = m, .inliers = i, .n_index = ni,
+                                               .d_index = di, .eps_index = ei,
+                                               .seed = g->first_seed + k,
+                                               .n = study_rows(g, ni, di),
+                                               .status = RUN_FAILED};
                             study_run *runs = s->runs + s->run_count;
                             for (size_t j = 0; j < per_point; j++) {
                                 runs[j] = proto;
