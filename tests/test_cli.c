@@ -1,6 +1,7 @@
 /* The robustmean command end to end, spawned as a process: good files in every form, and
  * every bad input with its message and exit status. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,4 +255,28 @@ Test(cli, bad_data_exits_1_with_file_row_and_column)
     tu_run_free(&r);
     tu_remove(in);
     free(b);
+}
+
+Test(cli, output_to_a_fifo_writes_in_place)
+{
+    /* A device or a pipe named by -o is written, never replaced by a renamed file: as
+     * root, `-o /dev/null` would otherwise turn /dev/null into a regular file. */
+    char *path = contaminated_csv(), *fifo = tu_temp_path(".fifo");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    int fd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer's open returns */
+    cr_assert_geq(fd, 0);
+    tu_run_result r = tu_run(ARGV("-m", "mean", "-o", fifo, path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char buf[256];
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    cr_assert_gt(got, 0);
+    buf[got] = '\0';
+    cr_assert_not_null(strchr(buf, '\n'), "%s", buf);
+    struct stat st;
+    cr_assert_eq(stat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    close(fd);
+    tu_run_free(&r);
+    tu_remove(fifo);
+    tu_remove(path);
 }

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -34,6 +35,15 @@ void cli_usage_error(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+void cli_option_error(int c, char *const argv[])
+{
+    if (c == ':')
+        cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+    if (optopt)
+        cli_usage_error("unknown option '-%c'", optopt);
+    cli_usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
 double cli_parse_double(const char *option, const char *text)
 {
     char *end;
@@ -64,12 +74,38 @@ size_t cli_parse_size(const char *option, const char *text)
     return (size_t)v;
 }
 
+static int round_trips(char *buf, int digits, double v)
+{
+    snprintf(buf, 32, "%.*g", digits, v);
+    return strtod(buf, NULL) == v;
+}
+
 const char *cli_format_double(char *buf, double v)
 {
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, 32, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            return buf;
+    /* Most data needs 15 to 17 digits: try those first, and search below 15 by
+     * bisection (a value that round-trips with p digits does with p + 1), so a value
+     * costs a few conversions, not up to 17: rmgen writes millions of them. */
+    if (!round_trips(buf, 15, v)) {
+        if (!round_trips(buf, 16, v))
+            round_trips(buf, 17, v);
+        return buf;
+    }
+    int lo = 1, hi = 15;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (round_trips(buf, mid, v))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    round_trips(buf, lo, v);
+    /* %g writes an exponent once it reaches the precision: 50 with one digit is "5e+01".
+     * Numbers below 1e17 read better written out, and read back the same. */
+    const char *e = strchr(buf, 'e');
+    if (e) {
+        int x = atoi(e + 1);
+        if (x >= 0 && x < 17)
+            round_trips(buf, x + 1, v);
     }
     return buf;
 }
@@ -103,6 +139,18 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         return -1;
     }
     size_t len = strlen(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        out->path = malloc(len + 1);
+        out->file = out->path ? fopen(path, "w") : NULL;
+        if (!out->file) {
+            cli_error("%s: cannot open: %s", path, out->path ? strerror(errno) : "out of memory");
+            cli_output_abort(out);
+            return -1;
+        }
+        memcpy(out->path, path, len + 1);
+        return 0;
+    }
     out->path = malloc(len + 1);
     out->temp_path = malloc(len + 16);
     if (!out->path || !out->temp_path) {
@@ -144,7 +192,7 @@ int cli_output_commit(cli_output *out)
         e = errno;
     }
     if (out->path) {
-        if (fsync(fileno(out->file)) != 0 && !failed) {
+        if (out->temp_path && fsync(fileno(out->file)) != 0 && !failed) {
             failed = 1;
             e = errno;
         }
@@ -153,7 +201,7 @@ int cli_output_commit(cli_output *out)
             e = errno;
         }
         out->file = NULL;
-        if (!failed && rename(out->temp_path, out->path) != 0) {
+        if (!failed && out->temp_path && rename(out->temp_path, out->path) != 0) {
             failed = 1;
             e = errno;
         }

@@ -17,6 +17,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error with a hint to --help and exit with EXIT_USAGE. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* The usage error for getopt_long's ':' (missing value) or '?' (unknown option), with
+ * opterr = 0 and an optstring starting with ':'. */
+void cli_option_error(int c, char *const argv[]) __attribute__((noreturn));
+
 /* Parse option values; on a bad value, a usage error naming the option. */
 double cli_parse_double(const char *option, const char *text);
 uint64_t cli_parse_u64(const char *option, const char *text);
@@ -30,11 +34,12 @@ const char *cli_format_double(char *buf, double v);
 void cli_check_library_version(void);
 
 /* An output that is either stdout or a file written under a temporary name in the same
- * folder and renamed over the target only when complete. */
+ * folder and renamed over the target only when complete. A target that exists and is not
+ * a regular file (/dev/null, a FIFO) is written in place: a rename would replace it. */
 typedef struct cli_output {
     FILE *file;
     char *path;      /* target, NULL for stdout */
-    char *temp_path; /* temporary name while writing */
+    char *temp_path; /* temporary name while writing; NULL when written in place */
 } cli_output;
 
 /* Open path ("-" or NULL: stdout). Refuses a path that names the same file as

@@ -3,7 +3,8 @@
 #   rm_install_deps build|test
 
 RM_BUILD_PACKAGES=(cmake make gcc pkgconf libgsl-dev libopenblas-dev liblapacke-dev)
-RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3)
+# gnuplot-nox: rmstudy --plot draws its figures with it (the test of --plot needs it).
+RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox)
 
 rm_install_deps() {
   local wanted missing=() p

@@ -203,11 +203,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case 'q': s->quiet = 1; break;
         case 'h': print_help(); exit(0);
         case 'V': printf("robustmean %s\n", rm_version()); exit(0);
-        case ':': cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                cli_usage_error("unknown option '-%c'", optopt);
-            cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: cli_option_error(c, argv);
         }
     }
     if (optind < argc)
