@@ -3,7 +3,7 @@
 #   rm_install_deps build|test
 
 RM_BUILD_PACKAGES=(cmake make gcc pkgconf libgsl-dev libopenblas-dev liblapacke-dev)
-RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3)
+RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 g++ man-db dpkg-dev file)
 
 rm_install_deps() {
   local wanted missing=() p
