@@ -50,16 +50,24 @@ enum {
     RM_ENUMERIC = -13     /* a numerical routine failed (e.g. the eigensolver) */
 };
 
-/** A short, static, English description of a status code; never NULL. */
+/**
+ * A short English description of a status code (RM_OK, RM_NOT_CONVERGED or an RM_E* code).
+ * Thread-safe. @return a static string, never NULL (a generic text for unknown codes);
+ * the caller must not free it.
+ */
 RM_API const char *rm_strerror(int status);
 
 /* ---------------------------------------------------------------------------------------
  * Version: RM_VERSION_STRING is the header's version, rm_version() the loaded library's.
  * ------------------------------------------------------------------------------------- */
 
-/** The version of the library actually loaded, "MAJOR.MINOR.PATCH"; static storage. */
+/**
+ * The version of the library actually loaded, "MAJOR.MINOR.PATCH", to compare with the
+ * header's RM_VERSION_STRING. Thread-safe. @return a static string, never NULL; not freed.
+ */
 RM_API const char *rm_version(void);
-/** The loaded library's version as MAJOR*10000 + MINOR*100 + PATCH. */
+/** The loaded library's version as MAJOR*10000 + MINOR*100 + PATCH (compare with
+ * RM_VERSION_NUMBER). Thread-safe; cannot fail. */
 RM_API unsigned rm_version_number(void);
 
 /* ---------------------------------------------------------------------------------------
@@ -76,13 +84,16 @@ typedef struct rm_method_info {
     int weights_rows;    /* 1 if the method gives each row a weight (rm_options.weights) */
 } rm_method_info;
 
-/** The number of methods rm_mean() knows. */
+/* The method table is static and read-only: these four functions are thread-safe, cannot
+ * fail other than as stated, and return pointers the caller must not free or modify. */
+
+/** The number of methods rm_mean() knows (at least 1). */
 RM_API size_t rm_method_count(void);
 /** The i-th method (0 <= i < rm_method_count()), or NULL when i is out of range. */
 RM_API const rm_method_info *rm_method_at(size_t i);
-/** The method called name, or NULL when there is none. */
+/** The method called name (case-sensitive), or NULL when there is none or name is NULL. */
 RM_API const rm_method_info *rm_method_find(const char *name);
-/** The name of the method rm_mean() uses when rm_options.method is NULL. */
+/** The name of the method rm_mean() uses when rm_options.method is NULL; never NULL. */
 RM_API const char *rm_method_default(void);
 
 /* ---------------------------------------------------------------------------------------
@@ -114,7 +125,8 @@ typedef struct rm_options {
 
 enum { RM_ORACLE_AUTO = 0, RM_ORACLE_LANCZOS = 1, RM_ORACLE_DENSE = 2 };
 
-/** Fill opt with the defaults: default method, eps not given, seed 1, method defaults. */
+/** Fill opt with the defaults: default method, eps not given, seed 1, method defaults,
+ * no weights buffer. Does nothing when opt is NULL; no allocation, cannot fail. */
 RM_API void rm_options_init(rm_options *opt);
 
 /* What rm_mean() did. Plain data (no owned pointers): the strings are static. */
@@ -155,9 +167,13 @@ typedef struct rm_report {
  * @param opt    options (NULL: the defaults of rm_options_init()).
  * @param mean   caller-owned buffer of d doubles; receives the estimate.
  * @param report NULL, or a report to fill (on success and on failure).
+ * Ownership: nothing is retained after the call; all memory the method needs is allocated
+ * and freed inside it. Threads: calls may run at once on the same X, as long as each has
+ * its own mean, report and opt->weights buffers.
  * @return RM_OK; RM_NOT_CONVERGED when an iterative method hit its iteration cap (mean
  *         still holds its best iterate); or a negative RM_E* code, in which case mean is
- *         left untouched.
+ *         left untouched: RM_EINVAL (X or mean NULL, n or d zero, bad option), RM_EMETHOD,
+ *         RM_EEPS, RM_ETOOFEW, RM_ENONFINITE, RM_EOVERFLOW, RM_ENOMEM, RM_ENUMERIC.
  */
 RM_API int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
                    rm_report *report);
@@ -177,7 +193,8 @@ typedef struct rm_read_options {
     int drop_nonfinite; /* 1: drop rows holding NaN, Inf or an empty field instead of failing */
 } rm_read_options;
 
-/** Fill opt with the defaults: detect the format, the delimiter and the header. */
+/** Fill opt with the defaults: detect the format, the delimiter and the header; keep
+ * non-finite values an error. Does nothing when opt is NULL; cannot fail. */
 RM_API void rm_read_options_init(rm_read_options *opt);
 
 /* A data matrix read from a file. Release with rm_data_free(). */
@@ -209,15 +226,20 @@ typedef struct rm_read_error {
  * .npy: versions 1-3, dtypes <f8, <f4 (and their big-endian forms), C or Fortran order,
  * 1-D (d = 1) or 2-D.
  *
- * @param out  receives the matrix on success (zeroed on failure); free with rm_data_free().
+ * @param opt  NULL (the defaults of rm_read_options_init()), or the reading options.
+ * @param out  receives the matrix on success (zeroed on failure); the caller owns
+ *             out->values and releases it with rm_data_free().
  * @param err  NULL, or receives the place and reason of a failure.
+ * Threads: calls may run at once with distinct out and err (standard input is one stream:
+ * read it from one thread).
  * @return RM_OK, or RM_EIO, RM_EPARSE, RM_ERANGE, RM_ENONFINITE, RM_EEMPTY, RM_EFORMAT,
  *         RM_EOVERFLOW, RM_ENOMEM, RM_EINVAL.
  */
 RM_API int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
                         rm_read_error *err);
 
-/** Release what rm_read_file() allocated; NULL-safe, and safe on a zeroed rm_data. */
+/** Release what rm_read_file() allocated and zero *data; NULL-safe, safe on a zeroed
+ * rm_data, so calling it twice is harmless. Cannot fail. */
 RM_API void rm_data_free(rm_data *data);
 
 /* ---------------------------------------------------------------------------------------

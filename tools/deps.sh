@@ -4,7 +4,9 @@
 
 RM_BUILD_PACKAGES=(cmake make gcc pkgconf libgsl-dev libopenblas-dev liblapacke-dev)
 # gnuplot-nox: rmstudy --plot draws its figures with it (the test of --plot needs it).
-RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox)
+# g++, man-db, dpkg-dev, file: the install test (C++ header check, man pages, .deb).
+RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox g++ man-db
+                  dpkg-dev file)
 
 rm_install_deps() {
   local wanted missing=() p
