@@ -75,6 +75,7 @@ int main()
 {
     rm_options opt;
     rm_options_init(&opt);
+    opt.eps = 0.1;
     const double X[] = {1, 2, 3};
     double mean[1];
     int status = rm_mean(X, 3, 1, &opt, mean, nullptr);
