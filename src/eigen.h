@@ -26,8 +26,11 @@ typedef struct rm_eig_result {
  * call from the top Ritz vectors of the previous one. */
 typedef struct rm_lanczos rm_lanczos;
 
-/* block: vectors per step (1..RM_MAX_PAIRS, at most d); max_steps: block steps per call.
- * The first start block is drawn from seed. NULL on allocation failure. */
+/* block: vectors per step to start with (1..RM_MAX_PAIRS, at most d); a call that finds
+ * as many top values as its block widens the block of the next call (up to
+ * RM_MAX_PAIRS), since a block of b vectors sees at most b copies of a repeated
+ * eigenvalue. max_steps: block steps per call. The first start block is drawn from seed.
+ * NULL on allocation failure. */
 rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t seed);
 void rm_lanczos_free(rm_lanczos *lz);
 

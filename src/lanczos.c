@@ -19,9 +19,11 @@
 /* A column whose norm falls below this fraction of its norm before orthogonalisation is
  * taken as dependent on the basis. */
 #define DEPENDENT 1e-10
+/* Block steps a call takes at least when its start block holds random vectors. */
+#define MIN_STEPS_RANDOM 3
 
 struct rm_lanczos {
-    size_t d, block, max_steps, max_cols;
+    size_t d, block, max_block, max_steps, max_cols;
     double *Q, *AQ;     /* d x max_cols: the basis and its products */
     double *H, *Hc;     /* max_cols x max_cols: Q^T A Q and the copy dsyevr destroys */
     double *theta, *Y;  /* Ritz values (ascending, as LAPACK returns) and vectors */
@@ -65,9 +67,10 @@ rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t 
         block = d;
     lz->d = d;
     lz->block = block;
+    lz->max_block = RM_MAX_PAIRS < d ? RM_MAX_PAIRS : d;
     lz->max_steps = max_steps;
-    lz->max_cols = block * max_steps < d ? block * max_steps : d;
-    size_t mc = lz->max_cols, want = RM_MAX_PAIRS > block ? RM_MAX_PAIRS : block;
+    lz->max_cols = lz->max_block * max_steps < d ? lz->max_block * max_steps : d;
+    size_t mc = lz->max_cols, want = RM_MAX_PAIRS;
     lz->Q = rm_alloc_array(d, mc * sizeof(double));
     lz->AQ = rm_alloc_array(d, mc * sizeof(double));
     lz->H = rm_alloc_array(mc, mc * sizeof(double));
@@ -77,8 +80,8 @@ rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t 
     lz->isuppz = rm_alloc_array(2 * mc, sizeof(lapack_int));
     lz->U = rm_alloc_array(d, want * sizeof(double));
     lz->AU = rm_alloc_array(d, want * sizeof(double));
-    lz->warm = rm_alloc_array(d, block * sizeof(double));
-    lz->coef = rm_alloc_array(mc, block * sizeof(double));
+    lz->warm = rm_alloc_array(d, lz->max_block * sizeof(double));
+    lz->coef = rm_alloc_array(mc, lz->max_block * sizeof(double));
     if (!lz->Q || !lz->AQ || !lz->H || !lz->Hc || !lz->theta || !lz->Y || !lz->isuppz ||
         !lz->U || !lz->AU || !lz->warm || !lz->coef || rm_rng_init(&lz->rng, seed) != RM_OK) {
         rm_lanczos_free(lz);
@@ -120,9 +123,11 @@ static size_t append_block(rm_lanczos *lz, double *R, size_t p, size_t cols, con
 }
 
 /* The start block: the warm vectors, then seeded random ones, orthonormalised; random
- * vectors replace dependent ones. Returns its width. */
-static size_t start_block(rm_lanczos *lz, double *R)
+ * vectors replace dependent ones. Returns its width; *random says whether random vectors
+ * are in it. */
+static size_t start_block(rm_lanczos *lz, double *R, int *random)
 {
+    *random = lz->nwarm < lz->block;
     size_t d = lz->d, b = lz->block, cols = 0;
     double ref[RM_MAX_PAIRS];
     for (int attempt = 0; attempt < 4 && cols < b; attempt++) {
@@ -130,11 +135,13 @@ static size_t start_block(rm_lanczos *lz, double *R)
         for (size_t j = 0; j < p; j++) {
             double *r = R + j * d;
             size_t src = cols + j;
-            if (attempt == 0 && src < lz->nwarm)
+            if (attempt == 0 && src < lz->nwarm) {
                 memcpy(r, lz->warm + src * d, d * sizeof *r);
-            else
+            } else {
+                *random = 1;
                 for (size_t i = 0; i < d; i++)
                     r[i] = rm_rng_gaussian(&lz->rng);
+            }
             ref[j] = cblas_dnrm2((int)d, r, 1);
         }
         cols += append_block(lz, R, p, cols, ref);
@@ -199,9 +206,22 @@ static int collect(rm_lanczos *lz, size_t want, double delta, double tol, size_t
     }
     res->k = k;
     /* The next call starts from the top Ritz vectors. */
-    lz->nwarm = want < lz->block ? want : lz->block;
+    lz->nwarm = want < lz->max_block ? want : lz->max_block;
     memcpy(lz->warm, lz->U, lz->nwarm * d * sizeof(double));
     return converged;
+}
+
+/* As many top values as the block holds: the top eigenvalue may be repeated more often
+ * than a block can see (a block of b vectors meets at most b copies). Widen the next
+ * call's block. */
+static void widen_if_crowded(rm_lanczos *lz, const rm_eig_result *res)
+{
+    if (res->k >= lz->block && lz->block < lz->max_block) {
+        lz->block = 2 * lz->block < lz->max_block ? 2 * lz->block : lz->max_block;
+        /* Keep only the top vectors: fresh random ones must fill the rest, the only way
+         * to meet the copies this call's Krylov space was orthogonal to. */
+        lz->nwarm = res->k;
+    }
 }
 
 int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, double tol,
@@ -218,9 +238,13 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
     /* R: d x block scratch; the Ritz buffer AU serves (it is recomputed each step). */
     double *R = lz->AU;
     double ref[RM_MAX_PAIRS];
-    size_t cols = start_block(lz, R), first = 0;
+    int random;
+    size_t cols = start_block(lz, R, &random), first = 0;
     if (cols == 0)
         return RM_ENUMERIC;
+    /* Random start vectors need a few steps before their Ritz values mean anything: one
+     * step could stop on the warm vectors alone and miss what the random ones would find. */
+    size_t min_steps = random ? MIN_STEPS_RANDOM : 1;
     for (;;) {
         size_t p = cols - first;
         op(ctx, lz->Q + first * d, p, lz->AQ + first * d);
@@ -236,8 +260,9 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
         if (status != RM_OK)
             return status;
         int converged = collect(lz, want, delta, tol, max_pairs, res);
-        if (converged || cols == mc || res->steps >= lz->max_steps) {
+        if ((converged && res->steps >= min_steps) || cols == mc || res->steps >= lz->max_steps) {
             res->converged = converged || cols == d;
+            widen_if_crowded(lz, res);
             return RM_OK;
         }
         /* The next block: A Q_new orthogonalised against the whole basis. */
@@ -247,6 +272,7 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
         size_t added = append_block(lz, R, p, cols, ref);
         if (added == 0) { /* invariant subspace: the Ritz pairs are exact */
             res->converged = 1;
+            widen_if_crowded(lz, res);
             return RM_OK;
         }
         first = cols;
@@ -263,10 +289,12 @@ int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig
         max_pairs = 1;
     size_t want = max_pairs < d ? max_pairs : d;
     memcpy(work, C, d * d * sizeof *C);
-    double w[RM_MAX_PAIRS];
+    /* LAPACK may use all d entries of w, though it returns only `want` values. */
+    double *w = rm_alloc_array(d, sizeof(double));
     lapack_int *isuppz = rm_alloc_array(2 * want, sizeof(lapack_int));
     double *Z = rm_alloc_array(d, want * sizeof(double));
-    if (!isuppz || !Z) {
+    if (!w || !isuppz || !Z) {
+        free(w);
         free(isuppz);
         free(Z);
         return RM_ENOMEM;
@@ -295,6 +323,7 @@ int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig
         res->products = 0;
         res->steps = 0;
     }
+    free(w);
     free(isuppz);
     free(Z);
     return status;

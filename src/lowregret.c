@@ -14,7 +14,7 @@ static void propose(rm_silo_state *st, double *next)
 {
     if (st->step == 0.0)
         st->step = STEP_C;
-    double top = rm_silo_tau_max(st);
+    double top = rm_silo_tau_max(st, 1e-6 * st->u);
     double eta = top > 0.0 ? st->step / top : 0.0;
     for (size_t i = 0; i < st->n; i++) {
         double f = 1.0 - eta * st->tau[i];
@@ -31,7 +31,7 @@ static int accept(rm_silo_state *st, double F_next)
     return 1;
 }
 
-static const rm_solver solver = {propose, accept, 1};
+static const rm_solver solver = {propose, accept, 1, 0.0};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {

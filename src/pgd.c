@@ -8,7 +8,7 @@ static void propose(rm_silo_state *st, double *next)
 {
     if (st->step == 0.0) {
         /* The first step moves the highest-scoring row by half its cap. */
-        double top = rm_silo_tau_max(st);
+        double top = rm_silo_tau_max(st, 1e-6 * st->u);
         st->step = top > 0.0 ? 0.5 * st->u / top : 1.0;
     }
     for (size_t i = 0; i < st->n; i++)
@@ -26,7 +26,7 @@ static int accept(rm_silo_state *st, double F_next)
     return 0;
 }
 
-static const rm_solver solver = {propose, accept, 1};
+static const rm_solver solver = {propose, accept, 1, 0.0};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {

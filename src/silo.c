@@ -2,6 +2,7 @@
 #include "silo.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "gap.h"
 #include "moments.h"
 #include "simplex.h"
+#include "select.h"
 #include "summation.h"
 
 /* The dense oracle (form Sigma_q, LAPACK) is cheaper than Lanczos up to about this d. */
@@ -35,12 +37,12 @@ typedef struct silo {
     rm_moments m;
     rm_centre ctr;
     size_t d, max_pairs;
-    double delta, tol;
-    int dense;
+    double delta, tol, eig_tol;
+    int dense, capped, effective_cap;
     /* weights and scores */
     double *q, *next, *tau, *work, *S, *best_q, *prev_q, *prev_tau;
     double *S_sub, *tau_sub, *work_sub;
-    size_t n_sub;
+    size_t *sub_rows, n_sub;
     /* the oracle */
     rm_lanczos *lz;
     rm_pass_buffers *buf;
@@ -68,6 +70,7 @@ static void silo_free(silo *s)
     free(s->prev_q);
     free(s->prev_tau);
     free(s->S_sub);
+    free(s->sub_rows);
     free(s->tau_sub);
     free(s->work_sub);
     rm_lanczos_free(s->lz);
@@ -80,12 +83,48 @@ static void silo_free(silo *s)
     rm_centre_free(&s->ctr);
 }
 
-static int silo_alloc(silo *s, const rm_problem *p)
+/* A hash of a row's values (-0 and 0 alike): picks the same rows whatever their order. */
+static uint64_t row_hash(const double *x, size_t d)
+{
+    uint64_t h = 0x243f6a8885a308d3u;
+    for (size_t j = 0; j < d; j++) {
+        double v = x[j] == 0.0 ? 0.0 : x[j];
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        h = (h ^ bits) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 29;
+    }
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93u;
+    return h ^ (h >> 32);
+}
+
+/* The rows on which the gap's weights are optimised: the n_sub rows of smallest hash, a
+ * pseudo-random subsample that depends on the rows' values, not on their order, so that
+ * the estimate does not change when the rows are permuted. */
+static void choose_subsample(silo *s)
+{
+    size_t n = s->p->n, d = s->d, taken = 0;
+    double *h = s->work;
+    for (size_t i = 0; i < n; i++)
+        h[i] = (double)(row_hash(s->p->X + i * d, d) >> 11) * 0x1p-53;
+    memcpy(s->tau, h, n * sizeof *h);
+    rm_select(s->tau, n, s->n_sub - 1);
+    double cut = s->tau[s->n_sub - 1];
+    for (size_t i = 0; i < n && taken < s->n_sub; i++)
+        if (h[i] <= cut)
+            s->sub_rows[taken++] = i;
+    s->n_sub = taken;
+}
+
+static int silo_alloc(silo *s, const rm_problem *p, const rm_solver *solver)
 {
     size_t n = p->n, d = p->d;
     memset(s, 0, sizeof *s);
     s->p = p;
     s->d = d;
+    s->capped = solver->capped;
+    s->eig_tol = solver->eig_tol > 0.0 ? solver->eig_tol : EIG_TOL;
     int status = rm_centre_init(&s->ctr, p->X, n, d);
     if (status != RM_OK)
         return status;
@@ -114,7 +153,10 @@ static int silo_alloc(silo *s, const rm_problem *p)
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
         s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));
         s->work_sub = rm_alloc_array(s->n_sub, sizeof(double));
-        ok = s->S_sub && s->tau_sub && s->work_sub;
+        s->sub_rows = rm_alloc_array(s->n_sub, sizeof(size_t));
+        ok = s->S_sub && s->tau_sub && s->work_sub && s->sub_rows;
+        if (ok)
+            choose_subsample(s);
     }
     if (ok && s->dense) {
         s->C = rm_alloc_array(d, d * sizeof(double));
@@ -158,8 +200,8 @@ static int oracle(silo *s)
         s->passes++;
         return rm_eig_top_dense(s->C, d, s->delta, s->max_pairs, &s->eig, s->C_work);
     }
-    int status = rm_lanczos_top(s->lz, covariance_product, s, s->delta, EIG_TOL, s->max_pairs,
-                                &s->eig);
+    int status = rm_lanczos_top(s->lz, covariance_product, s, s->delta, s->eig_tol,
+                                s->max_pairs, &s->eig);
     s->products += s->eig.products;
     return status;
 }
@@ -170,22 +212,27 @@ static double minimise_gap(silo *s)
 {
     size_t n = s->p->n, k = s->k;
     rm_gap_weighted_scores(s->S, n, k, s->q, s->a);
+    /* The gap on the capped simplex, clipped at 0 (weights that left it may beat every
+     * weighting in it); or, to certify such weights, on the simplex whose cap is their
+     * largest weight. */
+    double u = s->st.u;
+    if (s->effective_cap)
+        for (size_t i = 0; i < n; i++)
+            u = fmax(u, s->q[i]);
     for (size_t j = 0; j < k; j++)
         s->w[j] = 1.0 / (double)k;
     if (k > 1) {
         if (s->n_sub) {
-            for (size_t t = 0; t < s->n_sub; t++) {
-                size_t i = (size_t)((double)t * (double)n / (double)s->n_sub);
-                memcpy(s->S_sub + t * k, s->S + i * k, k * sizeof(double));
-            }
-            double u_sub = 1.0 / ((1.0 - s->st.eps) * (double)s->n_sub);
+            for (size_t t = 0; t < s->n_sub; t++)
+                memcpy(s->S_sub + t * k, s->S + s->sub_rows[t] * k, k * sizeof(double));
+            double u_sub = u * (double)n / (double)s->n_sub;
             rm_gap_minimise(s->S_sub, s->n_sub, k, s->a, u_sub, s->w, GAP_STEPS, s->tau_sub,
                             s->work_sub);
         } else {
-            rm_gap_minimise(s->S, n, k, s->a, s->st.u, s->w, GAP_STEPS, s->tau, s->work);
+            rm_gap_minimise(s->S, n, k, s->a, u, s->w, GAP_STEPS, s->tau, s->work);
         }
     }
-    double g = rm_gap_at(s->S, n, k, s->a, s->st.u, s->w, s->tau, s->work);
+    double g = rm_gap_at(s->S, n, k, s->a, u, s->w, s->tau, s->work);
     return g > 0.0 ? g : 0.0;
 }
 
@@ -214,11 +261,11 @@ static void keep_best(silo *s)
     }
 }
 
-double rm_silo_tau_max(const rm_silo_state *st)
+double rm_silo_tau_max(const rm_silo_state *st, double floor_weight)
 {
-    double floor_weight = 1e-6 * st->u, top = 0.0;
+    double top = 0.0;
     for (size_t i = 0; i < st->n; i++)
-        if (st->q[i] >= floor_weight && st->tau[i] > top)
+        if (st->q[i] > 0.0 && st->q[i] >= floor_weight && st->tau[i] > top)
             top = st->tau[i];
     return top;
 }
@@ -229,7 +276,7 @@ static double unscale_objective(const silo *s, double F)
     return F / s->ctr.g2 / s->ctr.g2 / s->ctr.g1 / s->ctr.g1;
 }
 
-static void fill_report(silo *s, const rm_solver *solver, rm_report *rep)
+static void fill_report(silo *s, rm_report *rep)
 {
     const rm_options *opt = s->p->opt;
     size_t n = s->p->n;
@@ -242,12 +289,10 @@ static void fill_report(silo *s, const rm_solver *solver, rm_report *rep)
     rep->directions = s->best_k;
     rep->weight_cap = s->st.u;
     double gap_rel = s->best_F > 0.0 ? s->best_gap / s->best_F : 0.0;
-    /* The filter leaves the capped simplex: its weights are in the simplex of a larger
-     * eps, the one whose cap their largest weight meets, and only that eps is certified. */
     double eps = s->st.eps, top = 0.0;
     for (size_t i = 0; i < n; i++)
         top = fmax(top, s->best_q[i]);
-    if (!solver->capped && top > s->st.u)
+    if (top > s->st.u) /* the filter: the eps whose cap its largest weight meets */
         eps = 1.0 - 1.0 / ((double)n * top);
     rep->guarantee = s->st.eps < 1.0 / 3.0;
     rm_gap_bounds b = rm_gap_bounds_of(eps, s->delta, gap_rel);
@@ -340,7 +385,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     if (p->d > 0x7fffffff || n > 0x7fffffff)
         return RM_EOVERFLOW; /* BLAS takes int dimensions */
     silo s;
-    int status = silo_alloc(&s, p);
+    int status = silo_alloc(&s, p, solver);
     if (status == RM_OK) {
         s.st.n = n;
         s.st.eps = eps;
@@ -352,9 +397,21 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
             s.q[i] = 1.0 / (double)n;
         status = iterate(&s, solver, rep);
     }
+    if (status >= 0 && !solver->capped) {
+        /* Weights that left the capped simplex: measure the gap of the best iterate on the
+         * simplex that holds them, and certify (or not) with that simplex's eps. */
+        memcpy(s.q, s.best_q, n * sizeof *s.q);
+        s.effective_cap = 1;
+        int again = evaluate(&s);
+        if (again != RM_OK)
+            status = again;
+        s.best_gap = s.gap;
+        s.best_k = s.k;
+    }
+
     if (status >= 0) {
         rep->converged = status == RM_OK;
-        fill_report(&s, solver, rep);
+        fill_report(&s, rep);
         rm_moments_unscale(&s.m, s.best_mu, mean);
         if (p->opt->weights)
             memcpy(p->opt->weights, s.best_q, n * sizeof *s.best_q);

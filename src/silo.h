@@ -33,8 +33,14 @@ typedef struct rm_solver {
     /* Called with the objective at the proposal: 1 keeps it, 0 returns to q (the solver
      * will be asked again, and should change its step). NULL: always keep. */
     int (*accept)(rm_silo_state *st, double F_next);
-    /* Whether the weights stay on the capped simplex (else the report says so). */
+    /* 0 when the steps ignore the cap (the filter): its result is certified on the capped
+     * simplex whose cap its largest weight meets. */
     int capped;
+    /* Ritz residual tolerance of the Lanczos oracle, relative to the top eigenvalue; 0:
+     * the default. Solvers that converge to the optimum correct a loose one; a path that
+     * does not (the filter's) needs accurate directions, or rounding-level differences in
+     * the data (a permutation) change how many Lanczos steps run, and so the path. */
+    double eig_tol;
 } rm_solver;
 
 /* Run the solver on the problem; writes the estimate and fills the SILO fields of the
@@ -42,8 +48,9 @@ typedef struct rm_solver {
  * iterate is returned) or a negative code. */
 int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *report);
 
-/* The largest score among the rows that carry weight (q_i >= 1e-6 u): steps are scaled by
- * it, and rows far beyond it, whose weight has already decayed, must not slow the rest. */
-double rm_silo_tau_max(const rm_silo_state *st);
+/* The largest score among the rows whose weight is at least floor_weight: steps are
+ * scaled by it. With floor_weight > 0, rows far beyond it whose weight has already decayed
+ * do not slow the rest; 0 takes every row still weighted (the classical filter). */
+double rm_silo_tau_max(const rm_silo_state *st, double floor_weight);
 
 #endif

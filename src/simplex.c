@@ -97,10 +97,22 @@ static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
 double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work)
 {
     size_t positive = 0;
+    double smallest = INFINITY;
     for (size_t i = 0; i < n; i++)
-        positive += y[i] > 0.0;
-    if ((double)positive * u < 1.0 * (1.0 - 1e-12))
+        if (y[i] > 0.0) {
+            positive++;
+            smallest = fmin(smallest, y[i]);
+        }
+    double room = (double)positive * u; /* the most mass the positive entries can hold */
+    if (room < 1.0 - 1e-12)
         return -1.0;
+    if (room <= 1.0 + 1e-12) {
+        /* Every positive entry is capped (n u = 1 when eps = 0): any theta >= u/min
+         * works; take the smallest. */
+        for (size_t i = 0; i < n; i++)
+            q[i] = y[i] > 0.0 ? u : 0.0;
+        return u / smallest;
+    }
     /* Capping rounds: theta = (1 - u |capped|) / (sum of the others); cap the rows that
      * theta pushes over u; theta only grows, so rows once capped stay capped. */
     double theta = -1.0, cut = INFINITY; /* rows with y >= cut are capped */

@@ -1,0 +1,301 @@
+/* The SILO solvers end to end through rm_mean(): recovery on generated corruption,
+ * reports and certificates, determinism, and invariance under permutation, scaling and
+ * translation. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "robustmean.h"
+#include "test_util.h"
+
+static const char *const solvers[] = {"lowregret", "pgd", "filter"};
+
+static rm_sample generate(const char *model, size_t n, size_t d, double eps, uint64_t seed)
+{
+    rm_generate_options g;
+    rm_generate_options_init(&g);
+    g.corruption = model;
+    g.n = n;
+    g.d = d;
+    g.eps = eps;
+    g.seed = seed;
+    rm_sample s;
+    cr_assert_eq(rm_generate(&g, &s), RM_OK);
+    return s;
+}
+
+/* ||estimate - mu|| - ||oracle - mu||. */
+static double excess(const rm_sample *s, const double *estimate)
+{
+    double *oracle = malloc(s->d * sizeof *oracle);
+    cr_assert_eq(rm_sample_inlier_mean(s, oracle), RM_OK);
+    double e = tu_distance(estimate, s->mu, s->d) - tu_distance(oracle, s->mu, s->d);
+    free(oracle);
+    return e;
+}
+
+static int run(const char *method, const double *X, size_t n, size_t d, double eps,
+               double *mean, rm_report *rep, double *weights)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = method;
+    opt.eps = eps;
+    opt.weights = weights;
+    return rm_mean(X, n, d, &opt, mean, rep);
+}
+
+Test(silo, every_solver_recovers_the_mean_under_a_far_cluster)
+{
+    rm_sample s = generate("far-cluster", 3000, 30, 0.2, 4);
+    double mean[30], *w = malloc(s.n * sizeof *w);
+    for (size_t m = 0; m < 3; m++) {
+        rm_report rep;
+        cr_assert_eq(run(solvers[m], s.X, s.n, s.d, 0.2, mean, &rep, w), RM_OK, "%s", solvers[m]);
+        double e = excess(&s, mean);
+        cr_assert_leq(e, 0.05, "%s: excess %g", solvers[m], e);
+        /* every outlier flagged, and no more than a few inliers */
+        size_t flagged_outliers = 0;
+        for (size_t i = 0; i < s.n; i++)
+            flagged_outliers += !s.inlier[i] && w[i] < 0.5 * rep.weight_cap;
+        cr_assert_eq(flagged_outliers, s.outliers, "%s", solvers[m]);
+        cr_assert_leq(rep.outliers, s.outliers + s.n / 50, "%s flags %zu", solvers[m], rep.outliers);
+        /* the report */
+        cr_assert_str_eq(rep.method, solvers[m]);
+        cr_assert(rep.converged);
+        cr_assert(rep.guarantee);
+        cr_assert_gt(rep.passes, 0);
+        if (m != 2) { /* the filter is not guaranteed a small gap: it reports what it has */
+            cr_assert(rep.gap <= 0.02 * rep.objective, "%s: gap %g F %g", solvers[m], rep.gap,
+                      rep.objective);
+            cr_assert(rep.certified);
+        }
+        cr_assert_eq(rep.certified, rep.gap <= 0.02 * rep.objective, "%s", solvers[m]);
+        if (rep.certified)
+            cr_assert(rep.bound_error > 0 && isfinite(rep.bound_error));
+        else
+            cr_assert(isnan(rep.bound_error));
+        double sum = 0;
+        for (size_t i = 0; i < s.n; i++) {
+            sum += w[i];
+            if (m != 2) /* filter may leave the cap */
+                cr_assert_leq(w[i], rep.weight_cap * (1 + 1e-12));
+            cr_assert_geq(w[i], 0.0);
+        }
+        cr_assert_float_eq(sum, 1.0, 1e-9);
+    }
+    free(w);
+    rm_sample_free(&s);
+}
+
+Test(silo, default_method_is_within_reach_of_the_oracle_on_hidden_outliers)
+{
+    const char *models[] = {"variance-shell", "dkk", "two-clusters", "uniform-box"};
+    for (size_t k = 0; k < 4; k++) {
+        rm_sample s = generate(models[k], 4000, 40, 0.1, 7 + k);
+        double mean[40], plain[40];
+        rm_report rep;
+        cr_assert_eq(run(NULL, s.X, s.n, s.d, 0.1, mean, &rep, NULL), RM_OK);
+        cr_assert_str_eq(rep.method, "lowregret");
+        cr_assert_eq(run("mean", s.X, s.n, s.d, 0.1, plain, NULL, NULL), RM_OK);
+        double e = excess(&s, mean), e_plain = excess(&s, plain);
+        cr_assert_leq(e, 0.1, "%s: excess %g (sample mean %g)", models[k], e, e_plain);
+        cr_assert_lt(e, e_plain / 3, "%s", models[k]);
+        rm_sample_free(&s);
+    }
+}
+
+Test(silo, same_seed_same_bits)
+{
+    rm_sample s = generate("dkk", 2000, 25, 0.1, 2);
+    for (size_t m = 0; m < 3; m++) {
+        double a[25], b[25];
+        cr_assert_eq(run(solvers[m], s.X, s.n, s.d, 0.1, a, NULL, NULL), RM_OK);
+        cr_assert_eq(run(solvers[m], s.X, s.n, s.d, 0.1, b, NULL, NULL), RM_OK);
+        cr_assert_eq(memcmp(a, b, sizeof a), 0, "%s", solvers[m]);
+    }
+    rm_sample_free(&s);
+}
+
+static void check_invariance(const rm_sample *s, double eps, int oracle)
+{
+    size_t n = s->n, d = s->d;
+    double *Y = malloc(n * d * sizeof *Y), *base = malloc(d * sizeof *base),
+           *moved = malloc(d * sizeof *moved);
+    size_t *perm = malloc(n * sizeof *perm);
+    tu_rng r = {17};
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = tu_next(&r) % i, t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    for (size_t m = 0; m < 3; m++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = solvers[m];
+        opt.eps = eps;
+        opt.oracle = oracle;
+        cr_assert_eq(rm_mean(s->X, n, d, &opt, base, NULL), RM_OK);
+        double spread = tu_distance(base, s->mu, d) + 1.0;
+        /* rows permuted */
+        for (size_t i = 0; i < n; i++)
+            memcpy(Y + i * d, s->X + perm[i] * d, d * sizeof *Y);
+        cr_assert_eq(rm_mean(Y, n, d, &opt, moved, NULL), RM_OK);
+        /* The guaranteed solvers converge and stay put to rounding. The filter's path does
+         * not converge: it amplifies rounding differences (through the number of Lanczos
+         * steps a permutation changes) tenfold per iteration without its tight eigen
+         * tolerance, and to about 1e-8 with it (measured). */
+        double tol_rounding = (m == 2 ? 1e-6 : 1e-9) * spread;
+        cr_assert_leq(tu_distance(base, moved, d), tol_rounding, "%s: permutation moved it by %g",
+                      solvers[m], tu_distance(base, moved, d));
+        /* scaled by 1000 (and by 2^-20, exactly) and shifted by 1e6 */
+        const double scales[] = {1000.0, 0x1p-20, 1.0};
+        const double shifts[] = {0.0, 0.0, 1e6};
+        for (size_t t = 0; t < 3; t++) {
+            for (size_t k = 0; k < n * d; k++)
+                Y[k] = s->X[k] * scales[t] + shifts[t];
+            cr_assert_eq(rm_mean(Y, n, d, &opt, moved, NULL), RM_OK);
+            for (size_t j = 0; j < d; j++)
+                moved[j] = (moved[j] - shifts[t]) / scales[t];
+            /* A 1e6 shift rounds the data itself (at 1e-10): the converging solvers follow
+             * to 1e-6; the filter amplifies it to about 1e-3 (measured). */
+            double tol = shifts[t] == 0.0 ? tol_rounding : m == 2 ? 1e-2 : 1e-6;
+            cr_assert_leq(tu_distance(base, moved, d), tol, "%s, scale %g shift %g: moved by %g",
+                          solvers[m], scales[t], shifts[t], tu_distance(base, moved, d));
+        }
+    }
+    free(Y);
+    free(base);
+    free(moved);
+    free(perm);
+}
+
+Test(silo, invariant_under_permutation_scaling_and_translation)
+{
+    rm_sample s = generate("variance-shell", 1500, 12, 0.1, 3);
+    check_invariance(&s, 0.1, RM_ORACLE_AUTO);
+    rm_sample_free(&s);
+    s = generate("dkk", 1200, 90, 0.1, 5); /* d beyond the dense oracle's range */
+    check_invariance(&s, 0.1, RM_ORACLE_LANCZOS);
+    rm_sample_free(&s);
+}
+
+Test(silo, dense_and_lanczos_oracles_agree)
+{
+    rm_sample s = generate("two-clusters", 3000, 50, 0.1, 6);
+    for (size_t m = 0; m < 3; m++) {
+        double a[50], b[50];
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = solvers[m];
+        opt.eps = 0.1;
+        rm_report ra, rb;
+        opt.oracle = RM_ORACLE_DENSE;
+        cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, a, &ra), RM_OK);
+        opt.oracle = RM_ORACLE_LANCZOS;
+        cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, b, &rb), RM_OK);
+        cr_assert_str_eq(ra.oracle, "dense");
+        cr_assert_str_eq(rb.oracle, "lanczos");
+        cr_assert_gt(rb.products, 0);
+        cr_assert_leq(tu_distance(a, b, s.d), 0.02, "%s: %g", solvers[m], tu_distance(a, b, s.d));
+        cr_assert_float_eq(ra.objective, rb.objective, 0.01 * ra.objective);
+    }
+    rm_sample_free(&s);
+}
+
+Test(silo, eps_zero_is_the_sample_mean)
+{
+    double *X = tu_gaussian_matrix(101, 4, 2.0, 1), a[4], b[4];
+    for (size_t m = 0; m < 3; m++) {
+        cr_assert_eq(run(solvers[m], X, 101, 4, 0.0, a, NULL, NULL), RM_OK);
+        cr_assert_eq(run("mean", X, 101, 4, 0.0, b, NULL, NULL), RM_OK);
+        cr_assert_eq(memcmp(a, b, sizeof a), 0);
+    }
+    free(X);
+}
+
+Test(silo, eps_from_a_third_runs_without_the_guarantee)
+{
+    rm_sample s = generate("far-cluster", 1000, 10, 0.2, 8);
+    double mean[10];
+    rm_report rep;
+    cr_assert_eq(run("lowregret", s.X, s.n, s.d, 0.4, mean, &rep, NULL), RM_OK);
+    cr_assert_eq(rep.guarantee, 0);
+    cr_assert_eq(rep.certified, 0);
+    cr_assert(isnan(rep.bound_error));
+    cr_assert_leq(excess(&s, mean), 0.1); /* the far cluster is still removed */
+    cr_assert_eq(run("lowregret", s.X, s.n, s.d, 0.5, mean, &rep, NULL), RM_EEPS);
+    rm_sample_free(&s);
+}
+
+Test(silo, sigma_certificate_holds_and_stops_early)
+{
+    rm_sample s = generate("variance-shell", 4000, 20, 0.1, 9);
+    double mean[20], *good = malloc(s.d * sizeof *good);
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.1;
+    opt.sigma = 1.1; /* a little above the true 1: finite samples */
+    rm_report rep;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, mean, &rep), RM_OK);
+    cr_assert_eq(rm_sample_inlier_mean(&s, good), RM_OK);
+    cr_assert(isfinite(rep.sigma_certificate));
+    cr_assert_leq(tu_distance(mean, good, s.d), rep.sigma_certificate);
+    cr_assert_str_eq(rep.stop_reason, "objective below sigma^2");
+    cr_assert_leq(rep.objective, 1.1 * 1.1);
+    free(good);
+    rm_sample_free(&s);
+}
+
+Test(silo, caps_return_the_best_iterate_not_converged)
+{
+    rm_sample s = generate("dkk", 3000, 30, 0.2, 10);
+    double mean[30], keep[30];
+    memset(keep, 0x7f, sizeof keep);
+    memcpy(mean, keep, sizeof mean);
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.2;
+    opt.max_iter = 2;
+    rm_report rep;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, mean, &rep), RM_NOT_CONVERGED);
+    cr_assert_eq(rep.converged, 0);
+    cr_assert_str_eq(rep.stop_reason, "iteration cap");
+    cr_assert_eq(rep.iterations, 2);
+    cr_assert_neq(memcmp(mean, keep, sizeof mean), 0);
+    opt.max_iter = 0;
+    opt.max_seconds = 1e-9;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, mean, &rep), RM_NOT_CONVERGED);
+    cr_assert_str_eq(rep.stop_reason, "time budget");
+    rm_sample_free(&s);
+}
+
+Test(silo, degenerate_inputs)
+{
+    /* all rows identical; one row; one column; n < d; a constant column */
+    double same[12] = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3}, mean[40];
+    for (size_t m = 0; m < 3; m++) {
+        rm_report rep;
+        cr_assert_eq(run(solvers[m], same, 4, 3, 0.25, mean, &rep, NULL), RM_OK);
+        cr_assert_eq(mean[0], 1.0);
+        cr_assert_eq(mean[2], 3.0);
+        cr_assert_eq(rep.objective, 0.0);
+        cr_assert_eq(run(solvers[m], same, 1, 3, 0.1, mean, NULL, NULL), RM_OK);
+        cr_assert_eq(mean[1], 2.0);
+    }
+    double *X = tu_gaussian_matrix(30, 40, 5.0, 2);
+    for (size_t i = 0; i < 30; i++)
+        X[i * 40 + 7] = -3.0;
+    for (size_t m = 0; m < 3; m++) {
+        cr_assert_eq(run(solvers[m], X, 30, 40, 0.1, mean, NULL, NULL), RM_OK);
+        cr_assert_eq(mean[7], -3.0);
+        for (size_t j = 0; j < 40; j++)
+            cr_assert(isfinite(mean[j]) && (j == 7 || fabs(mean[j] - 5.0) < 1.5), "%s: %zu: %g",
+                      solvers[m], j, mean[j]);
+        cr_assert_eq(run(solvers[m], X, 30, 1, 0.1, mean, NULL, NULL), RM_OK);
+    }
+    free(X);
+}
