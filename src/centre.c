@@ -35,6 +35,7 @@ int rm_centre_init(rm_centre *ctr, const double *X, size_t n, size_t d)
         for (size_t j = 0; j < d; j++)
             spread = fmax(spread, fabs(X[i * d + j] * ctr->g1 - ctr->shifted[j]));
     ctr->g2 = rm_pow2_scale(spread);
+    ctr->zmax = spread * ctr->g2;
     return RM_OK;
 }
 

@@ -16,6 +16,7 @@ typedef struct rm_centre {
     double *median;  /* c, d values */
     double *shifted; /* c * g1 */
     double g1, g2;
+    double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
 } rm_centre;
 
 /* Compute the centre and scales of X (n x d, row-major, finite, n >= 1).

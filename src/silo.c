@@ -83,14 +83,16 @@ static void silo_free(silo *s)
     rm_centre_free(&s->ctr);
 }
 
-/* A hash of a row's values (-0 and 0 alike): picks the same rows whatever their order. */
-static uint64_t row_hash(const double *x, size_t d)
+/* A hash of a row's values, each rounded to 2^-10 of the largest |z|: the same rows are
+ * picked whatever their order, and (but for values within rounding of a grid line, a
+ * chance of about 1e-13 each) whatever the units or offset of the data. */
+static uint64_t row_hash(const rm_moments *m, size_t i)
 {
     uint64_t h = 0x243f6a8885a308d3u;
-    for (size_t j = 0; j < d; j++) {
-        double v = x[j] == 0.0 ? 0.0 : x[j];
-        uint64_t bits;
-        memcpy(&bits, &v, sizeof bits);
+    double scale = m->ctr->zmax > 0.0 ? 1024.0 / m->ctr->zmax : 0.0;
+    for (size_t j = 0; j < m->d; j++) {
+        double v = nearbyint(rm_centre_z(m->ctr, m->X[i * m->d + j], j) * scale);
+        uint64_t bits = (uint64_t)(int64_t)v;
         h = (h ^ bits) * 0x9e3779b97f4a7c15u;
         h ^= h >> 29;
     }
@@ -100,14 +102,14 @@ static uint64_t row_hash(const double *x, size_t d)
 }
 
 /* The rows on which the gap's weights are optimised: the n_sub rows of smallest hash, a
- * pseudo-random subsample that depends on the rows' values, not on their order, so that
- * the estimate does not change when the rows are permuted. */
+ * pseudo-random subsample chosen by the rows' values, so that it does not change when
+ * the rows are permuted, scaled or shifted. */
 static void choose_subsample(silo *s)
 {
-    size_t n = s->p->n, d = s->d, taken = 0;
+    size_t n = s->p->n, taken = 0;
     double *h = s->work;
     for (size_t i = 0; i < n; i++)
-        h[i] = (double)(row_hash(s->p->X + i * d, d) >> 11) * 0x1p-53;
+        h[i] = (double)(row_hash(&s->m, i) >> 11) * 0x1p-53;
     memcpy(s->tau, h, n * sizeof *h);
     rm_select(s->tau, n, s->n_sub - 1);
     double cut = s->tau[s->n_sub - 1];
@@ -223,10 +225,21 @@ static double minimise_gap(silo *s)
         s->w[j] = 1.0 / (double)k;
     if (k > 1) {
         if (s->n_sub) {
-            for (size_t t = 0; t < s->n_sub; t++)
-                memcpy(s->S_sub + t * k, s->S + s->sub_rows[t] * k, k * sizeof(double));
+            /* Both terms of the gap on the same rows: their sampling errors largely cancel
+             * in the difference (mixing the exact first term with a sampled second one
+             * would leave the gap, a small difference, mostly noise). */
+            double *q_sub = s->work_sub, total = 0.0, a_sub[RM_MAX_PAIRS];
+            for (size_t t = 0; t < s->n_sub; t++) {
+                size_t i = s->sub_rows[t];
+                memcpy(s->S_sub + t * k, s->S + i * k, k * sizeof(double));
+                q_sub[t] = s->q[i];
+                total += q_sub[t];
+            }
+            for (size_t t = 0; t < s->n_sub && total > 0.0; t++)
+                q_sub[t] /= total;
+            rm_gap_weighted_scores(s->S_sub, s->n_sub, k, q_sub, a_sub);
             double u_sub = u * (double)n / (double)s->n_sub;
-            rm_gap_minimise(s->S_sub, s->n_sub, k, s->a, u_sub, s->w, GAP_STEPS, s->tau_sub,
+            rm_gap_minimise(s->S_sub, s->n_sub, k, a_sub, u_sub, s->w, GAP_STEPS, s->tau_sub,
                             s->work_sub);
         } else {
             rm_gap_minimise(s->S, n, k, s->a, u, s->w, GAP_STEPS, s->tau, s->work);
