@@ -41,6 +41,9 @@ typedef struct rm_solver {
      * does not (the filter's) needs accurate directions, or rounding-level differences in
      * the data (a permutation) change how many Lanczos steps run, and so the path. */
     double eig_tol;
+    /* 1: step along the softmax of the Ritz values (see step_scores in silo.c); 0: along
+     * the gap's own weights. */
+    int softmax_step;
 } rm_solver;
 
 /* Run the solver on the problem; writes the estimate and fills the SILO fields of the
