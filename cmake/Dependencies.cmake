@@ -11,22 +11,41 @@ function(rm_require_pkg prefix module debian_package)
   endif()
 endfunction()
 
-rm_require_pkg(OPENBLAS openblas libopenblas-dev)
 rm_require_pkg(LAPACKE lapacke liblapacke-dev)
 rm_require_pkg(GSL gsl libgsl-dev)
 
-# GSL is linked from its static archive: Debian's libgsl.so carries a hard dependency on
-# libgslcblas, and one process must hold one BLAS (OpenBLAS). The archive's few objects we
-# use (random numbers, distributions) resolve their CBLAS references, if any, to OpenBLAS.
+# BLAS, LAPACK, LAPACKE and GSL are linked into the library from their static archives,
+# privately (the shared library exports rm_ symbols only):
+#  - OpenBLAS in its serial build: the library runs its passes over the data on its own
+#    threads (OpenMP, a block of rows each) and calls BLAS inside them; a threaded
+#    OpenBLAS would start threads of its own in each call (measured: twice as slow with
+#    two cores) and, called from an OpenMP region, warns on stderr. Built in, it is the
+#    one BLAS of the library whatever the system's BLAS alternative points to.
+#  - LAPACKE, whose LAPACK calls then resolve to that OpenBLAS;
+#  - GSL, because Debian's libgsl.so carries a hard dependency on libgslcblas, a second
+#    BLAS. The objects we use (random numbers, distributions) call no BLAS.
+function(rm_require_file var what debian_package)
+  if(NOT ${var})
+    message(FATAL_ERROR "${what} not found: install the Debian package ${debian_package}")
+  endif()
+endfunction()
 find_library(RM_GSL_STATIC NAMES libgsl.a HINTS ${GSL_LIBRARY_DIRS} NO_CACHE)
-if(NOT RM_GSL_STATIC)
-  message(FATAL_ERROR "libgsl.a not found: install the Debian package libgsl-dev")
+rm_require_file(RM_GSL_STATIC "libgsl.a" libgsl-dev)
+find_library(RM_LAPACKE_STATIC NAMES liblapacke.a HINTS ${LAPACKE_LIBRARY_DIRS} NO_CACHE)
+rm_require_file(RM_LAPACKE_STATIC "liblapacke.a" liblapacke-dev)
+find_library(RM_OPENBLAS_STATIC NAMES libopenblas.a PATH_SUFFIXES openblas-serial NO_CACHE)
+find_path(RM_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas-serial NO_CACHE)
+if(NOT RM_OPENBLAS_STATIC MATCHES "openblas-serial" OR NOT RM_CBLAS_INCLUDE MATCHES "openblas-serial")
+  message(FATAL_ERROR "the serial OpenBLAS (libopenblas.a, cblas.h) not found: install the Debian package libopenblas-serial-dev")
 endif()
-
-find_path(RM_CBLAS_INCLUDE cblas.h HINTS ${OPENBLAS_INCLUDE_DIRS} NO_DEFAULT_PATH NO_CACHE)
-if(NOT RM_CBLAS_INCLUDE)
-  message(FATAL_ERROR "OpenBLAS's cblas.h not found: install the Debian package libopenblas-dev")
+# OpenBLAS's LAPACK is Fortran: its run-time library.
+find_library(RM_GFORTRAN NAMES gfortran libgfortran.so.5 NO_CACHE)
+rm_require_file(RM_GFORTRAN "libgfortran" libgfortran5)
+find_package(OpenMP COMPONENTS C)
+if(NOT OpenMP_C_FOUND)
+  message(FATAL_ERROR "OpenMP for C not found: install the Debian package libgcc-12-dev (gcc)")
 endif()
+find_package(Threads REQUIRED)
 
 add_library(rm_gsl INTERFACE)
 target_include_directories(rm_gsl INTERFACE ${GSL_INCLUDE_DIRS})
@@ -34,7 +53,8 @@ target_link_libraries(rm_gsl INTERFACE ${RM_GSL_STATIC})
 
 add_library(rm_blas INTERFACE)
 target_include_directories(rm_blas INTERFACE ${RM_CBLAS_INCLUDE} ${LAPACKE_INCLUDE_DIRS})
-target_link_libraries(rm_blas INTERFACE PkgConfig::LAPACKE PkgConfig::OPENBLAS)
+target_link_libraries(rm_blas INTERFACE ${RM_LAPACKE_STATIC} ${RM_OPENBLAS_STATIC} ${RM_GFORTRAN}
+                      Threads::Threads)
 
 find_library(RM_LIBM m)
 if(RM_LIBM)

@@ -6,17 +6,18 @@
 
 #include "select.h"
 
-void rm_gap_weighted_scores(const double *S, size_t n, size_t k, const double *q, double *a)
+void rm_gap_weighted_scores(const double *S, size_t n, size_t k, size_t ld, const double *q,
+                            double *a)
 {
     for (size_t j = 0; j < k; j++)
         a[j] = 0.0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < k; j++)
-            a[j] += q[i] * S[i * k + j];
+            a[j] += q[i] * S[i * ld + j];
 }
 
-double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, double u,
-                    double *grad, double *work)
+double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size_t ld,
+                    double u, double *grad, double *work)
 {
     /* floor(1/u) rows take u; the threshold t is the next smallest value. */
     double slots = 1.0 / u;
@@ -45,48 +46,49 @@ double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, doub
             double p = tau[i] < t ? u : tau[i] == t ? share : 0.0;
             if (p > 0.0)
                 for (size_t j = 0; j < k; j++)
-                    grad[j] += p * S[i * k + j];
+                    grad[j] += p * S[i * ld + j];
         }
     }
     return u * below + left * t;
 }
 
-static void scores_at(const double *S, size_t n, size_t k, const double *w, double *tau)
+static void scores_at(const double *S, size_t n, size_t k, size_t ld, const double *w,
+                      double *tau)
 {
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < k; j++)
-            s += w[j] * S[i * k + j];
+            s += w[j] * S[i * ld + j];
         tau[i] = s;
     }
 }
 
-double rm_gap_at(const double *S, size_t n, size_t k, const double *a, double u,
+double rm_gap_at(const double *S, size_t n, size_t k, size_t ld, const double *a, double u,
                  const double *w, double *tau, double *work)
 {
-    scores_at(S, n, k, w, tau);
+    scores_at(S, n, k, ld, w, tau);
     double upper = 0.0;
     for (size_t j = 0; j < k; j++)
         upper += w[j] * a[j];
-    return upper - rm_gap_lower(tau, S, n, k, u, NULL, work);
+    return upper - rm_gap_lower(tau, S, n, k, ld, u, NULL, work);
 }
 
-double rm_gap_minimise(const double *S, size_t n, size_t k, const double *a, double u,
-                       double *w, size_t steps, double *tau, double *work)
+double rm_gap_minimise(const double *S, size_t n, size_t k, size_t ld, const double *a,
+                       double u, double *w, size_t steps, double *tau, double *work)
 {
     enum { K = 16 };
     double grad[K], best_w[K], lower_grad[K];
     double best = INFINITY, scale = 0.0;
     if (k == 1) {
         w[0] = 1.0;
-        return rm_gap_at(S, n, 1, a, u, w, tau, work);
+        return rm_gap_at(S, n, 1, ld, a, u, w, tau, work);
     }
     for (size_t t = 1; t <= steps + 1; t++) {
-        scores_at(S, n, k, w, tau);
+        scores_at(S, n, k, ld, w, tau);
         double value = 0.0;
         for (size_t j = 0; j < k; j++)
             value += w[j] * a[j];
-        value -= rm_gap_lower(tau, S, n, k, u, lower_grad, work);
+        value -= rm_gap_lower(tau, S, n, k, ld, u, lower_grad, work);
         if (value < best) {
             best = value;
             memcpy(best_w, w, k * sizeof *w);

@@ -116,7 +116,7 @@ void rm_moments_finish_dense(size_t d, const double *mu, double *C)
 }
 
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const double *mu, const double *V, size_t k, double *S)
+                       const double *mu, const double *V, size_t k, double *S, double *norms)
 {
     size_t d = m->d;
     double muv[RM_MAX_BLOCK_VECTORS];
@@ -132,6 +132,14 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
             double t = out[i] - muv[i % k];
             out[i] = t * t;
         }
+        if (norms)
+            for (size_t i = 0; i < rows; i++) {
+                const double *z = buf->z + i * d;
+                double s = 0.0;
+                for (size_t j = 0; j < d; j++)
+                    s += (z[j] - mu[j]) * (z[j] - mu[j]);
+                norms[r - row0 + i] = s;
+            }
     }
 }
 

@@ -48,9 +48,10 @@ void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size
 void rm_moments_finish_dense(size_t d, const double *mu, double *C);
 
 /* Scores over rows [row0, row1): S[(i - row0) * k + j] = ((z_i - mu) . v_j)^2 for the k
- * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS. One pass. */
+ * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS, and, when norms is not
+ * NULL, norms[i - row0] = ||z_i - mu||^2. One pass. */
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const double *mu, const double *V, size_t k, double *S);
+                       const double *mu, const double *V, size_t k, double *S, double *norms);
 
 /* The data-unit value x = c + z / g of a vector z in the scaled space (d values). */
 void rm_moments_unscale(const rm_moments *m, const double *z, double *x);

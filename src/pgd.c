@@ -1,19 +1,42 @@
 /* Projected gradient descent (DESIGN.md, section 3): q <- Proj(q - eta tau) with the
  * Euclidean projection onto the capped simplex; a step that does not lower F is undone
  * and halved, one that does is kept and the next one is 1.5 times longer. */
+#include <math.h>
+
 #include "silo.h"
 #include "simplex.h"
 
+
 static void propose(rm_silo_state *st, double *next)
 {
-    if (st->step == 0.0) {
-        /* The first step moves the highest-scoring row by half its cap. */
-        double top = rm_silo_tau_max(st, 1e-6 * st->u);
-        st->step = top > 0.0 ? 0.5 * st->u / top : 1.0;
-    }
-    for (size_t i = 0; i < st->n; i++)
-        next[i] = st->q[i] - st->step * st->tau[i];
-    rm_simplex_project_l2(next, st->n, st->u, next);
+    /* The step is c u / tau_max: c = 1/2 moves the highest-scoring row that carries
+     * weight by half the cap. Scaling by the current tau_max, not a fixed eta, lets the
+     * step grow as soon as far outliers are gone. */
+    if (st->step == 0.0)
+        st->step = 0.5;
+    double top = rm_silo_tau_max(st, 1e-3 * st->u);
+    double eta = top > 0.0 ? st->step * st->u / top : 0.0;
+    size_t n = st->n, kept = 0;
+    for (size_t i = 0; i < n; i++)
+        next[i] = st->q[i] - eta * st->tau[i];
+    /* The projection adds mass back evenly, to rows at zero too: it would revive a far
+     * cluster that an earlier step removed, since once its weight is gone no top direction
+     * points at it and its scores look small. A row at zero stays there if it is farther
+     * from the weighted mean than every weighted row. */
+    double reach = 0.0, low = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (st->q[i] > 0.0)
+            reach = fmax(reach, st->norms[i]);
+    for (size_t i = 0; i < n; i++)
+        if (st->q[i] > 0.0 || st->norms[i] <= reach) {
+            kept++;
+            low = fmin(low, next[i]);
+        }
+    if ((double)kept * st->u > 1.0)
+        for (size_t i = 0; i < n; i++)
+            if (st->q[i] == 0.0 && st->norms[i] > reach)
+                next[i] = low - st->u - 1.0; /* below any threshold: projected to 0 */
+    rm_simplex_project_l2(next, n, st->u, next);
 }
 
 static int accept(rm_silo_state *st, double F_next)

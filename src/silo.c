@@ -44,7 +44,8 @@ typedef struct silo {
     double delta, tol, eig_tol;
     int dense, capped, effective_cap, softmax_step;
     /* weights and scores */
-    double *q, *next, *tau, *work, *S, *best_q, *prev_q, *prev_tau;
+    double *q, *next, *tau, *tau_gap, *norms, *work, *S, *best_q, *prev_q, *prev_tau,
+        *prev_tau_gap, *prev_norms;
     double *S_sub, *tau_sub, *work_sub;
     size_t *sub_rows, n_sub;
     /* the oracle */
@@ -54,7 +55,7 @@ typedef struct silo {
     int mu_ready;
     rm_eig_result eig;
     /* the evaluation at q */
-    size_t k;
+    size_t k, k_gap; /* directions within 2 delta (steps) and within delta (the gap) */
     double w[RM_MAX_PAIRS], a[RM_MAX_PAIRS];
     double gap;
     /* the best iterate */
@@ -73,6 +74,10 @@ static void silo_free(silo *s)
     free(s->best_q);
     free(s->prev_q);
     free(s->prev_tau);
+    free(s->tau_gap);
+    free(s->prev_tau_gap);
+    free(s->norms);
+    free(s->prev_norms);
     free(s->S_sub);
     free(s->sub_rows);
     free(s->tau_sub);
@@ -149,12 +154,17 @@ static int silo_alloc(silo *s, const rm_problem *p, const rm_solver *solver)
     s->best_q = rm_alloc_array(n, sizeof(double));
     s->prev_q = rm_alloc_array(n, sizeof(double));
     s->prev_tau = rm_alloc_array(n, sizeof(double));
+    s->tau_gap = rm_alloc_array(n, sizeof(double));
+    s->prev_tau_gap = rm_alloc_array(n, sizeof(double));
+    s->norms = rm_alloc_array(n, sizeof(double));
+    s->prev_norms = rm_alloc_array(n, sizeof(double));
     s->S = rm_alloc_array(n, RM_MAX_PAIRS * sizeof(double));
     s->V = rm_alloc_array(d, RM_MAX_PAIRS * sizeof(double));
     s->mu = rm_alloc_array(d, sizeof(double));
     s->best_mu = rm_alloc_array(d, sizeof(double));
     s->buf = rm_pass_buffers_alloc(d);
     int ok = s->q && s->next && s->tau && s->work && s->best_q && s->prev_q && s->prev_tau &&
+             s->tau_gap && s->prev_tau_gap && s->norms && s->prev_norms &&
              s->S && s->V && s->mu && s->best_mu && s->buf;
     if (ok && s->n_sub) {
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
@@ -205,9 +215,9 @@ static int oracle(silo *s)
         rm_moments_finish_dense(d, s->mu, s->C);
         s->mu_ready = 1;
         s->passes++;
-        return rm_eig_top_dense(s->C, d, s->delta, s->max_pairs, &s->eig, s->C_work);
+        return rm_eig_top_dense(s->C, d, 2.0 * s->delta, s->max_pairs, &s->eig, s->C_work);
     }
-    int status = rm_lanczos_top(s->lz, covariance_product, s, s->delta, s->eig_tol,
+    int status = rm_lanczos_top(s->lz, covariance_product, s, 2.0 * s->delta, s->eig_tol,
                                 s->max_pairs, &s->eig);
     s->products += s->eig.products;
     return status;
@@ -217,8 +227,8 @@ static int oracle(silo *s)
  * evaluated exactly at them on all rows (tau receives S w). */
 static double minimise_gap(silo *s)
 {
-    size_t n = s->p->n, k = s->k;
-    rm_gap_weighted_scores(s->S, n, k, s->q, s->a);
+    size_t n = s->p->n, k = s->k_gap, ld = s->k;
+    rm_gap_weighted_scores(s->S, n, k, ld, s->q, s->a);
     /* The gap on the capped simplex, clipped at 0 (weights that left it may beat every
      * weighting in it); or, to certify such weights, on the simplex whose cap is their
      * largest weight. */
@@ -236,31 +246,34 @@ static double minimise_gap(silo *s)
             double *q_sub = s->work_sub, total = 0.0, a_sub[RM_MAX_PAIRS];
             for (size_t t = 0; t < s->n_sub; t++) {
                 size_t i = s->sub_rows[t];
-                memcpy(s->S_sub + t * k, s->S + i * k, k * sizeof(double));
+                memcpy(s->S_sub + t * k, s->S + i * ld, k * sizeof(double));
                 q_sub[t] = s->q[i];
                 total += q_sub[t];
             }
             for (size_t t = 0; t < s->n_sub && total > 0.0; t++)
                 q_sub[t] /= total;
-            rm_gap_weighted_scores(s->S_sub, s->n_sub, k, q_sub, a_sub);
+            rm_gap_weighted_scores(s->S_sub, s->n_sub, k, k, q_sub, a_sub);
             double u_sub = u * (double)n / (double)s->n_sub;
-            rm_gap_minimise(s->S_sub, s->n_sub, k, a_sub, u_sub, s->w, GAP_STEPS, s->tau_sub,
+            rm_gap_minimise(s->S_sub, s->n_sub, k, k, a_sub, u_sub, s->w, GAP_STEPS, s->tau_sub,
                             s->work_sub);
         } else {
-            rm_gap_minimise(s->S, n, k, s->a, u, s->w, GAP_STEPS, s->tau, s->work);
+            rm_gap_minimise(s->S, n, k, ld, s->a, u, s->w, GAP_STEPS, s->tau_gap, s->work);
         }
     }
-    double g = rm_gap_at(s->S, n, k, s->a, u, s->w, s->tau, s->work);
+    double g = rm_gap_at(s->S, n, k, ld, s->a, u, s->w, s->tau_gap, s->work);
     return g > 0.0 ? g : 0.0;
 }
 
-/* The quasi-gradient the solvers step along: tau_U with U = sum_j w_j v_j v_j^T, w_j
- * proportional to exp((lambda_j / lambda_1 - 1) / delta), so that a direction at the edge
- * of the window weighs 1/e of the top one. Measured against stepping along the gap's own
- * weights (which certify stationarity, but may leave out the top direction when others
- * are almost as high): those left lowregret 3% above the best F on a variance shell, with
- * a remnant of outliers along the top direction; these reach 0.5%. (The filter keeps the
- * gap's weights: along these it runs on to a single row when n < d.) */
+/* The quasi-gradient the solvers step along: tau_U with U = sum_j w_j v_j v_j^T over the
+ * directions within 2 delta of the top, w_j proportional to
+ * exp((lambda_j / lambda_1 - 1) / delta): one at the edge of the gap's window weighs 1/e
+ * of the top one. Measured against stepping along the gap's own weights (which certify
+ * stationarity, but may leave out the top direction when others are almost as high):
+ * those left lowregret 3% above the best F on a variance shell, with a remnant of outliers
+ * along the top direction; these reach 0.5%. Directions just below the window take part
+ * so that a step does not push one of them over the top (pgd's steps were rejected,
+ * zig-zagging, until they did). The filter keeps the gap's weights: along these it runs
+ * on to a single row when n < d. */
 static void step_scores(silo *s)
 {
     size_t n = s->p->n, k = s->k;
@@ -289,11 +302,18 @@ static int evaluate(silo *s)
         return status;
     s->st.F = s->eig.values[0] > 0.0 ? s->eig.values[0] : 0.0;
     s->k = s->eig.k < s->max_pairs ? s->eig.k : s->max_pairs;
-    rm_moments_scores(&s->m, s->buf, 0, s->p->n, s->mu, s->V, s->k, s->S);
+    /* The oracle returns the pairs within 2 delta (for the steps); the gap takes those
+     * within delta. */
+    s->k_gap = 1;
+    while (s->k_gap < s->k && s->eig.values[s->k_gap] >= (1.0 - s->delta) * s->eig.values[0])
+        s->k_gap++;
+    rm_moments_scores(&s->m, s->buf, 0, s->p->n, s->mu, s->V, s->k, s->S, s->norms);
     s->passes++;
-    s->gap = minimise_gap(s); /* leaves tau = S w for the gap's weights w */
+    s->gap = minimise_gap(s); /* leaves tau_gap = S w for the gap's weights w */
     if (s->softmax_step)
         step_scores(s);
+    else
+        memcpy(s->tau, s->tau_gap, s->p->n * sizeof *s->tau);
     return RM_OK;
 }
 
@@ -302,7 +322,7 @@ static void keep_best(silo *s)
     if (s->st.F < s->best_F || s->st.iteration == 0) {
         s->best_F = s->st.F;
         s->best_gap = s->gap;
-        s->best_k = s->k;
+        s->best_k = s->k_gap;
         memcpy(s->best_q, s->q, s->p->n * sizeof *s->q);
         memcpy(s->best_mu, s->mu, s->d * sizeof *s->mu);
     }
@@ -406,6 +426,8 @@ static int iterate(silo *s, const rm_solver *solver, rm_report *rep)
         double F_before = s->st.F, gap_before = s->gap;
         memcpy(s->prev_q, s->q, n * sizeof *s->q);
         memcpy(s->prev_tau, s->tau, n * sizeof *s->tau);
+        memcpy(s->prev_tau_gap, s->tau_gap, n * sizeof *s->tau);
+        memcpy(s->prev_norms, s->norms, n * sizeof *s->tau);
         memcpy(s->q, s->next, n * sizeof *s->q);
         s->st.iteration++;
         status = evaluate(s);
@@ -414,12 +436,16 @@ static int iterate(silo *s, const rm_solver *solver, rm_report *rep)
         double F_next = s->st.F;
         s->st.F = F_before; /* the solver compares the proposal with the current point */
         if (solver->accept && !solver->accept(&s->st, F_next)) {
+            s->st.rejected++;
             memcpy(s->q, s->prev_q, n * sizeof *s->q);
             memcpy(s->tau, s->prev_tau, n * sizeof *s->tau);
+            memcpy(s->tau_gap, s->prev_tau_gap, n * sizeof *s->tau);
+            memcpy(s->norms, s->prev_norms, n * sizeof *s->tau);
             s->gap = gap_before;
             continue;
         }
         s->st.F = F_next;
+        s->st.rejected = 0;
         keep_best(s);
     }
 }
@@ -451,6 +477,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         s.st.u = 1.0 / ((1.0 - eps) * (double)n);
         s.st.q = s.q;
         s.st.tau = s.tau;
+        s.st.tau_gap = s.tau_gap;
+        s.st.norms = s.norms;
         s.st.work = s.work;
         for (size_t i = 0; i < n; i++)
             s.q[i] = 1.0 / (double)n;
@@ -465,7 +493,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         if (again != RM_OK)
             status = again;
         s.best_gap = s.gap;
-        s.best_k = s.k;
+        s.best_k = s.k_gap;
     }
 
     if (status >= 0) {

@@ -21,9 +21,14 @@ typedef struct rm_silo_state {
     double eps, u;      /* u = 1/((1-eps) n), the cap */
     const double *q;    /* current weights */
     const double *tau;  /* the quasi-gradient tau_U at q (scores, n values) */
+    const double *tau_gap; /* tau_U for the U of the stationarity gap (the U that makes q
+                              look most stationary) */
+    const double *norms;   /* ||z_i - mu_q||^2: the squared distance of each row to the
+                              weighted mean, in every direction at once */
     double F;           /* the objective at q */
     size_t iteration;   /* 0 before the first step */
     double step;        /* the solver's own step parameter, kept across iterations */
+    size_t rejected;    /* proposals rejected in a row just before this one */
     double *work;       /* n doubles of scratch */
 } rm_silo_state;
 

@@ -73,7 +73,17 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
             cr_assert_float_eq(D[k], (double)C[k], 1e-12 * (scale + 1e-300), "n %zu d %zu: dense", n, d);
         /* scores: ((z_i - mu) . v_j)^2 */
         double *S = malloc(n * p * sizeof *S);
-        rm_moments_scores(&m, buf, 0, n, muz, V, p, S);
+        double *norms = malloc(n * sizeof *norms);
+        rm_moments_scores(&m, buf, 0, n, muz, V, p, S, norms);
+        for (size_t i = 0; i < n; i += 1 + n / 5) {
+            long double s2 = 0;
+            for (size_t b = 0; b < d; b++) {
+                long double dz = (long double)rm_centre_z(&ctr, X[i * d + b], b) - mu[b];
+                s2 += dz * dz;
+            }
+            cr_assert_float_eq(norms[i], (double)s2, 1e-12 * ((double)s2 + 1e-300), "norm");
+        }
+        free(norms);
         for (size_t i = 0; i < n; i += 1 + n / 7)
             for (size_t c = 0; c < p; c++) {
                 long double s = 0;
