@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "method.h"
+#include "quantiles.h"
 #include "select.h"
 #include "summation.h"
 
@@ -56,12 +57,28 @@ static double column_trimmed_mean(double *a, size_t n, double eps)
 
 int rm_coordinate_medians(const double *X, size_t n, size_t d, double *out)
 {
-    return for_each_column(X, n, d, column_median, 0.0, out);
+    /* Selection in a few passes over the rows (quantiles.c); column by column in memory
+     * only when that runs out of memory. */
+    int status = rm_column_medians(X, n, d, out, 0);
+    if (status == RM_ENOMEM)
+        status = for_each_column(X, n, d, column_median, 0.0, out);
+    return status;
 }
 
 int rm_coordinate_trimmed_means(const double *X, size_t n, size_t d, double eps, double *out)
 {
-    return for_each_column(X, n, d, column_trimmed_mean, eps, out);
+    size_t k = (size_t)floor(eps * (double)n);
+    if (2 * k >= n)
+        k = (n - 1) / 2;
+    int status = rm_column_trimmed_means(X, n, d, k, out, 0);
+    int finite = 1;
+    for (size_t j = 0; j < d && status == RM_OK; j++)
+        finite &= isfinite(out[j]);
+    /* Column by column when memory runs short, or when differences overflowed (values of
+     * both signs near the limit of double): that path sums with scaling. */
+    if (status == RM_ENOMEM || (status == RM_OK && !finite))
+        status = for_each_column(X, n, d, column_trimmed_mean, eps, out);
+    return status;
 }
 
 static int run_median(const rm_problem *p, double *mean, rm_report *report)

@@ -1,0 +1,324 @@
+/* See quantiles.h. */
+#include "quantiles.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "robustmean.h"
+#include "select.h"
+#include "summation.h"
+
+/* Histograms and collection buffers each stay within about this many bytes. */
+#define MEMORY_BUDGET ((size_t)64 << 20)
+enum { MAX_BINS = 4096, MIN_BINS = 64, MIN_LIMIT = 256 };
+
+typedef struct search {
+    double lo, hi;     /* the candidates: values in [lo, hi] of the previous bin */
+    double scale;      /* bins / (hi - lo) */
+    size_t below;      /* values below the candidates */
+    size_t rank;       /* the wanted rank */
+    size_t bin;        /* the bin holding the rank, after a histogram */
+    size_t count;      /* values in that bin */
+    size_t filled;     /* values collected from it */
+    int state;         /* ACTIVE, COLLECT, REFINE or DONE */
+    double value;
+    double next_lo, next_hi;
+} search;
+
+enum { ACTIVE, COLLECT, REFINE, DONE };
+
+static size_t bin_of(const search *s, double x, size_t bins)
+{
+    size_t b = (size_t)((x - s->lo) * s->scale);
+    return b < bins ? b : bins - 1;
+}
+
+static int in_range(const search *s, double x) { return x >= s->lo && x <= s->hi; }
+
+static void set_range(search *s, double lo, double hi, size_t bins)
+{
+    s->lo = lo;
+    s->hi = hi;
+    if (lo == hi) {
+        s->state = DONE;
+        s->value = lo;
+        return;
+    }
+    /* (hi - lo) may overflow for values of both signs near the double limit: scale in two
+     * steps then, each exact. */
+    double width = hi - lo;
+    s->scale = isfinite(width) ? (double)bins / width : (double)bins / (hi / 2 - lo / 2) / 2;
+    s->state = ACTIVE;
+}
+
+/* Pass: the histogram of the candidates of each active column. */
+static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
+                           size_t *counts, int threads)
+{
+    memset(counts, 0, d * bins * sizeof *counts);
+#pragma omp parallel num_threads(threads)
+    {
+        size_t *mine = calloc(d * bins, sizeof *mine);
+        int ok = mine != NULL;
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            const double *x = X + i * d;
+            for (size_t j = 0; j < d; j++)
+                if (s[j].state == ACTIVE && in_range(&s[j], x[j])) {
+                    size_t b = bin_of(&s[j], x[j], bins);
+                    if (ok)
+                        mine[j * bins + b]++;
+                    else {
+#pragma omp atomic
+                        counts[j * bins + b]++;
+                    }
+                }
+        }
+        if (ok) {
+#pragma omp critical(rm_quantiles_merge)
+            for (size_t k = 0; k < d * bins; k++)
+                counts[k] += mine[k];
+        }
+        free(mine);
+    }
+}
+
+/* Pass: the values of the chosen bin, collected or only bounded. */
+static void collect_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
+                         double *buffer, size_t limit, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * d;
+        for (size_t j = 0; j < d; j++) {
+            search *c = &s[j];
+            if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, x[j]) ||
+                bin_of(c, x[j], bins) != c->bin)
+                continue;
+            if (c->state == COLLECT) {
+                size_t at;
+#pragma omp atomic capture
+                at = c->filled++;
+                if (at < limit)
+                    buffer[j * limit + at] = x[j];
+            } else {
+#pragma omp critical(rm_quantiles_bounds)
+                {
+                    c->next_lo = fmin(c->next_lo, x[j]);
+                    c->next_hi = fmax(c->next_hi, x[j]);
+                }
+            }
+        }
+    }
+}
+
+static void range_pass(const double *X, size_t n, size_t d, double *lo, double *hi, int threads)
+{
+    for (size_t j = 0; j < d; j++) {
+        lo[j] = INFINITY;
+        hi[j] = -INFINITY;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        double *a = malloc(2 * d * sizeof *a);
+        if (a) {
+            for (size_t j = 0; j < d; j++) {
+                a[j] = INFINITY;
+                a[d + j] = -INFINITY;
+            }
+        }
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            const double *x = X + i * d;
+            for (size_t j = 0; j < d; j++) {
+                if (a) {
+                    a[j] = fmin(a[j], x[j]);
+                    a[d + j] = fmax(a[d + j], x[j]);
+                } else {
+#pragma omp critical(rm_quantiles_range)
+                    {
+                        lo[j] = fmin(lo[j], x[j]);
+                        hi[j] = fmax(hi[j], x[j]);
+                    }
+                }
+            }
+        }
+        if (a) {
+#pragma omp critical(rm_quantiles_range)
+            for (size_t j = 0; j < d; j++) {
+                lo[j] = fmin(lo[j], a[j]);
+                hi[j] = fmax(hi[j], a[d + j]);
+            }
+        }
+        free(a);
+    }
+}
+
+int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
+                    int threads)
+{
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t bins = MEMORY_BUDGET / ((size_t)(threads + 1) * d * sizeof(size_t));
+    bins = bins > MAX_BINS ? MAX_BINS : bins < MIN_BINS ? MIN_BINS : bins;
+    size_t limit = MEMORY_BUDGET / (d * sizeof(double));
+    limit = limit < MIN_LIMIT ? MIN_LIMIT : limit > n ? n : limit;
+    search *s = calloc(d, sizeof *s);
+    size_t *counts = rm_alloc_array(d * bins, sizeof *counts);
+    double *buffer = rm_alloc_array(d * limit, sizeof *buffer);
+    double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
+    int status = s && counts && buffer && lo && hi ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK) {
+        range_pass(X, n, d, lo, hi, threads);
+        for (size_t j = 0; j < d; j++) {
+            s[j].rank = rank[j];
+            set_range(&s[j], lo[j], hi[j], bins);
+        }
+        for (;;) {
+            int active = 0;
+            for (size_t j = 0; j < d; j++)
+                active |= s[j].state == ACTIVE;
+            if (!active)
+                break;
+            histogram_pass(X, n, d, s, bins, counts, threads);
+            for (size_t j = 0; j < d; j++) {
+                search *c = &s[j];
+                if (c->state != ACTIVE)
+                    continue;
+                size_t want = c->rank - c->below, b = 0;
+                const size_t *h = counts + j * bins;
+                while (want >= h[b]) { /* the rank lies beyond bin b */
+                    want -= h[b];
+                    c->below += h[b];
+                    b++;
+                }
+                c->bin = b;
+                c->count = h[b];
+                c->filled = 0;
+                c->next_lo = INFINITY;
+                c->next_hi = -INFINITY;
+                c->state = c->count <= limit ? COLLECT : REFINE;
+            }
+            collect_pass(X, n, d, s, bins, buffer, limit, threads);
+            for (size_t j = 0; j < d; j++) {
+                search *c = &s[j];
+                if (c->state == COLLECT) {
+                    double *v = buffer + j * limit;
+                    size_t r = c->rank - c->below;
+                    rm_select(v, c->count, r);
+                    c->value = v[r];
+                    c->state = DONE;
+                } else if (c->state == REFINE) {
+                    set_range(c, c->next_lo, c->next_hi, bins);
+                }
+            }
+        }
+        for (size_t j = 0; j < d; j++)
+            out[j] = s[j].value;
+    }
+    free(s);
+    free(counts);
+    free(buffer);
+    free(lo);
+    free(hi);
+    return status;
+}
+
+int rm_column_medians(const double *X, size_t n, size_t d, double *out, int threads)
+{
+    size_t *rank = rm_alloc_array(d, sizeof *rank);
+    double *upper = rm_alloc_array(d, sizeof *upper);
+    int status = rank && upper ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK) {
+        for (size_t j = 0; j < d; j++)
+            rank[j] = (n - 1) / 2;
+        status = rm_column_ranks(X, n, d, rank, out, threads);
+    }
+    if (status == RM_OK && n % 2 == 0) {
+        for (size_t j = 0; j < d; j++)
+            rank[j] = n / 2;
+        status = rm_column_ranks(X, n, d, rank, upper, threads);
+        for (size_t j = 0; j < d && status == RM_OK; j++)
+            out[j] = rm_midpoint(out[j], upper[j]);
+    }
+    free(rank);
+    free(upper);
+    return status;
+}
+
+/* Rows split in chunks whose number depends on n only: partial sums are added in chunk
+ * order, so the total does not depend on the number of threads. */
+static size_t chunk_count(size_t n)
+{
+    size_t c = n / 4096 + 1;
+    return c > 64 ? 64 : c;
+}
+
+int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, double *out,
+                            int threads)
+{
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t chunks = chunk_count(n);
+    size_t *rank = rm_alloc_array(d, sizeof *rank);
+    double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
+    /* per chunk and column: values below lo, at lo, strictly inside, and the sum of
+     * (x - lo) over those inside (differences: a large offset cannot cancel) */
+    double *part = rm_calloc_array(chunks * 4 * d, sizeof *part);
+    int status = rank && lo && hi && part ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK) {
+        for (size_t j = 0; j < d; j++)
+            rank[j] = k;
+        status = rm_column_ranks(X, n, d, rank, lo, threads);
+    }
+    if (status == RM_OK) {
+        for (size_t j = 0; j < d; j++)
+            rank[j] = n - 1 - k;
+        status = rm_column_ranks(X, n, d, rank, hi, threads);
+    }
+    if (status == RM_OK) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (size_t c = 0; c < chunks; c++) {
+            double *below = part + c * 4 * d, *at_lo = below + d, *inside = at_lo + d,
+                   *sum = inside + d;
+            for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+                const double *x = X + i * d;
+                for (size_t j = 0; j < d; j++) {
+                    if (x[j] < lo[j])
+                        below[j] += 1.0;
+                    else if (x[j] == lo[j])
+                        at_lo[j] += 1.0;
+                    else if (x[j] < hi[j]) {
+                        inside[j] += 1.0;
+                        sum[j] += x[j] - lo[j];
+                    }
+                }
+            }
+        }
+        for (size_t c = 1; c < chunks; c++)
+            for (size_t t = 0; t < 4 * d; t++)
+                part[t] += part[c * 4 * d + t];
+        double *below = part, *at_lo = part + d, *inside = part + 2 * d, *sum = part + 3 * d;
+        double keep = (double)(n - 2 * k);
+        for (size_t j = 0; j < d; j++) {
+            if (lo[j] == hi[j]) {
+                out[j] = lo[j];
+                continue;
+            }
+            /* Kept: ranks k .. n-k-1. The copies of lo hold ranks [below, below + at_lo),
+             * the ones from k on are kept; every value strictly inside is kept; the rest of
+             * the kept ranks are copies of hi. */
+            double copies_lo = below[j] + at_lo[j] - (double)k;
+            double copies_hi = keep - copies_lo - inside[j];
+            out[j] = lo[j] + (sum[j] + copies_hi * (hi[j] - lo[j])) / keep;
+        }
+    }
+    free(rank);
+    free(lo);
+    free(hi);
+    free(part);
+    return status;
+}

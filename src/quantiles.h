@@ -1,0 +1,27 @@
+/* Exact coordinate-wise order statistics of a row-major matrix in a few passes over it.
+ *
+ * Copying each column out to select in it reads the whole matrix once per column (or per
+ * group of columns); here every pass reads the rows once, in order, for all columns at
+ * once: a histogram of each column locates the bin holding the wanted rank, a second pass
+ * collects that bin's values and selects in them. A bin too full to collect (many ties, or
+ * far outliers stretching the range) is refined by another histogram. Typically three
+ * passes: range, histogram, collection. Counts are integers, so the results do not depend
+ * on the number of threads. */
+#ifndef RM_QUANTILES_H
+#define RM_QUANTILES_H
+
+#include <stddef.h>
+
+/* out[j] = the value of rank rank[j] (0-based, < n) in column j of the n x d row-major X.
+ * Finite values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
+int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
+                    int threads);
+
+/* Coordinate-wise medians (the midpoint of the two middle values when n is even). */
+int rm_column_medians(const double *X, size_t n, size_t d, double *out, int threads);
+
+/* Means of each column without its k smallest and k largest values (2k < n). */
+int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, double *out,
+                            int threads);
+
+#endif
