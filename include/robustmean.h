@@ -121,6 +121,8 @@ typedef struct rm_options {
     size_t max_directions; /* top eigenvectors the steps and the gap use (1..16); 1 is the
                               classical single direction; 0: the default (16) */
     int oracle;         /* RM_ORACLE_AUTO (by cost), RM_ORACLE_LANCZOS or RM_ORACLE_DENSE */
+    int threads;        /* threads for the passes over the data; 0: one per core (OpenMP's
+                           default). Results do not depend on it. */
 } rm_options;
 
 enum { RM_ORACLE_AUTO = 0, RM_ORACLE_LANCZOS = 1, RM_ORACLE_DENSE = 2 };

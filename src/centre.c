@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
-#include "coordinatewise.h"
+#include "quantiles.h"
 #include "robustmean.h"
 #include "summation.h"
 
@@ -14,29 +14,36 @@ int rm_centre_init(rm_centre *ctr, const double *X, size_t n, size_t d)
     ctr->d = d;
     ctr->median = rm_alloc_array(d, sizeof(double));
     ctr->shifted = rm_alloc_array(d, sizeof(double));
-    if (!ctr->median || !ctr->shifted) {
-        rm_centre_free(ctr);
-        return RM_ENOMEM;
-    }
-    int status = rm_coordinate_medians(X, n, d, ctr->median);
-    if (status != RM_OK) {
-        rm_centre_free(ctr);
-        return status;
-    }
-    size_t nd = n * d;
-    double big = 0.0;
-    for (size_t k = 0; k < nd; k++)
-        big = fmax(big, fabs(X[k]));
-    ctr->g1 = rm_pow2_scale(big);
-    for (size_t j = 0; j < d; j++)
-        ctr->shifted[j] = ctr->median[j] * ctr->g1;
-    double spread = 0.0;
-    for (size_t i = 0; i < n; i++)
+    double *lo = rm_alloc_array(d, sizeof(double)), *hi = rm_alloc_array(d, sizeof(double));
+    size_t *rank = rm_calloc_array(d, sizeof(size_t));
+    int status = ctr->median && ctr->shifted && lo && hi && rank ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK) {
+        /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
         for (size_t j = 0; j < d; j++)
-            spread = fmax(spread, fabs(X[i * d + j] * ctr->g1 - ctr->shifted[j]));
-    ctr->g2 = rm_pow2_scale(spread);
-    ctr->zmax = spread * ctr->g2;
-    return RM_OK;
+            rank[j] = (n - 1) / 2;
+        status = rm_column_ranks(X, n, d, rank, ctr->median, lo, hi, 0);
+    }
+    if (status == RM_OK) {
+        /* The extremes of x, and of z, are at each column's smallest or largest value. */
+        double big = 0.0;
+        for (size_t j = 0; j < d; j++)
+            big = fmax(big, fmax(fabs(lo[j]), fabs(hi[j])));
+        ctr->g1 = rm_pow2_scale(big);
+        double spread = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            ctr->shifted[j] = ctr->median[j] * ctr->g1;
+            spread = fmax(spread, fabs(lo[j] * ctr->g1 - ctr->shifted[j]));
+            spread = fmax(spread, fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+        }
+        ctr->g2 = rm_pow2_scale(spread);
+        ctr->zmax = spread * ctr->g2;
+    }
+    free(lo);
+    free(hi);
+    free(rank);
+    if (status != RM_OK)
+        rm_centre_free(ctr);
+    return status;
 }
 
 void rm_centre_free(rm_centre *ctr)

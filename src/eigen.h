@@ -45,6 +45,10 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
 /* Forget the warm start: the next call starts from fresh random vectors. */
 void rm_lanczos_reset(rm_lanczos *lz);
 
+/* Start the next call from the k vectors V (d x k, column-major), e.g. the top vectors of
+ * a related problem; at most a block of them is kept. */
+void rm_lanczos_warm(rm_lanczos *lz, const double *V, size_t k);
+
 /* The same pairs of a dense symmetric d x d matrix C (column-major; destroyed) by
  * LAPACKE_dsyevr; residuals computed against a copy kept in work (d*d doubles).
  * Returns RM_OK, RM_ENUMERIC or RM_ENOMEM. */

@@ -92,6 +92,12 @@ rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t 
 
 void rm_lanczos_reset(rm_lanczos *lz) { lz->nwarm = 0; }
 
+void rm_lanczos_warm(rm_lanczos *lz, const double *V, size_t k)
+{
+    lz->nwarm = k < lz->max_block ? k : lz->max_block;
+    memcpy(lz->warm, V, lz->nwarm * lz->d * sizeof(double));
+}
+
 /* Orthogonalise the p columns of R (d x p) against the first `cols` columns of Q, twice
  * ("twice is enough"), then among themselves; append the independent ones to Q.
  * Returns how many were appended. ref[j] is column j's norm before all this. */

@@ -8,11 +8,9 @@
 static int run_mean(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    double *work = rm_alloc_array(2 * p->d, sizeof(double));
-    if (!work)
-        return RM_ENOMEM;
-    rm_rows_mean(p->X, p->d, NULL, p->n, mean, work);
-    free(work);
+    int status = rm_column_means(p->X, p->n, p->d, mean, p->opt->threads);
+    if (status != RM_OK)
+        return status;
     if (p->opt->weights)
         for (size_t i = 0; i < p->n; i++)
             p->opt->weights[i] = 1.0 / (double)p->n;

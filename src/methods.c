@@ -108,7 +108,8 @@ static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
         return RM_EEPS;
     if (!(opt->tol >= 0.0) || !isfinite(opt->tol) || !(opt->delta >= 0.0 && opt->delta < 1.0) ||
         !(opt->sigma >= 0.0) || !isfinite(opt->sigma) || !(opt->max_seconds >= 0.0) ||
-        opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE)
+        opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE ||
+        opt->threads < 0)
         return RM_EINVAL;
     if (!all_finite(X, count))
         return RM_ENONFINITE;

@@ -116,22 +116,24 @@ void rm_moments_finish_dense(size_t d, const double *mu, double *C)
 }
 
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const double *mu, const double *V, size_t k, double *S, double *norms)
+                       const double *mu, const double *offsets, const double *V, size_t k,
+                       double *S, double *norms)
 {
     size_t d = m->d;
     double muv[RM_MAX_BLOCK_VECTORS];
     for (size_t j = 0; j < k; j++)
-        muv[j] = cblas_ddot((int)d, mu, 1, V + j * d, 1);
+        muv[j] = offsets ? offsets[j] : cblas_ddot((int)d, mu, 1, V + j * d, 1);
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
         load_block(m, buf, r, rows);
         double *out = S + (r - row0) * k;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
                     buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
-        for (size_t i = 0; i < rows * k; i++) {
-            double t = out[i] - muv[i % k];
-            out[i] = t * t;
-        }
+        for (size_t i = 0; i < rows; i++)
+            for (size_t j = 0; j < k; j++) {
+                double t = out[i * k + j] - muv[j];
+                out[i * k + j] = t * t;
+            }
         if (norms)
             for (size_t i = 0; i < rows; i++) {
                 const double *z = buf->z + i * d;

@@ -47,11 +47,13 @@ void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size
                                  size_t row1, const double *q, double *C, double *mu_part);
 void rm_moments_finish_dense(size_t d, const double *mu, double *C);
 
-/* Scores over rows [row0, row1): S[(i - row0) * k + j] = ((z_i - mu) . v_j)^2 for the k
- * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS, and, when norms is not
- * NULL, norms[i - row0] = ||z_i - mu||^2. One pass. */
+/* Scores over rows [row0, row1): S[(i - row0) * k + j] = (z_i . v_j - o_j)^2 for the k
+ * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS, with o_j = offsets[j],
+ * or mu . v_j when offsets is NULL (then S holds ((z_i - mu) . v_j)^2); and, when norms is
+ * not NULL, norms[i - row0] = ||z_i - mu||^2. One pass. */
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const double *mu, const double *V, size_t k, double *S, double *norms);
+                       const double *mu, const double *offsets, const double *V, size_t k,
+                       double *S, double *norms);
 
 /* The data-unit value x = c + z / g of a vector z in the scaled space (d values). */
 void rm_moments_unscale(const rm_moments *m, const double *z, double *x);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,13 @@
 #include "robustmean.h"
 #include "select.h"
 #include "summation.h"
+#include "threads.h"
 
 /* Histograms and collection buffers each stay within about this many bytes. */
 #define MEMORY_BUDGET ((size_t)64 << 20)
-enum { MAX_BINS = 4096, MIN_BINS = 64, MIN_LIMIT = 256 };
+/* Bins per column: 1024 keeps a hundred columns' counts (32-bit) in a core's cache; the
+ * bin of the rank then holds about n/1000 values, few enough to collect. */
+enum { MAX_BINS = 1024, MIN_BINS = 64, MIN_LIMIT = 256 };
 
 typedef struct search {
     double lo, hi;     /* the candidates: values in [lo, hi] of the previous bin */
@@ -56,12 +60,12 @@ static void set_range(search *s, double lo, double hi, size_t bins)
 
 /* Pass: the histogram of the candidates of each active column. */
 static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
-                           size_t *counts, int threads)
+                           uint32_t *counts, int threads)
 {
     memset(counts, 0, d * bins * sizeof *counts);
 #pragma omp parallel num_threads(threads)
     {
-        size_t *mine = calloc(d * bins, sizeof *mine);
+        uint32_t *mine = calloc(d * bins, sizeof *mine);
         int ok = mine != NULL;
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++) {
@@ -78,7 +82,7 @@ static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_
                 }
         }
         if (ok) {
-#pragma omp critical(rm_quantiles_merge)
+#pragma omp critical
             for (size_t k = 0; k < d * bins; k++)
                 counts[k] += mine[k];
         }
@@ -86,32 +90,55 @@ static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_
     }
 }
 
-/* Pass: the values of the chosen bin, collected or only bounded. */
+/* Pass: the values of the chosen bin, collected, or only bounded (per thread, then
+ * merged: a lock per value would serialise the pass). */
 static void collect_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
                          double *buffer, size_t limit, int threads)
 {
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t i = 0; i < n; i++) {
-        const double *x = X + i * d;
-        for (size_t j = 0; j < d; j++) {
-            search *c = &s[j];
-            if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, x[j]) ||
-                bin_of(c, x[j], bins) != c->bin)
-                continue;
-            if (c->state == COLLECT) {
-                size_t at;
+#pragma omp parallel num_threads(threads)
+    {
+        double *bounds = malloc(2 * d * sizeof *bounds);
+        if (bounds)
+            for (size_t j = 0; j < d; j++) {
+                bounds[j] = INFINITY;
+                bounds[d + j] = -INFINITY;
+            }
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            const double *x = X + i * d;
+            for (size_t j = 0; j < d; j++) {
+                search *c = &s[j];
+                if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, x[j]) ||
+                    bin_of(c, x[j], bins) != c->bin)
+                    continue;
+                if (c->state == COLLECT) {
+                    size_t at;
 #pragma omp atomic capture
-                at = c->filled++;
-                if (at < limit)
-                    buffer[j * limit + at] = x[j];
-            } else {
-#pragma omp critical(rm_quantiles_bounds)
-                {
-                    c->next_lo = fmin(c->next_lo, x[j]);
-                    c->next_hi = fmax(c->next_hi, x[j]);
+                    at = c->filled++;
+                    if (at < limit)
+                        buffer[j * limit + at] = x[j];
+                } else if (bounds) {
+                    if (x[j] < bounds[j])
+                        bounds[j] = x[j];
+                    if (x[j] > bounds[d + j])
+                        bounds[d + j] = x[j];
+                } else {
+#pragma omp critical
+                    {
+                        c->next_lo = fmin(c->next_lo, x[j]);
+                        c->next_hi = fmax(c->next_hi, x[j]);
+                    }
                 }
             }
         }
+        if (bounds) {
+#pragma omp critical
+            for (size_t j = 0; j < d; j++) {
+                s[j].next_lo = fmin(s[j].next_lo, bounds[j]);
+                s[j].next_hi = fmax(s[j].next_hi, bounds[d + j]);
+            }
+        }
+        free(bounds);
     }
 }
 
@@ -135,10 +162,12 @@ static void range_pass(const double *X, size_t n, size_t d, double *lo, double *
             const double *x = X + i * d;
             for (size_t j = 0; j < d; j++) {
                 if (a) {
-                    a[j] = fmin(a[j], x[j]);
-                    a[d + j] = fmax(a[d + j], x[j]);
+                    if (x[j] < a[j])
+                        a[j] = x[j];
+                    if (x[j] > a[d + j])
+                        a[d + j] = x[j];
                 } else {
-#pragma omp critical(rm_quantiles_range)
+#pragma omp critical
                     {
                         lo[j] = fmin(lo[j], x[j]);
                         hi[j] = fmax(hi[j], x[j]);
@@ -147,7 +176,7 @@ static void range_pass(const double *X, size_t n, size_t d, double *lo, double *
             }
         }
         if (a) {
-#pragma omp critical(rm_quantiles_range)
+#pragma omp critical
             for (size_t j = 0; j < d; j++) {
                 lo[j] = fmin(lo[j], a[j]);
                 hi[j] = fmax(hi[j], a[d + j]);
@@ -158,16 +187,17 @@ static void range_pass(const double *X, size_t n, size_t d, double *lo, double *
 }
 
 int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
-                    int threads)
+                    double *col_lo, double *col_hi, int threads)
 {
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-    size_t bins = MEMORY_BUDGET / ((size_t)(threads + 1) * d * sizeof(size_t));
+    if (n > UINT32_MAX)
+        return RM_EOVERFLOW; /* 32-bit counts */
+    threads = rm_threads(threads, n * d);
+    size_t bins = MEMORY_BUDGET / ((size_t)(threads + 1) * d * sizeof(uint32_t));
     bins = bins > MAX_BINS ? MAX_BINS : bins < MIN_BINS ? MIN_BINS : bins;
     size_t limit = MEMORY_BUDGET / (d * sizeof(double));
     limit = limit < MIN_LIMIT ? MIN_LIMIT : limit > n ? n : limit;
     search *s = calloc(d, sizeof *s);
-    size_t *counts = rm_alloc_array(d * bins, sizeof *counts);
+    uint32_t *counts = rm_alloc_array(d * bins, sizeof *counts);
     double *buffer = rm_alloc_array(d * limit, sizeof *buffer);
     double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
     int status = s && counts && buffer && lo && hi ? RM_OK : RM_ENOMEM;
@@ -189,7 +219,7 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
                 if (c->state != ACTIVE)
                     continue;
                 size_t want = c->rank - c->below, b = 0;
-                const size_t *h = counts + j * bins;
+                const uint32_t *h = counts + j * bins;
                 while (want >= h[b]) { /* the rank lies beyond bin b */
                     want -= h[b];
                     c->below += h[b];
@@ -218,6 +248,10 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
         }
         for (size_t j = 0; j < d; j++)
             out[j] = s[j].value;
+        if (col_lo && col_hi) {
+            memcpy(col_lo, lo, d * sizeof *lo);
+            memcpy(col_hi, hi, d * sizeof *hi);
+        }
     }
     free(s);
     free(counts);
@@ -235,12 +269,12 @@ int rm_column_medians(const double *X, size_t n, size_t d, double *out, int thre
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
-        status = rm_column_ranks(X, n, d, rank, out, threads);
+        status = rm_column_ranks(X, n, d, rank, out, NULL, NULL, threads);
     }
     if (status == RM_OK && n % 2 == 0) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n / 2;
-        status = rm_column_ranks(X, n, d, rank, upper, threads);
+        status = rm_column_ranks(X, n, d, rank, upper, NULL, NULL, threads);
         for (size_t j = 0; j < d && status == RM_OK; j++)
             out[j] = rm_midpoint(out[j], upper[j]);
     }
@@ -260,8 +294,7 @@ static size_t chunk_count(size_t n)
 int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, double *out,
                             int threads)
 {
-    if (threads <= 0)
-        threads = omp_get_max_threads();
+    threads = rm_threads(threads, n * d);
     size_t chunks = chunk_count(n);
     size_t *rank = rm_alloc_array(d, sizeof *rank);
     double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
@@ -272,12 +305,12 @@ int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, doubl
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = k;
-        status = rm_column_ranks(X, n, d, rank, lo, threads);
+        status = rm_column_ranks(X, n, d, rank, lo, NULL, NULL, threads);
     }
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n - 1 - k;
-        status = rm_column_ranks(X, n, d, rank, hi, threads);
+        status = rm_column_ranks(X, n, d, rank, hi, NULL, NULL, threads);
     }
     if (status == RM_OK) {
 #pragma omp parallel for schedule(static) num_threads(threads)

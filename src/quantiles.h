@@ -12,10 +12,11 @@
 
 #include <stddef.h>
 
-/* out[j] = the value of rank rank[j] (0-based, < n) in column j of the n x d row-major X.
- * Finite values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
+/* out[j] = the value of rank rank[j] (0-based, < n) in column j of the n x d row-major X,
+ * and, when lo and hi are not NULL, each column's smallest and largest values. Finite
+ * values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
 int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
-                    int threads);
+                    double *lo, double *hi, int threads);
 
 /* Coordinate-wise medians (the midpoint of the two middle values when n is even). */
 int rm_column_medians(const double *X, size_t n, size_t d, double *out, int threads);

@@ -49,6 +49,8 @@ typedef struct rm_solver {
     /* 1: step along the softmax of the Ritz values (see step_scores in silo.c); 0: along
      * the gap's own weights. */
     int softmax_step;
+    /* 1: the solver reads st->norms (computed in the scores pass only then). */
+    int needs_norms;
 } rm_solver;
 
 /* Run the solver on the problem; writes the estimate and fills the SILO fields of the

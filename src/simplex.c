@@ -33,8 +33,10 @@ double rm_simplex_project_l2(const double *y, size_t n, double u, double *q)
 {
     double lo = y[0], hi = y[0];
     for (size_t i = 1; i < n; i++) {
-        lo = fmin(lo, y[i]);
-        hi = fmax(hi, y[i]);
+        if (y[i] < lo)
+            lo = y[i];
+        if (y[i] > hi)
+            hi = y[i];
     }
     /* sum(lo) = n u >= 1 >= sum(hi) = 0. */
     lo -= u;
@@ -101,7 +103,8 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
     for (size_t i = 0; i < n; i++)
         if (y[i] > 0.0) {
             positive++;
-            smallest = fmin(smallest, y[i]);
+            if (y[i] < smallest)
+                smallest = y[i];
         }
     double room = (double)positive * u; /* the most mass the positive entries can hold */
     if (room < 1.0 - 1e-12)

@@ -2,7 +2,12 @@
 #include "summation.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "alloc.h"
+#include "robustmean.h"
+#include "threads.h"
 
 double rm_pow2_scale(double v)
 {
@@ -79,4 +84,67 @@ void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, doubl
     }
     for (size_t j = 0; j < d; j++)
         mean[j] = (ref[j] * g + (sum[j] + comp[j]) / (double)n) / g;
+}
+
+enum { BLOCK_ROWS = 64, CHUNK_ROWS = 8192, MAX_CHUNKS = 64 };
+
+/* Rows [lo, hi) of X, as differences from ref: sum + comp (Neumaier) over blocks; block
+ * holds the running block sum. */
+static void sum_rows(const double *X, size_t lo, size_t hi, size_t d, const double *ref,
+                     double *sum, double *comp, double *block)
+{
+    for (size_t b = lo; b < hi; b += BLOCK_ROWS) {
+        size_t end = hi - b < BLOCK_ROWS ? hi : b + BLOCK_ROWS;
+        memset(block, 0, d * sizeof *block);
+        for (size_t i = b; i < end; i++) {
+            const double *x = X + i * d;
+            for (size_t j = 0; j < d; j++)
+                block[j] += x[j] - ref[j];
+        }
+        for (size_t j = 0; j < d; j++)
+            neumaier_add(&sum[j], &comp[j], block[j]);
+    }
+}
+
+int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threads)
+{
+    size_t chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    if (chunks > MAX_CHUNKS)
+        chunks = MAX_CHUNKS;
+    double *parts = rm_calloc_array(chunks, 2 * d * sizeof(double));
+    int failed = parts == NULL;
+    const double *ref = X;
+    if (!failed) {
+#pragma omp parallel num_threads(rm_threads(threads, n * d))
+        {
+            double *block = malloc(d * sizeof *block);
+            if (!block) {
+#pragma omp atomic write
+                failed = 1;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t c = 0; c < chunks; c++)
+                if (block) {
+                    size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
+                    sum_rows(X, lo, hi, d, ref, parts + c * 2 * d, parts + c * 2 * d + d, block);
+                }
+            free(block);
+        }
+    }
+    if (failed) {
+        free(parts);
+        return RM_ENOMEM;
+    }
+    for (size_t j = 0; j < d; j++) {
+        double sum = 0.0, comp = 0.0;
+        for (size_t c = 0; c < chunks; c++) {
+            neumaier_add(&sum, &comp, parts[c * 2 * d + j]);
+            comp += parts[c * 2 * d + d + j];
+        }
+        mean[j] = ref[j] + (sum + comp) / (double)n;
+        if (!isfinite(mean[j])) /* the differences overflowed: the scaled path */
+            mean[j] = rm_mean_strided(X + j, n, d);
+    }
+    free(parts);
+    return RM_OK;
 }

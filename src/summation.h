@@ -10,6 +10,13 @@
 /* Mean of a[0], a[stride], ..., a[(m-1)*stride]; m >= 1, values finite. */
 double rm_mean_strided(const double *a, size_t m, size_t stride);
 
+/* Column means of the n x d row-major X (n >= 1) on `threads` threads (0: one per core):
+ * rows summed as differences from the first row in blocks of 64, blocks added with
+ * Neumaier's compensation, chunks of rows in a fixed order (the same bits on any number
+ * of threads), the overflow path of rm_rows_mean when a sum overflows.
+ * Returns RM_OK or RM_ENOMEM. */
+int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threads);
+
 /* Mean of n rows (n >= 1) of the row-major matrix X with d columns into mean[0..d): of
  * rows 0..n-1, or of the rows listed in rows[0..n) when rows is not NULL.
  * work holds 2*d doubles. */

@@ -74,7 +74,7 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
         /* scores: ((z_i - mu) . v_j)^2 */
         double *S = malloc(n * p * sizeof *S);
         double *norms = malloc(n * sizeof *norms);
-        rm_moments_scores(&m, buf, 0, n, muz, V, p, S, norms);
+        rm_moments_scores(&m, buf, 0, n, muz, NULL, V, p, S, norms);
         for (size_t i = 0; i < n; i += 1 + n / 5) {
             long double s2 = 0;
             for (size_t b = 0; b < d; b++) {

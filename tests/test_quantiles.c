@@ -33,8 +33,8 @@ static void check_ranks(const double *X, size_t n, size_t d, const char *what)
     for (size_t t = 0; t < 5; t++) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (size_t)(where[t] * (double)(n - 1));
-        cr_assert_eq(rm_column_ranks(X, n, d, rank, got, 1), 0);
-        cr_assert_eq(rm_column_ranks(X, n, d, rank, again, 2), 0);
+        cr_assert_eq(rm_column_ranks(X, n, d, rank, got, NULL, NULL, 1), 0);
+        cr_assert_eq(rm_column_ranks(X, n, d, rank, again, NULL, NULL, 2), 0);
         for (size_t j = 0; j < d; j++) {
             double *c = sorted_column(X, n, d, j);
             cr_assert_eq(got[j], c[rank[j]], "%s: column %zu rank %zu: %.17g vs %.17g", what, j,

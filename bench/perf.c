@@ -1,0 +1,230 @@
+/* The cost of a robust mean, phase by phase, on generated data (variance shell and DKK
+ * noise, eps = 0.1): reading CSV and .npy, the robust shift (coordinate-wise medians),
+ * the estimate (default method), the output; passes over the data and iterations; the
+ * estimate's excess error; the time of a plain sample mean on the same in-memory data and
+ * the ratio of the two; a single-threaded strtod loop over the same CSV bytes; and the
+ * estimate on one thread against all. Prints a table; never fails on a figure.
+ *
+ * usage: perf [--quick] [--max-gb G] [--dir DIR] [-n N -d D --model M]
+ *   DIR: where the data files go; -n, -d, --model: one case instead of the table. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "matrix_write.h"
+#include "robustmean.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double distance(const double *a, const double *b, size_t d)
+{
+    double s = 0;
+    for (size_t j = 0; j < d; j++)
+        s += (a[j] - b[j]) * (a[j] - b[j]);
+    return sqrt(s);
+}
+
+/* Seconds of rm_mean with the given method and threads (best of `repeat` runs). */
+static double timed_mean(const double *X, size_t n, size_t d, const char *method, int threads,
+                         double *mean, rm_report *rep, int repeat)
+{
+    double best = INFINITY;
+    for (int r = 0; r < repeat; r++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = method;
+        opt.eps = 0.1;
+        opt.threads = threads;
+        double t = now();
+        int s = rm_mean(X, n, d, &opt, mean, rep);
+        t = now() - t;
+        if (s < 0) {
+            fprintf(stderr, "perf: %s failed: %s\n", method, rm_strerror(s));
+            exit(1);
+        }
+        best = fmin(best, t);
+    }
+    return best;
+}
+
+/* A single-threaded strtod over every number of a CSV file's bytes: the baseline of ingest. */
+static double strtod_loop(const char *path, size_t *count)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NAN;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)len + 1);
+    size_t got = fread(text, 1, (size_t)len, f);
+    fclose(f);
+    text[got] = '\0';
+    double t = now(), sink = 0;
+    size_t k = 0;
+    char *p = text, *end;
+    while (*p) {
+        double v = strtod(p, &end);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        sink += v;
+        k++;
+        p = end;
+    }
+    t = now() - t;
+    free(text);
+    if (sink == 42.4242)
+        fputc(' ', stderr); /* keep the loop */
+    *count = k;
+    return t;
+}
+
+/* The data as CSV with %.17g (every digit strtod needs), as the figures of the issue say. */
+static int write_csv_17g(const char *path, const double *X, size_t n, size_t d)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++)
+            fprintf(f, "%.17g%c", X[i * d + j], j + 1 < d ? ',' : '\n');
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int write_npy(const char *path, const double *X, size_t n, size_t d)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int status = matrix_write_npy(f, X, n, d);
+    return fclose(f) == 0 && status == 0 ? 0 : -1;
+}
+
+static double timed_read(const char *path, rm_data *data)
+{
+    double t = now();
+    rm_read_error err;
+    int s = rm_read_file(path, NULL, data, &err);
+    t = now() - t;
+    if (s != RM_OK) {
+        fprintf(stderr, "perf: %s: %s\n", path, err.message);
+        exit(1);
+    }
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0;
+    double max_gb = 6.0;
+    size_t one_n = 0, one_d = 0;
+    const char *one_model = NULL;
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--max-gb") == 0 && i + 1 < argc)
+            max_gb = atof(argv[++i]);
+        else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
+            one_n = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
+            one_d = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            one_model = argv[++i];
+        else {
+            fprintf(stderr, "usage: perf [--quick] [--max-gb G] [--dir DIR] [-n N -d D --model M]\n");
+            return 2;
+        }
+    }
+    const size_t ns_full[] = {10000, 100000, 1000000}, ds_full[] = {10, 100, 1000};
+    const size_t ns_quick[] = {2000}, ds_quick[] = {10};
+    const size_t *ns = quick ? ns_quick : ns_full, *ds = quick ? ds_quick : ds_full;
+    size_t n_count = quick ? 1 : 3, d_count = quick ? 1 : 3, model_count = 2;
+    const char *models[] = {"variance-shell", "dkk"};
+    if (one_n && one_d) {
+        ns = &one_n;
+        ds = &one_d;
+        n_count = d_count = 1;
+    }
+    if (one_model) {
+        models[0] = one_model;
+        model_count = 1;
+    }
+    char csv[4096], npy[4096];
+    snprintf(csv, sizeof csv, "%s/rm-perf-%d.csv", dir, (int)getpid());
+    snprintf(npy, sizeof npy, "%s/rm-perf-%d.npy", dir, (int)getpid());
+
+    printf("%-15s %8s %5s | %8s %8s %8s | %8s %8s %8s %6s %5s %7s | %8s %6s | %8s %7s\n",
+           "model", "n", "d", "csv s", "npy s", "strtod s", "shift s", "estim s", "output s",
+           "passes", "iter", "excess", "mean s", "ratio", "1 thr s", "speedup");
+    for (size_t a = 0; a < n_count; a++)
+        for (size_t b = 0; b < d_count; b++)
+            for (size_t m = 0; m < model_count; m++) {
+                size_t n = ns[a], d = ds[b];
+                if ((double)n * (double)d * 8.0 > max_gb * 1e9)
+                    continue;
+                rm_generate_options g;
+                rm_generate_options_init(&g);
+                g.corruption = models[m];
+                g.n = n;
+                g.d = d;
+                g.eps = 0.1;
+                g.seed = 1;
+                rm_sample s;
+                if (rm_generate(&g, &s) != RM_OK) {
+                    fprintf(stderr, "perf: cannot generate\n");
+                    return 1;
+                }
+                double *oracle = malloc(d * sizeof *oracle), *mean = malloc(d * sizeof *mean);
+                rm_sample_inlier_mean(&s, oracle);
+                if (write_csv_17g(csv, s.X, s.n, s.d) != 0 || write_npy(npy, s.X, s.n, s.d) != 0) {
+                    fprintf(stderr, "perf: cannot write the data files in %s\n", dir);
+                    return 1;
+                }
+                rm_data data;
+                double t_csv = timed_read(csv, &data);
+                rm_data_free(&data);
+                double t_npy = timed_read(npy, &data);
+                rm_data_free(&data);
+                size_t numbers;
+                double t_strtod = strtod_loop(csv, &numbers);
+                unlink(csv);
+                unlink(npy);
+
+                rm_report rep;
+                int repeat = n * d <= 10000000 ? 3 : 1;
+                double t_shift = timed_mean(s.X, n, d, "median", 0, mean, NULL, repeat);
+                double t_mean = timed_mean(s.X, n, d, "mean", 0, mean, NULL, 3);
+                double t_one = timed_mean(s.X, n, d, NULL, 1, mean, &rep, repeat);
+                double t_est = timed_mean(s.X, n, d, NULL, 0, mean, &rep, repeat);
+                double t_out = now();
+                FILE *devnull = fopen("/dev/null", "w");
+                for (size_t j = 0; j < d; j++)
+                    fprintf(devnull, "%.17g%c", mean[j], j + 1 < d ? ',' : '\n');
+                fclose(devnull);
+                t_out = now() - t_out;
+                double excess = distance(mean, s.mu, d) - distance(oracle, s.mu, d);
+                printf("%-15s %8zu %5zu | %8.3f %8.3f %8.3f | %8.3f %8.3f %8.5f %6zu %5zu %7.4f | %8.4f %6.1f | %8.3f %7.2f\n",
+                       models[m], n, d, t_csv, t_npy, t_strtod, t_shift, t_est, t_out, rep.passes,
+                       rep.iterations, excess, t_mean, t_est / t_mean, t_one, t_one / t_est);
+                fflush(stdout);
+                free(oracle);
+                free(mean);
+                rm_sample_free(&s);
+            }
+    return 0;
+}

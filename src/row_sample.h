@@ -1,0 +1,24 @@
+/* A pseudo-random sample of rows chosen by their values: the same rows whatever their
+ * order, and (to rounding) whatever the units and offset of the data. */
+#ifndef RM_ROW_SAMPLE_H
+#define RM_ROW_SAMPLE_H
+
+#include <stddef.h>
+
+#include "moments.h"
+
+/* Keys in [0, 1) for the n rows of m (keys: n doubles). A key mixes a hash of the row's
+ * centred, scaled values, rounded to 2^-10 of the largest |z|, with the row's copy number
+ * among identical rows: a hash alone would take all copies of a repeated row or none (DKK
+ * noise repeats one point), and a sample would misrepresent the data. Copies are
+ * interchangeable, so the multiset a sample draws stays order-independent; a value within
+ * rounding of a grid line (a chance of about 1e-13 each) is all that units can change.
+ * Returns RM_OK or RM_ENOMEM. */
+int rm_row_keys(const rm_moments *m, double *keys);
+
+/* The indices (ascending) of the `count` rows of smallest key into rows; work: n doubles.
+ * Returns how many were taken (count, or n if smaller). Samples of different sizes are
+ * nested. */
+size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, double *work);
+
+#endif
