@@ -25,7 +25,7 @@ static void propose(rm_silo_state *st, double *next)
         next[i] /= total;
 }
 
-static const rm_solver solver = {propose, NULL, 0, 1e-6, 0, 0};
+static const rm_solver solver = {propose, NULL, 0, 1e-6, 0, 0, 0};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {

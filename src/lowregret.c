@@ -31,7 +31,7 @@ static int accept(rm_silo_state *st, double F_next)
     return 1;
 }
 
-static const rm_solver solver = {propose, accept, 1, 0.0, 1, 0};
+static const rm_solver solver = {propose, accept, 1, 0.0, 1, 0, 0};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {

@@ -106,6 +106,35 @@ void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size
     }
 }
 
+void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
+                                      const size_t *rows, const double *w, size_t count,
+                                      double *C, double *mu_part)
+{
+    const rm_centre *c = m->ctr;
+    size_t d = m->d;
+    for (size_t t0 = 0; t0 < count; t0 += buf->rows) {
+        size_t len = count - t0 < buf->rows ? count - t0 : buf->rows, plus = 0, minus = len;
+        /* Rows of positive weight fill the buffer from the top, negative ones from the
+         * bottom, each scaled by sqrt(|w|): two rank updates of opposite sign. */
+        for (size_t t = t0; t < t0 + len; t++) {
+            const double *x = m->X + rows[t] * d;
+            double *z = w[t] >= 0.0 ? buf->z + plus++ * d : buf->z + --minus * d;
+            double root = sqrt(fabs(w[t]));
+            for (size_t j = 0; j < d; j++) {
+                double v = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+                mu_part[j] += w[t] * v;
+                z[j] = v * root;
+            }
+        }
+        if (plus)
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)plus, 1.0, buf->z,
+                        (int)d, 1.0, C, (int)d);
+        if (len - minus)
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)(len - minus), -1.0,
+                        buf->z + minus * d, (int)d, 1.0, C, (int)d);
+    }
+}
+
 void rm_moments_finish_dense(size_t d, const double *mu, double *C)
 {
     for (size_t j = 0; j < d; j++)

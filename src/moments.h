@@ -47,6 +47,13 @@ void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size
                                  size_t row1, const double *q, double *C, double *mu_part);
 void rm_moments_finish_dense(size_t d, const double *mu, double *C);
 
+/* The same over the `count` rows listed in rows[], with weights w[] of either sign:
+ * C += sum w_t z_{rows[t]} z_{rows[t]}^T, mu_part += sum w_t z_{rows[t]}. A change of
+ * weights updates a dense moment this way, reading only the rows whose weight moved. */
+void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
+                                      const size_t *rows, const double *w, size_t count,
+                                      double *C, double *mu_part);
+
 /* Scores over rows [row0, row1): S[(i - row0) * k + j] = (z_i . v_j - o_j)^2 for the k
  * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS, with o_j = offsets[j],
  * or mu . v_j when offsets is NULL (then S holds ((z_i - mu) . v_j)^2); and, when norms is

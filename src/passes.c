@@ -32,7 +32,7 @@ static void chunk_rows(size_t n, size_t chunks, size_t c, size_t *lo, size_t *hi
 }
 
 /* What a chunk computes. */
-typedef enum { PRODUCT, DENSE, SCORES } pass_kind;
+typedef enum { PRODUCT, DENSE, DENSE_ROWS, SCORES } pass_kind;
 
 typedef struct pass {
     pass_kind kind;
@@ -40,6 +40,8 @@ typedef struct pass {
     const double *q, *V, *mu, *offsets;
     size_t p;
     double *S, *norms;
+    const size_t *rows; /* DENSE_ROWS: the rows, their weights in q, count of them in n */
+    size_t count;
     double *parts; /* chunk c's part at parts + c * part_size */
     size_t part_size;
     size_t chunks;
@@ -48,7 +50,7 @@ typedef struct pass {
 static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
 {
     size_t lo, hi, d = ps->m->d;
-    chunk_rows(ps->m->n, ps->chunks, c, &lo, &hi);
+    chunk_rows(ps->kind == DENSE_ROWS ? ps->count : ps->m->n, ps->chunks, c, &lo, &hi);
     double *part = ps->parts ? ps->parts + c * ps->part_size : NULL;
     switch (ps->kind) {
     case PRODUCT:
@@ -57,6 +59,10 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
         break;
     case DENSE:
         rm_moments_accumulate_dense(ps->m, buf, lo, hi, ps->q, part, part + d * d);
+        break;
+    case DENSE_ROWS:
+        rm_moments_accumulate_dense_rows(ps->m, buf, ps->rows + lo, ps->q + lo, hi - lo, part,
+                                         part + d * d);
         break;
     case SCORES:
         rm_moments_scores(ps->m, buf, lo, hi, ps->mu, ps->offsets, ps->V, ps->p,
@@ -68,7 +74,8 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
 static int run(pass *ps, int threads)
 {
     int failed = 0;
-#pragma omp parallel num_threads(rm_threads(threads, ps->m->n * ps->m->d))
+    size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
+#pragma omp parallel num_threads(rm_threads(threads, rows * ps->m->d))
     {
         rm_pass_buffers *buf = rm_pass_buffers_alloc(ps->m->d);
         if (!buf) {
@@ -99,7 +106,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
                     size_t p, double *W, double *mu)
 {
     size_t d = m->d, size = d * p + (mu ? d : 0);
-    pass ps = {PRODUCT, m, q, V, mu, NULL, p, NULL, NULL, NULL, size, 0};
+    pass ps = {PRODUCT, m, q, V, mu, NULL, p, NULL, NULL, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -117,7 +124,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
 int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE, m, q, NULL, NULL, NULL, 0, NULL, NULL, NULL, size, 0};
+    pass ps = {DENSE, m, q, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -131,10 +138,37 @@ int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, 
     return status;
 }
 
+int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, const double *w,
+                       size_t count, double *C, double *mu)
+{
+    size_t d = m->d, size = d * d + d;
+    pass ps = {DENSE_ROWS, m, w, NULL, NULL, NULL, 0, NULL, NULL, rows, count, NULL, size, 0};
+    ps.chunks = chunk_count(count, size * sizeof(double), DENSE_PARTS_BYTES);
+    ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
+    if (!ps.parts)
+        return RM_ENOMEM;
+    int status = run(&ps, threads);
+    if (status == RM_OK) {
+        double *sum = rm_alloc_array(size, sizeof(double));
+        if (!sum) {
+            free(ps.parts);
+            return RM_ENOMEM;
+        }
+        add_parts(&ps, sum, 0, size);
+        for (size_t t = 0; t < d * d; t++)
+            C[t] += sum[t];
+        for (size_t j = 0; j < d; j++)
+            mu[j] += sum[d * d + j];
+        free(sum);
+    }
+    free(ps.parts);
+    return status;
+}
+
 int rm_pass_scores(const rm_moments *m, int threads, const double *mu, const double *offsets,
                    const double *V, size_t k, double *S, double *norms)
 {
-    pass ps = {SCORES, m, NULL, V, mu, offsets, k, S, norms, NULL, 0, 0};
+    pass ps = {SCORES, m, NULL, V, mu, offsets, k, S, norms, NULL, 0, NULL, 0, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
     return run(&ps, threads);
 }

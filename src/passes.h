@@ -21,6 +21,11 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
  * finishes Sigma_q. */
 int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, double *mu);
 
+/* Adds sum_t w_t z z^T over the listed rows to C (upper triangle) and sum_t w_t z to mu
+ * (rm_moments_accumulate_dense_rows), the list split in chunks fixed by its length. */
+int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, const double *w,
+                       size_t count, double *C, double *mu);
+
 /* The scores of every row (n x k) and, when norms is not NULL, ||z_i - mu||^2; with
  * offsets, (z_i . v_j - offsets[j])^2 instead (see rm_moments_scores). */
 int rm_pass_scores(const rm_moments *m, int threads, const double *mu, const double *offsets,

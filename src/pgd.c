@@ -49,7 +49,7 @@ static int accept(rm_silo_state *st, double F_next)
     return 0;
 }
 
-static const rm_solver solver = {propose, accept, 1, 0.0, 1, 1};
+static const rm_solver solver = {propose, accept, 1, 0.0, 1, 1, 1};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "robustmean.h"
 #include "select.h"
+#include "threads.h"
 
 static uint64_t row_hash(const rm_moments *m, size_t i)
 {
@@ -45,8 +46,15 @@ int rm_row_keys(const rm_moments *m, double *keys)
         free(seen);
         return RM_ENOMEM;
     }
+    /* The rows' hashes (in parallel: a pass over the data), kept in keys' bits for now. */
+#pragma omp parallel for schedule(static) num_threads(rm_threads(0, n * m->d))
     for (size_t i = 0; i < n; i++) {
         uint64_t v = row_hash(m, i) | 1u; /* never 0: 0 marks an empty slot */
+        memcpy(&keys[i], &v, sizeof v);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        memcpy(&v, &keys[i], sizeof v);
         size_t slot = (size_t)mix64(v) & (slots - 1);
         while (hashes[slot] != 0 && hashes[slot] != v)
             slot = (slot + 1) & (slots - 1);

@@ -19,6 +19,12 @@
 
 /* The dense oracle (form Sigma_q, LAPACK) is cheaper than Lanczos up to about this d. */
 #define DENSE_MAX_D 128
+/* The dense moment is updated from the rows whose weight moved (by more than
+ * DELTA_IGNORED of the cap) while they are at most a DELTA_SHARE of all rows, and formed
+ * anew every DENSE_REFRESH iterations (rounding cannot build up). */
+#define DELTA_IGNORED 1e-12
+#define DELTA_SHARE 0.4
+#define DENSE_REFRESH 10
 /* Lanczos: vectors per block, block steps per call, and the Ritz residual tolerance. */
 #define LANCZOS_BLOCK 8
 #define LANCZOS_STEPS 20
@@ -66,6 +72,10 @@ typedef struct silo {
     int failed;
     double *C, *C_work, *V, *mu;
     int mu_ready;
+    /* the dense oracle's sum q z z^T and sum q z, for the weights q_C */
+    double *C_raw, *mu_raw, *q_C, *delta_w;
+    size_t *delta_rows, raw_age;
+    int have_raw;
     rm_eig_result eig;
     /* the evaluation at q */
     size_t k, k_gap; /* directions within 2 delta (steps) and within delta (the gap) */
@@ -76,6 +86,7 @@ typedef struct silo {
     double best_F, best_gap;
     size_t best_k, best_k_gap;
     size_t products, passes;
+    double passes_partial; /* updates that read part of the data, in whole passes */
     /* the top direction and the offset mu . v of the first steps, when recording */
     double *history, history_offsets[WARM_STEPS];
     size_t steps_recorded;
@@ -86,10 +97,12 @@ static void silo_free(silo *s)
     double *arrays[] = {s->q, s->next, s->tau, s->tau_gap, s->norms, s->work, s->S, s->keys,
                         s->prev_q, s->prev_tau, s->prev_tau_gap, s->prev_norms, s->S_sub,
                         s->tau_sub, s->work_sub, s->C, s->C_work, s->V, s->mu, s->best_q,
-                        s->best_mu, s->best_V, s->history};
+                        s->best_mu, s->best_V, s->history, s->C_raw, s->mu_raw,
+                        s->q_C, s->delta_w};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
     free(s->sub_rows);
+    free(s->delta_rows);
     rm_lanczos_free(s->lz);
     if (s->own_centre)
         rm_centre_free(&s->ctr);
@@ -123,12 +136,17 @@ static int silo_init(silo *s, const double *X, size_t n, size_t d, const rm_opti
     s->dense = opt->oracle == RM_ORACLE_DENSE || (opt->oracle == RM_ORACLE_AUTO && d <= DENSE_MAX_D);
     s->n_sub = n > GAP_ROWS ? GAP_ROWS : 0;
 
-    double **vectors[] = {&s->q, &s->next, &s->tau, &s->tau_gap, &s->norms, &s->work,
-                          &s->keys, &s->best_q, &s->prev_q, &s->prev_tau, &s->prev_tau_gap,
-                          &s->prev_norms};
+    double **vectors[] = {&s->q, &s->next, &s->tau, &s->tau_gap, &s->work, &s->keys, &s->best_q};
     int ok = 1;
     for (size_t k = 0; k < sizeof vectors / sizeof vectors[0]; k++)
         ok &= (*vectors[k] = rm_alloc_array(n, sizeof(double))) != NULL;
+    if (solver->needs_norms)
+        ok &= (s->norms = rm_alloc_array(n, sizeof(double))) != NULL;
+    if (solver->can_reject) {
+        double **undo[] = {&s->prev_q, &s->prev_tau, &s->prev_tau_gap, &s->prev_norms};
+        for (size_t k = 0; k < sizeof undo / sizeof undo[0]; k++)
+            ok &= (*undo[k] = rm_alloc_array(n, sizeof(double))) != NULL;
+    }
     s->S = rm_alloc_array(n, RM_MAX_PAIRS * sizeof(double));
     s->V = rm_alloc_array(d, RM_MAX_PAIRS * sizeof(double));
     s->best_V = rm_alloc_array(d, RM_MAX_PAIRS * sizeof(double));
@@ -149,7 +167,12 @@ static int silo_init(silo *s, const double *X, size_t n, size_t d, const rm_opti
     if (ok && s->dense) {
         s->C = rm_alloc_array(d, d * sizeof(double));
         s->C_work = rm_alloc_array(d, d * sizeof(double));
-        ok = s->C && s->C_work;
+        s->C_raw = rm_alloc_array(d, d * sizeof(double));
+        s->mu_raw = rm_alloc_array(d, sizeof(double));
+        s->q_C = rm_alloc_array(n, sizeof(double));
+        s->delta_w = rm_alloc_array(n, sizeof(double));
+        s->delta_rows = rm_alloc_array(n, sizeof(size_t));
+        ok = s->C && s->C_work && s->C_raw && s->mu_raw && s->q_C && s->delta_w && s->delta_rows;
     }
     if (ok && !s->dense) {
         s->lz = rm_lanczos_alloc(d, LANCZOS_BLOCK, LANCZOS_STEPS, opt->seed);
@@ -190,18 +213,59 @@ static void covariance_product(void *ctx, const double *V, size_t p, double *W)
     s->passes++;
 }
 
+/* C_raw = sum q_i z_i z_i^T and mu_raw = sum q_i z_i for the current q: from the rows
+ * whose weight moved since the last time when they are few (in the end game most rows sit
+ * at the cap or at zero, and this reads a small part of the data), else in a pass. */
+static int dense_moment(silo *s)
+{
+    size_t n = s->n, d = s->d, moved = 0;
+    if (s->have_raw && s->raw_age < DENSE_REFRESH) {
+        double ignored = DELTA_IGNORED * s->st.u;
+        size_t limit = (size_t)(DELTA_SHARE * (double)n);
+        for (size_t i = 0; i < n && moved <= limit; i++) {
+            double change = s->q[i] - s->q_C[i];
+            if (fabs(change) > ignored) {
+                s->delta_rows[moved] = i;
+                s->delta_w[moved++] = change;
+            }
+        }
+        if (moved <= limit) {
+            int status = rm_pass_dense_rows(&s->m, s->opt.threads, s->delta_rows, s->delta_w,
+                                            moved, s->C_raw, s->mu_raw);
+            if (status != RM_OK)
+                return status;
+            for (size_t t = 0; t < moved; t++)
+                s->q_C[s->delta_rows[t]] = s->q[s->delta_rows[t]];
+            s->raw_age++;
+            s->passes_partial += (double)moved / (double)n;
+            return RM_OK;
+        }
+    }
+    memset(s->C_raw, 0, d * d * sizeof *s->C_raw);
+    memset(s->mu_raw, 0, d * sizeof *s->mu_raw);
+    int status = rm_pass_dense(&s->m, s->opt.threads, s->q, s->C_raw, s->mu_raw);
+    if (status != RM_OK)
+        return status;
+    memcpy(s->q_C, s->q, n * sizeof *s->q);
+    s->have_raw = 1;
+    s->raw_age = 0;
+    s->passes++;
+    return RM_OK;
+}
+
 /* The top eigenpairs of Sigma_q and mu_q. */
 static int oracle(silo *s)
 {
     size_t d = s->d;
     s->mu_ready = 0;
     if (s->dense) {
-        int status = rm_pass_dense(&s->m, s->opt.threads, s->q, s->C, s->mu);
+        int status = dense_moment(s);
         if (status != RM_OK)
             return status;
+        memcpy(s->C, s->C_raw, d * d * sizeof *s->C);
+        memcpy(s->mu, s->mu_raw, d * sizeof *s->mu);
         rm_moments_finish_dense(d, s->mu, s->C);
         s->mu_ready = 1;
-        s->passes++;
         return rm_eig_top_dense(s->C, d, 2.0 * s->delta, s->max_pairs, &s->eig, s->C_work);
     }
     s->failed = 0;
@@ -294,8 +358,7 @@ static int evaluate(silo *s)
     s->k_gap = 1;
     while (s->k_gap < s->k && s->eig.values[s->k_gap] >= (1.0 - s->delta) * s->eig.values[0])
         s->k_gap++;
-    status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, s->V, s->k, s->S,
-                            s->solver->needs_norms ? s->norms : NULL);
+    status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, s->V, s->k, s->S, s->norms);
     if (status != RM_OK)
         return status;
     s->passes++;
@@ -342,7 +405,7 @@ static void fill_report(const silo *s, rm_report *rep)
     rep->oracle = s->dense ? "dense" : "lanczos";
     rep->iterations = s->st.iteration;
     rep->products = s->products;
-    rep->passes = s->passes;
+    rep->passes = s->passes + (size_t)ceil(s->passes_partial);
     rep->objective = unscale_objective(s, s->best_F);
     rep->gap = unscale_objective(s, s->best_gap);
     rep->directions = s->best_k_gap;
@@ -367,6 +430,17 @@ static void fill_report(const silo *s, rm_report *rep)
     rep->outliers = outliers;
 }
 
+/* Keep q and its evaluation to go back to (solvers that may reject a proposal). */
+static void save_point(silo *s)
+{
+    size_t bytes = s->n * sizeof(double);
+    memcpy(s->prev_q, s->q, bytes);
+    memcpy(s->prev_tau, s->tau, bytes);
+    memcpy(s->prev_tau_gap, s->tau_gap, bytes);
+    if (s->norms)
+        memcpy(s->prev_norms, s->norms, bytes);
+}
+
 /* Undo a rejected proposal: back to q and its evaluation. */
 static void swap_back(silo *s)
 {
@@ -374,7 +448,8 @@ static void swap_back(silo *s)
     memcpy(s->q, s->prev_q, bytes);
     memcpy(s->tau, s->prev_tau, bytes);
     memcpy(s->tau_gap, s->prev_tau_gap, bytes);
-    memcpy(s->norms, s->prev_norms, bytes);
+    if (s->norms)
+        memcpy(s->norms, s->prev_norms, bytes);
 }
 
 static int iterate(silo *s, double start, const char **stop_reason)
@@ -439,12 +514,9 @@ static int iterate(silo *s, double start, const char **stop_reason)
         }
         solver->propose(&s->st, s->next);
         double F_before = s->st.F, gap_before = s->gap;
-        size_t bytes = n * sizeof(double);
-        memcpy(s->prev_q, s->q, bytes);
-        memcpy(s->prev_tau, s->tau, bytes);
-        memcpy(s->prev_tau_gap, s->tau_gap, bytes);
-        memcpy(s->prev_norms, s->norms, bytes);
-        memcpy(s->q, s->next, bytes);
+        if (solver->can_reject)
+            save_point(s);
+        memcpy(s->q, s->next, n * sizeof(double));
         s->st.iteration++;
         status = evaluate(s);
         if (status != RM_OK)

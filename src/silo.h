@@ -51,6 +51,8 @@ typedef struct rm_solver {
     int softmax_step;
     /* 1: the solver reads st->norms (computed in the scores pass only then). */
     int needs_norms;
+    /* 1: accept may refuse a proposal (the core then keeps copies to go back to). */
+    int can_reject;
 } rm_solver;
 
 /* Run the solver on the problem; writes the estimate and fills the SILO fields of the
