@@ -5,19 +5,41 @@
 #include <string.h>
 
 #include "select.h"
+#include "threads.h"
+
+/* Sums over the rows run in chunks fixed by n, added in order: the same result on any
+ * number of threads. */
+enum { MAX_CHUNKS = 32, CHUNK_MIN = 16384 };
+
+static size_t chunk_count(size_t n)
+{
+    size_t c = n / CHUNK_MIN;
+    return c < 1 ? 1 : c > MAX_CHUNKS ? MAX_CHUNKS : c;
+}
 
 void rm_gap_weighted_scores(const double *S, size_t n, size_t k, size_t ld, const double *q,
-                            double *a)
+                            double *a, int threads)
 {
-    for (size_t j = 0; j < k; j++)
-        a[j] = 0.0;
-    for (size_t i = 0; i < n; i++)
+    size_t chunks = chunk_count(n);
+    double part[MAX_CHUNKS][16];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * k))
+    for (size_t c = 0; c < chunks; c++) {
+        double *sum = part[c];
         for (size_t j = 0; j < k; j++)
-            a[j] += q[i] * S[i * ld + j];
+            sum[j] = 0.0;
+        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+            for (size_t j = 0; j < k; j++)
+                sum[j] += q[i] * S[i * ld + j];
+    }
+    for (size_t j = 0; j < k; j++) {
+        a[j] = 0.0;
+        for (size_t c = 0; c < chunks; c++)
+            a[j] += part[c][j];
+    }
 }
 
 double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size_t ld,
-                    double u, double *grad, double *work)
+                    double u, double *grad, double *work, int threads)
 {
     /* floor(1/u) rows take u; the threshold t is the next smallest value. */
     double slots = 1.0 / u;
@@ -25,15 +47,30 @@ double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size
     memcpy(work, tau, n * sizeof *tau);
     rm_select(work, n, m);
     double t = work[m];
+    size_t chunks = chunk_count(n), less_part[MAX_CHUNKS], equal_part[MAX_CHUNKS];
+    double below_part[MAX_CHUNKS];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+    for (size_t c = 0; c < chunks; c++) {
+        size_t less = 0, equal = 0;
+        double below = 0.0;
+        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+            if (tau[i] < t) {
+                less++;
+                below += tau[i];
+            } else if (tau[i] == t) {
+                equal++;
+            }
+        }
+        less_part[c] = less;
+        equal_part[c] = equal;
+        below_part[c] = below;
+    }
     size_t less = 0, equal = 0;
     double below = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        if (tau[i] < t) {
-            less++;
-            below += tau[i];
-        } else if (tau[i] == t) {
-            equal++;
-        }
+    for (size_t c = 0; c < chunks; c++) {
+        less += less_part[c];
+        equal += equal_part[c];
+        below += below_part[c];
     }
     double left = 1.0 - u * (double)less; /* mass for the rows at the threshold */
     double share = left / (double)equal;
@@ -53,8 +90,9 @@ double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size
 }
 
 static void scores_at(const double *S, size_t n, size_t k, size_t ld, const double *w,
-                      double *tau)
+                      double *tau, int threads)
 {
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * k))
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < k; j++)
@@ -64,13 +102,13 @@ static void scores_at(const double *S, size_t n, size_t k, size_t ld, const doub
 }
 
 double rm_gap_at(const double *S, size_t n, size_t k, size_t ld, const double *a, double u,
-                 const double *w, double *tau, double *work)
+                 const double *w, double *tau, double *work, int threads)
 {
-    scores_at(S, n, k, ld, w, tau);
+    scores_at(S, n, k, ld, w, tau, threads);
     double upper = 0.0;
     for (size_t j = 0; j < k; j++)
         upper += w[j] * a[j];
-    return upper - rm_gap_lower(tau, S, n, k, ld, u, NULL, work);
+    return upper - rm_gap_lower(tau, S, n, k, ld, u, NULL, work, threads);
 }
 
 double rm_gap_minimise(const double *S, size_t n, size_t k, size_t ld, const double *a,
@@ -81,14 +119,14 @@ double rm_gap_minimise(const double *S, size_t n, size_t k, size_t ld, const dou
     double best = INFINITY, scale = 0.0;
     if (k == 1) {
         w[0] = 1.0;
-        return rm_gap_at(S, n, 1, ld, a, u, w, tau, work);
+        return rm_gap_at(S, n, 1, ld, a, u, w, tau, work, 1);
     }
     for (size_t t = 1; t <= steps + 1; t++) {
-        scores_at(S, n, k, ld, w, tau);
+        scores_at(S, n, k, ld, w, tau, 1);
         double value = 0.0;
         for (size_t j = 0; j < k; j++)
             value += w[j] * a[j];
-        value -= rm_gap_lower(tau, S, n, k, ld, u, lower_grad, work);
+        value -= rm_gap_lower(tau, S, n, k, ld, u, lower_grad, work, 1);
         if (value < best) {
             best = value;
             memcpy(best_w, w, k * sizeof *w);

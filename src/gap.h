@@ -13,23 +13,24 @@
 /* Scores are n x k, row i at S + i*ld (ld >= k: a matrix with more columns can serve its
  * first k). */
 
-/* a_j = sum_i q_i S_ij (the Rayleigh quotients of the weighted scores). */
+/* a_j = sum_i q_i S_ij (the Rayleigh quotients of the weighted scores), k <= 16.
+ * threads (here and below): 0 for one per core; the result does not depend on it. */
 void rm_gap_weighted_scores(const double *S, size_t n, size_t k, size_t ld, const double *q,
-                            double *a);
+                            double *a, int threads);
 
 /* min over p in Delta_u (sum p = 1, 0 <= p_i <= u) of <tau, p>: weight u on the smallest
  * entries. With grad (k values, may be NULL) also returns sum_i p*_i S_ij for the
  * minimiser p* (ties at the threshold share equally). work: n doubles. */
 double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size_t ld,
-                    double u, double *grad, double *work);
+                    double u, double *grad, double *work, int threads);
 
 /* g(w) for a = rm_gap_weighted_scores(); tau (n) receives S w; work: n doubles. */
 double rm_gap_at(const double *S, size_t n, size_t k, size_t ld, const double *a, double u,
-                 const double *w, double *tau, double *work);
+                 const double *w, double *tau, double *work, int threads);
 
 /* Minimise g over the k-simplex by mirror descent (exponentiated gradient) from w (warm
  * start), `steps` steps, keeping the best w. Returns g at the returned w. tau, work: n
- * doubles each. */
+ * doubles each. On one thread: it runs on a subsample of a few thousand rows. */
 double rm_gap_minimise(const double *S, size_t n, size_t k, size_t ld, const double *a,
                        double u, double *w, size_t steps, double *tau, double *work);
 

@@ -4,6 +4,7 @@
  * returns the best. */
 #include "silo.h"
 #include "simplex.h"
+#include "threads.h"
 
 #include <string.h>
 
@@ -16,11 +17,12 @@ static void propose(rm_silo_state *st, double *next)
         st->step = STEP_C;
     double top = rm_silo_tau_max(st, 1e-6 * st->u);
     double eta = top > 0.0 ? st->step / top : 0.0;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(st->threads, st->n))
     for (size_t i = 0; i < st->n; i++) {
         double f = 1.0 - eta * st->tau[i];
         next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
     }
-    if (rm_simplex_project_kl(next, st->n, st->u, next, st->work) < 0.0)
+    if (rm_simplex_project_kl(next, st->n, st->u, next, st->work, st->threads) < 0.0)
         memcpy(next, st->q, st->n * sizeof *next); /* cannot happen while q > 0 */
 }
 

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "clock.h"
 #include "method.h"
+#include "threads.h"
 
 static const rm_method *const methods[] = {
     &rm_method_lowregret,
@@ -79,10 +80,12 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->guarantee = 1;
 }
 
-static int all_finite(const double *X, size_t count)
+static int all_finite(const double *X, size_t count, int threads)
 {
-    /* Summing x*0 turns any NaN or infinity into NaN, without a branch per value. */
+    /* Summing x*0 turns any NaN or infinity into NaN, without a branch per value; the
+     * threads' sums are 0 or NaN, so their order does not matter. */
     double acc = 0.0;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
     for (size_t k = 0; k < count; k++)
         acc += X[k] * 0.0;
     return acc == 0.0;
@@ -111,7 +114,7 @@ static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
         opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE ||
         opt->threads < 0)
         return RM_EINVAL;
-    if (!all_finite(X, count))
+    if (!all_finite(X, count, opt->threads))
         return RM_ENONFINITE;
     return RM_OK;
 }

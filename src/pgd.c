@@ -36,7 +36,7 @@ static void propose(rm_silo_state *st, double *next)
         for (size_t i = 0; i < n; i++)
             if (st->q[i] == 0.0 && st->norms[i] > reach)
                 next[i] = low - st->u - 1.0; /* below any threshold: projected to 0 */
-    rm_simplex_project_l2(next, n, st->u, next);
+    rm_simplex_project_l2(next, n, st->u, next, st->threads);
 }
 
 static int accept(rm_silo_state *st, double F_next)

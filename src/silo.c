@@ -16,6 +16,7 @@
 #include "simplex.h"
 #include "select.h"
 #include "summation.h"
+#include "threads.h"
 
 /* The dense oracle (form Sigma_q, LAPACK) is cheaper than Lanczos up to about this d. */
 #define DENSE_MAX_D 128
@@ -187,6 +188,7 @@ static int silo_init(silo *s, const double *X, size_t n, size_t d, const rm_opti
     s->st.tau_gap = s->tau_gap;
     s->st.norms = s->norms;
     s->st.work = s->work;
+    s->st.threads = opt->threads;
     if (ok)
         for (size_t i = 0; i < n; i++)
             s->q[i] = 1.0 / (double)n;
@@ -280,7 +282,7 @@ static int oracle(silo *s)
 static double minimise_gap(silo *s)
 {
     size_t n = s->n, k = s->k_gap, ld = s->k;
-    rm_gap_weighted_scores(s->S, n, k, ld, s->q, s->a);
+    rm_gap_weighted_scores(s->S, n, k, ld, s->q, s->a, s->opt.threads);
     /* The gap on the capped simplex, clipped at 0 (weights that left it may beat every
      * weighting in it); or, to certify such weights, on the simplex whose cap is their
      * largest weight. */
@@ -304,14 +306,14 @@ static double minimise_gap(silo *s)
         }
         for (size_t t = 0; t < s->n_sub && total > 0.0; t++)
             q_sub[t] /= total;
-        rm_gap_weighted_scores(s->S_sub, s->n_sub, k, k, q_sub, a_sub);
+        rm_gap_weighted_scores(s->S_sub, s->n_sub, k, k, q_sub, a_sub, 1);
         double u_sub = u * (double)n / (double)s->n_sub;
         rm_gap_minimise(s->S_sub, s->n_sub, k, k, a_sub, u_sub, s->w, GAP_STEPS, s->tau_sub,
                         s->work_sub);
     } else if (k > 1) {
         rm_gap_minimise(s->S, n, k, ld, s->a, u, s->w, GAP_STEPS, s->tau_gap, s->work);
     }
-    double g = rm_gap_at(s->S, n, k, ld, s->a, u, s->w, s->tau_gap, s->work);
+    double g = rm_gap_at(s->S, n, k, ld, s->a, u, s->w, s->tau_gap, s->work, s->opt.threads);
     return g > 0.0 ? g : 0.0;
 }
 
@@ -326,7 +328,7 @@ static double minimise_gap(silo *s)
  * zig-zagging, until they did). The filter keeps the gap's weights: along these it runs
  * on to a single row when n < d. */
 static void softmax_scores(const double *S, size_t n, size_t k, const double *values,
-                           double delta, double *tau)
+                           double delta, double *tau, int threads)
 {
     double w[RM_MAX_PAIRS], total = 0.0;
     for (size_t j = 0; j < k; j++) {
@@ -336,6 +338,7 @@ static void softmax_scores(const double *S, size_t n, size_t k, const double *va
     }
     for (size_t j = 0; j < k; j++)
         w[j] /= total;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * k))
     for (size_t i = 0; i < n; i++) {
         const double *row = S + i * k;
         double t = 0.0;
@@ -364,7 +367,7 @@ static int evaluate(silo *s)
     s->passes++;
     s->gap = minimise_gap(s); /* leaves tau_gap = S w for the gap's weights w */
     if (s->solver->softmax_step)
-        softmax_scores(s->S, s->n, s->k, s->eig.values, s->delta, s->tau);
+        softmax_scores(s->S, s->n, s->k, s->eig.values, s->delta, s->tau, s->opt.threads);
     else
         memcpy(s->tau, s->tau_gap, s->n * sizeof *s->tau);
     return RM_OK;
@@ -387,6 +390,7 @@ static void keep_best(silo *s)
 double rm_silo_tau_max(const rm_silo_state *st, double floor_weight)
 {
     double top = 0.0;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(st->threads, st->n)) reduction(max : top)
     for (size_t i = 0; i < st->n; i++)
         if (st->q[i] > 0.0 && st->q[i] >= floor_weight && st->tau[i] > top)
             top = st->tau[i];
@@ -590,7 +594,7 @@ static int warm_start(silo *s, double start)
                 double f = 1.0 - WARM_STEP_C * s->S[i * T + t] / top;
                 s->next[i] = s->q[i] * (f > 0.0 ? f : 0.0);
             }
-            if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work) < 0.0)
+            if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)
                 break; /* too few rows left: keep the last weights */
         }
         if (s->lz)

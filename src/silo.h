@@ -30,6 +30,7 @@ typedef struct rm_silo_state {
     double step;        /* the solver's own step parameter, kept across iterations */
     size_t rejected;    /* proposals rejected in a row just before this one */
     double *work;       /* n doubles of scratch */
+    int threads;        /* the options' threads (0: one per core) */
 } rm_silo_state;
 
 typedef struct rm_solver {

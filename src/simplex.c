@@ -6,6 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "threads.h"
+
+/* Sums run over chunks whose number depends on n only, added in chunk order: the result
+ * is the same on any number of threads. */
+enum { MAX_CHUNKS = 32, CHUNK_MIN = 32768 };
+
+static size_t chunk_count(size_t n)
+{
+    size_t c = n / CHUNK_MIN;
+    return c < 1 ? 1 : c > MAX_CHUNKS ? MAX_CHUNKS : c;
+}
+
 /* What clip(y - theta, 0, u) looks like at theta: its sum, and the linear piece there
  * (the rows strictly inside (0, u), and how many sit at the cap). */
 typedef struct piece {
@@ -13,23 +25,64 @@ typedef struct piece {
     size_t free_count, capped;
 } piece;
 
-static piece evaluate(const double *y, size_t n, double u, double theta)
+static piece evaluate(const double *y, size_t n, double u, double theta, int threads)
 {
-    piece p = {0.0, 0.0, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        double t = y[i] - theta;
-        if (t >= u) {
-            p.capped++;
-        } else if (t > 0.0) {
-            p.free_count++;
-            p.free_sum += y[i];
+    size_t chunks = chunk_count(n);
+    piece part[MAX_CHUNKS];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+    for (size_t c = 0; c < chunks; c++) {
+        piece p = {0.0, 0.0, 0, 0};
+        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+            double t = y[i] - theta;
+            if (t >= u) {
+                p.capped++;
+            } else if (t > 0.0) {
+                p.free_count++;
+                p.free_sum += y[i];
+            }
         }
+        part[c] = p;
+    }
+    piece p = {0.0, 0.0, 0, 0};
+    for (size_t c = 0; c < chunks; c++) {
+        p.free_sum += part[c].free_sum;
+        p.free_count += part[c].free_count;
+        p.capped += part[c].capped;
     }
     p.sum = p.free_sum - theta * (double)p.free_count + u * (double)p.capped;
     return p;
 }
 
-double rm_simplex_project_l2(const double *y, size_t n, double u, double *q)
+/* sum y_i over the rows with y_i < cut (all when cut is infinite), and how many are not. */
+static double sum_below(const double *y, size_t n, double cut, size_t *at_or_above, int threads)
+{
+    size_t chunks = chunk_count(n), above[MAX_CHUNKS];
+    double part[MAX_CHUNKS];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+    for (size_t c = 0; c < chunks; c++) {
+        double sum = 0.0;
+        size_t count = 0;
+        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+            if (y[i] >= cut)
+                count++;
+            else
+                sum += y[i];
+        }
+        part[c] = sum;
+        above[c] = count;
+    }
+    double sum = 0.0;
+    size_t count = 0;
+    for (size_t c = 0; c < chunks; c++) {
+        sum += part[c];
+        count += above[c];
+    }
+    if (at_or_above)
+        *at_or_above = count;
+    return sum;
+}
+
+double rm_simplex_project_l2(const double *y, size_t n, double u, double *q, int threads)
 {
     double lo = y[0], hi = y[0];
     for (size_t i = 1; i < n; i++) {
@@ -42,14 +95,12 @@ double rm_simplex_project_l2(const double *y, size_t n, double u, double *q)
     lo -= u;
     double theta = lo;
     if ((double)n * u > 1.0) {
-        double sum_y = 0.0;
-        for (size_t i = 0; i < n; i++)
-            sum_y += y[i];
+        double sum_y = sum_below(y, n, INFINITY, NULL, threads);
         theta = (sum_y - 1.0) / (double)n; /* exact when no row is clipped */
         for (int iter = 0; iter < 200; iter++) {
             if (!(theta > lo && theta < hi))
                 theta = lo + (hi - lo) / 2;
-            piece p = evaluate(y, n, u, theta);
+            piece p = evaluate(y, n, u, theta, threads);
             if (p.sum > 1.0)
                 lo = theta;
             else if (p.sum < 1.0)
@@ -66,6 +117,7 @@ double rm_simplex_project_l2(const double *y, size_t n, double u, double *q)
             theta = next;
         }
     }
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
     for (size_t i = 0; i < n; i++) {
         double t = y[i] - theta;
         q[i] = t <= 0.0 ? 0.0 : t >= u ? u : t;
@@ -96,7 +148,8 @@ static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
     return -1.0;
 }
 
-double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work)
+double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work,
+                             int threads)
 {
     size_t positive = 0;
     double smallest = INFINITY;
@@ -120,14 +173,8 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
      * theta pushes over u; theta only grows, so rows once capped stay capped. */
     double theta = -1.0, cut = INFINITY; /* rows with y >= cut are capped */
     for (int round = 0; round < 64; round++) {
-        double rest = 0.0;
-        size_t capped = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (y[i] >= cut)
-                capped++;
-            else
-                rest += y[i];
-        }
+        size_t capped;
+        double rest = sum_below(y, n, cut, &capped, threads);
         double t = (1.0 - u * (double)capped) / rest;
         if (!(rest > 0.0) || !(t > 0.0)) {
             theta = t;
@@ -136,8 +183,9 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
         double next_cut = u / t;
         /* Everything at or above u/t is capped; the next cut can only move down. */
         int more = 0;
-        for (size_t i = 0; i < n && !more; i++)
-            more = y[i] < cut && y[i] * t > u;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n)) reduction(|| : more)
+        for (size_t i = 0; i < n; i++)
+            more = more || (y[i] < cut && y[i] * t > u);
         theta = t;
         if (!more)
             break;
@@ -149,6 +197,7 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
         theta = kl_theta_sorted(y, n, u, work);
     if (!(theta > 0.0))
         return -1.0;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
     for (size_t i = 0; i < n; i++) {
         double v = theta * y[i];
         q[i] = v > u ? u : v;

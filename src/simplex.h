@@ -1,5 +1,7 @@
 /* Projections onto the capped simplex Delta = { q : sum q = 1, 0 <= q_i <= u }
- * (u = 1/((1-eps) n) for the SILO problem; it needs n*u >= 1 to be non-empty). */
+ * (u = 1/((1-eps) n) for the SILO problem; it needs n*u >= 1 to be non-empty).
+ * threads: 0 for one per core; sums are added in a fixed order, so the result does not
+ * depend on it. */
 #ifndef RM_SIMPLEX_H
 #define RM_SIMPLEX_H
 
@@ -9,13 +11,14 @@
  * theta is found exactly on its linear piece by a safeguarded Newton iteration (each step
  * O(n), a handful of steps: expected O(n), no sort). Returns theta. Requires n*u >= 1,
  * finite y; q may alias y. */
-double rm_simplex_project_l2(const double *y, size_t n, double u, double *q);
+double rm_simplex_project_l2(const double *y, size_t n, double u, double *q, int threads);
 
 /* Kullback-Leibler projection of weights y >= 0: q_i = min(u, theta*y_i) with theta such
  * that sum q = 1. Found by capping rounds (O(n) each, few in practice) that fall back to
  * one sort after many rounds, so O(n log n) at worst. work holds n doubles. Returns
  * theta, or a negative value when fewer than 1/u entries of y are positive (no solution).
  * q may alias y. */
-double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work);
+double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work,
+                             int threads);
 
 #endif

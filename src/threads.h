@@ -8,7 +8,7 @@
 
 /* Below this many values a pass is a matter of microseconds: a team of threads would cost
  * more (waking threads, the barrier, a core busy elsewhere) than it saves. */
-#define RM_PARALLEL_MIN_VALUES ((size_t)1 << 20)
+#define RM_PARALLEL_MIN_VALUES ((size_t)1 << 17)
 
 /* Threads for a pass over `values` values: requested > 0: that many; otherwise OpenMP's
  * default (one per core, or OMP_NUM_THREADS); one for a small pass. */

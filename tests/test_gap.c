@@ -41,11 +41,11 @@ Test(gap, lower_tail_matches_sorting_with_ties)
             double *tau = malloc(n * sizeof *tau), *work = malloc(n * sizeof *work);
             for (size_t i = 0; i < n; i++) /* few distinct values: many ties */
                 tau[i] = (double)(tu_next(&r) % 4);
-            double got = rm_gap_lower(tau, tau, n, 1, 1, u, NULL, work);
+            double got = rm_gap_lower(tau, tau, n, 1, 1, u, NULL, work, 0);
             cr_assert_float_eq(got, lower_reference(tau, n, u), 1e-13, "n %zu eps %g", n, epss[e]);
             /* the minimiser's scores, with S = tau: the same value */
             double grad;
-            rm_gap_lower(tau, tau, n, 1, 1, u, &grad, work);
+            rm_gap_lower(tau, tau, n, 1, 1, u, &grad, work, 0);
             cr_assert_float_eq(grad, got, 1e-13);
             free(tau);
             free(work);
@@ -62,7 +62,7 @@ static double brute_force_minimum(const double *S, size_t n, size_t k, const dou
             double w[3] = {(double)i / steps, k == 3 ? (double)j / steps : 1.0 - (double)i / steps, 0};
             if (k == 3)
                 w[2] = 1.0 - w[0] - w[1];
-            best = fmin(best, rm_gap_at(S, n, k, k, a, u, w, tau, work));
+            best = fmin(best, rm_gap_at(S, n, k, k, a, u, w, tau, work, 0));
         }
     free(tau);
     free(work);
@@ -91,7 +91,7 @@ Test(gap, minimiser_matches_brute_force)
                 for (size_t i = 0; i < n; i++) /* some weight vector of the capped simplex */
                     q[i] = fmin(q[i] / total, u);
                 double a[3], w[3];
-                rm_gap_weighted_scores(S, n, k, k, q, a);
+                rm_gap_weighted_scores(S, n, k, k, q, a, 0);
                 for (size_t j = 0; j < k; j++)
                     w[j] = 1.0 / (double)k;
                 double got = rm_gap_minimise(S, n, k, k, a, u, w, 2000, tau, work);
@@ -108,7 +108,7 @@ Test(gap, minimiser_matches_brute_force)
                     sum += w[j];
                 }
                 cr_assert_float_eq(sum, 1.0, 1e-12);
-                cr_assert_float_eq(rm_gap_at(S, n, k, k, a, u, w, tau, work), got, 1e-12);
+                cr_assert_float_eq(rm_gap_at(S, n, k, k, a, u, w, tau, work, 0), got, 1e-12);
                 free(S);
                 free(q);
                 free(tau);
@@ -166,9 +166,9 @@ Test(gap, one_dimensional_tight_example)
     double good_mean = (double)at1 / (double)(at0 + at1);
     double sigma2 = good_mean * (1 - good_mean);
     double a, w = 1.0;
-    rm_gap_weighted_scores(S, n, 1, 1, q, &a);
+    rm_gap_weighted_scores(S, n, 1, 1, q, &a, 0);
     cr_assert_float_eq(a, F, 1e-14);
-    double g = rm_gap_at(S, n, 1, 1, &a, u, &w, tau, work);
+    double g = rm_gap_at(S, n, 1, 1, &a, u, &w, tau, work, 0);
     cr_assert_float_eq(g, 0.0, 1e-14, "the example is stationary: gap %g", g);
     rm_gap_bounds bound = rm_gap_bounds_of(eps, 0.0, 0.0);
     cr_assert_float_eq(F / sigma2, bound.objective, 1e-12, "F / sigma^2 = %g", F / sigma2);

@@ -68,7 +68,7 @@ Test(simplex, euclidean_projection_meets_kkt_and_the_reference)
             double *y = malloc(n * sizeof *y), *q = malloc(n * sizeof *q);
             for (size_t i = 0; i < n; i++)
                 y[i] = (tu_normal(&r) + 0.5) / (double)n;
-            double theta = rm_simplex_project_l2(y, n, u, q);
+            double theta = rm_simplex_project_l2(y, n, u, q, 0);
             cr_assert_float_eq(sum_of(q, n), 1.0, 1e-12, "n %zu eps %g", n, epss[e]);
             for (size_t i = 0; i < n; i++) {
                 double want = fmin(fmax(y[i] - theta, 0.0), u);
@@ -87,26 +87,26 @@ Test(simplex, euclidean_projection_edges)
 {
     /* n u = 1 exactly: the only point is uniform */
     double y[4] = {5, -3, 0.1, 7}, q[4];
-    rm_simplex_project_l2(y, 4, 0.25, q);
+    rm_simplex_project_l2(y, 4, 0.25, q, 0);
     for (int i = 0; i < 4; i++)
         cr_assert_eq(q[i], 0.25);
     /* n = 1 */
     double one = -42, q1;
-    rm_simplex_project_l2(&one, 1, 1.0, &q1);
+    rm_simplex_project_l2(&one, 1, 1.0, &q1, 0);
     cr_assert_eq(q1, 1.0);
     /* all equal inputs: uniform */
     double e[5] = {2, 2, 2, 2, 2}, qe[5];
-    rm_simplex_project_l2(e, 5, 0.3, qe);
+    rm_simplex_project_l2(e, 5, 0.3, qe, 0);
     for (int i = 0; i < 5; i++)
         cr_assert_float_eq(qe[i], 0.2, 1e-15);
     /* a point already inside stays put; aliasing q and y is allowed */
     double in[3] = {0.2, 0.3, 0.5};
-    rm_simplex_project_l2(in, 3, 0.5, in);
+    rm_simplex_project_l2(in, 3, 0.5, in, 0);
     cr_assert_float_eq(in[0], 0.2, 1e-15);
     cr_assert_float_eq(in[2], 0.5, 1e-15);
     /* huge and tiny values */
     double big[3] = {1e300, -1e300, 0}, qb[3];
-    rm_simplex_project_l2(big, 3, 0.6, qb);
+    rm_simplex_project_l2(big, 3, 0.6, qb, 0);
     cr_assert_float_eq(sum_of(qb, 3), 1.0, 1e-15);
     cr_assert_eq(qb[0], 0.6);
     cr_assert_eq(qb[1], 0.0);
@@ -123,7 +123,7 @@ Test(simplex, kl_projection_meets_kkt_and_the_sorted_reference)
                    *work = malloc(n * sizeof *work), *sorted = malloc(n * sizeof *sorted);
             for (size_t i = 0; i < n; i++) /* heavy-tailed weights: many get capped */
                 y[i] = exp(3.0 * tu_normal(&r));
-            double theta = rm_simplex_project_kl(y, n, u, q, work);
+            double theta = rm_simplex_project_kl(y, n, u, q, work, 0);
             cr_assert_gt(theta, 0.0);
             cr_assert_float_eq(sum_of(q, n), 1.0, 1e-12);
             for (size_t i = 0; i < n; i++)
@@ -162,30 +162,30 @@ Test(simplex, kl_projection_edges)
     double work[8];
     /* n u = 1: every positive entry is capped */
     double y[4] = {1, 2, 3, 4}, q[4];
-    cr_assert_gt(rm_simplex_project_kl(y, 4, 0.25, q, work), 0.0);
+    cr_assert_gt(rm_simplex_project_kl(y, 4, 0.25, q, work, 0), 0.0);
     for (int i = 0; i < 4; i++)
         cr_assert_float_eq(q[i], 0.25, 1e-15);
     /* all equal */
     double e[3] = {0.7, 0.7, 0.7}, qe[3];
-    rm_simplex_project_kl(e, 3, 0.5, qe, work);
+    rm_simplex_project_kl(e, 3, 0.5, qe, work, 0);
     for (int i = 0; i < 3; i++)
         cr_assert_float_eq(qe[i], 1.0 / 3.0, 1e-15);
     /* n = 1 */
     double one = 3.0, q1;
-    cr_assert_gt(rm_simplex_project_kl(&one, 1, 1.0, &q1, work), 0.0);
+    cr_assert_gt(rm_simplex_project_kl(&one, 1, 1.0, &q1, work, 0), 0.0);
     cr_assert_float_eq(q1, 1.0, 1e-15);
     /* zeros stay zero; too few positive entries has no solution */
     double z[4] = {0, 1, 0, 3}, qz[4];
-    cr_assert_gt(rm_simplex_project_kl(z, 4, 0.6, qz, work), 0.0);
+    cr_assert_gt(rm_simplex_project_kl(z, 4, 0.6, qz, work, 0), 0.0);
     cr_assert_eq(qz[0], 0.0);
     cr_assert_float_eq(qz[1] + qz[3], 1.0, 1e-15);
     cr_assert_leq(qz[3], 0.6);
-    cr_assert_lt(rm_simplex_project_kl(z, 4, 0.4, qz, work), 0.0);
+    cr_assert_lt(rm_simplex_project_kl(z, 4, 0.4, qz, work, 0), 0.0);
     /* a geometric sequence needs many capping rounds: the sort fallback */
     double g[200], qg[200], wg[200];
     for (int i = 0; i < 200; i++)
         g[i] = pow(1.2, i);
-    double t = rm_simplex_project_kl(g, 200, 1.0 / 150.0, qg, wg);
+    double t = rm_simplex_project_kl(g, 200, 1.0 / 150.0, qg, wg, 0);
     cr_assert_gt(t, 0.0);
     cr_assert_float_eq(sum_of(qg, 200), 1.0, 1e-12);
     for (int i = 0; i < 200; i++)
