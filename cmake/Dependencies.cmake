@@ -46,6 +46,12 @@ if(NOT OpenMP_C_FOUND)
   message(FATAL_ERROR "OpenMP for C not found: install the Debian package libgcc-12-dev (gcc)")
 endif()
 find_package(Threads REQUIRED)
+# fast_float, header-only, for exact and fast number parsing.
+find_path(RM_FAST_FLOAT_INCLUDE fast_float/fast_float.h NO_CACHE)
+rm_require_file(RM_FAST_FLOAT_INCLUDE "fast_float/fast_float.h" libfast-float-dev)
+
+add_library(rm_fast_float INTERFACE)
+target_include_directories(rm_fast_float INTERFACE ${RM_FAST_FLOAT_INCLUDE})
 
 add_library(rm_gsl INTERFACE)
 target_include_directories(rm_gsl INTERFACE ${GSL_INCLUDE_DIRS})

@@ -1,7 +1,7 @@
 # Warnings are set per target (PRIVATE), never globally, so that users' builds that add
 # our targets are not affected.
-set(RM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-    -Wformat=2 -Wundef -Wcast-qual -Wwrite-strings -Wvla)
+set(RM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wundef -Wcast-qual -Wvla
+    $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings>)
 if(RM_WERROR)
   list(APPEND RM_WARNINGS -Werror)
 endif()

@@ -201,13 +201,17 @@ RM_API void rm_read_options_init(rm_read_options *opt);
 
 /* A data matrix read from a file. Release with rm_data_free(). */
 typedef struct rm_data {
-    double *values;      /* n*d, row-major; owned by the rm_data */
+    double *values;      /* n*d, row-major; owned by the rm_data. Writable; a .npy file may
+                            be mapped rather than read (a private mapping: writes never
+                            reach the file) */
     size_t n, d;
     size_t dropped_rows; /* rows dropped under drop_nonfinite */
     int had_header;      /* 1 when a CSV header row was skipped */
     int header_is_index; /* 1 when that header was detected although numeric: the column
                             numbers 0,1,...,d-1 (d >= 3) that pandas writes for unnamed
                             columns; RM_HEADER_NO reads such a line as data */
+    void *mapping;       /* internal: the file mapping behind values, if any */
+    size_t mapping_bytes;
 } rm_data;
 
 /* Where and why reading failed. The message names the place (line, data row, column)

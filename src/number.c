@@ -1,6 +1,7 @@
 /* See number.h. strtod_l is glibc's (and the BSDs') locale-explicit strtod. */
 #define _GNU_SOURCE
 #include "number.h"
+#include "fast_number.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -53,9 +54,17 @@ rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size
      * let " 1" and "1" differ in what they mean elsewhere. */
     if (text[0] == ' ' || text[0] == '\t' || (unsigned char)text[0] < 0x20)
         return RM_NUMBER_INVALID;
+    /* The common case, a finite decimal number, through fast_float; anything else (a
+     * leading '+', hexadecimal, inf, nan, overflow, invalid text) through strtod, which
+     * decides what it is. Both give the correctly rounded double. */
+    double v;
+    if (rm_fast_number(text, text + len, &v) && isfinite(v)) {
+        *value = v;
+        return RM_NUMBER_FINITE;
+    }
     char *end;
     errno = 0;
-    double v = strtod_l(text, &end, p->c_locale);
+    v = strtod_l(text, &end, p->c_locale);
     if (end != text + len)
         return RM_NUMBER_INVALID;
     if (isnan(v) || isinf(v)) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "reader.h"
@@ -24,7 +25,10 @@ void rm_data_free(rm_data *data)
 {
     if (!data)
         return;
-    free(data->values);
+    if (data->mapping)
+        munmap(data->mapping, data->mapping_bytes);
+    else
+        free(data->values);
     memset(data, 0, sizeof *data);
 }
 
