@@ -1,144 +1,51 @@
-/* The CSV reader: streams the input through a buffer that holds whole lines, so memory is
- * the matrix plus one buffer, whatever the file size. */
+/* The CSV reader. The input streams through a buffer of a few megabytes per thread that
+ * holds whole lines: memory is the matrix plus that buffer, whatever the file size. The
+ * first lines (until the header, the delimiter and the width are known) are read one by
+ * one; then each buffer of lines is cut into one piece per thread at line ends, the
+ * pieces' data rows are counted, the matrix grows to hold them all, and the threads parse
+ * their pieces straight into their rows. The first error (by line) is the one reported,
+ * as a serial reader would. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "csv_line.h"
 #include "number.h"
 #include "reader.h"
+#include "threads.h"
 
-enum { CHUNK = 1 << 20 };
-
-/* One field of a line: its text (quotes removed) and its 1-based column. */
-typedef struct span {
-    char *text;
-    size_t len;
-} span;
+enum { BLOCK_PER_THREAD = 8 << 20, MAX_PIECES = 64 };
 
 typedef struct csv_state {
     const rm_read_options *opt;
     rm_read_error *err;
-    rm_number_parser *parser;
-    char delimiter;     /* 0 until the first content line decides it */
-    int header_decided; /* the first content line has been seen */
+    rm_number_parser *numbers;
+    rm_csv_line serial;   /* the parser of the first lines */
+    int started;          /* the delimiter is known */
+    int header_decided;   /* the first content line has been seen */
     size_t header_line;
-    size_t line;        /* current physical line, 1-based */
-    size_t rows_seen;   /* data rows met, dropped ones included */
-    size_t width_line;  /* the line that fixed d */
-    span *fields;
-    size_t fields_cap;
-    double *row;        /* the row being parsed */
+    size_t line;          /* lines consumed, 1-based number of the last one */
+    size_t rows_seen;     /* data rows met, dropped ones included */
+    size_t width_line;    /* the line that fixed d */
+    double *row;          /* d values of scratch */
     rm_data *out;
     size_t rows_cap;
+    int threads;
 } csv_state;
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-
-/* Pick the delimiter from the first content line: a semicolon wins over a comma (files
- * with ';' often write decimal commas), a comma over a tab, and a line with none of them
- * is split on runs of white space (which also reads single-column files). */
-static char detect_delimiter(const char *s, size_t len)
+static void report(csv_state *st, size_t line, size_t row, const rm_csv_problem *pr)
 {
-    size_t semicolons = 0, commas = 0, tabs = 0;
-    int quoted = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            quoted = !quoted;
-        else if (!quoted) {
-            semicolons += s[i] == ';';
-            commas += s[i] == ',';
-            tabs += s[i] == '\t';
-        }
-    }
-    if (semicolons)
-        return ';';
-    if (commas)
-        return ',';
-    if (tabs) {
-        /* Tab-separated only if no field holds inner spaces; otherwise the file is
-         * aligned with a mix of spaces and tabs. */
-        for (size_t i = 1; i + 1 < len; i++)
-            if (s[i] == ' ' && !is_blank(s[i - 1]) && !is_blank(s[i + 1]))
-                return ' ';
-        return '\t';
-    }
-    return ' ';
+    rm_read_error_set(st->err, line, row, pr->column, "%s", pr->message);
 }
 
-static int push_field(csv_state *st, char *text, size_t len, size_t *count)
-{
-    if (*count == st->fields_cap) {
-        size_t cap = st->fields_cap ? 2 * st->fields_cap : 64;
-        span *f = realloc(st->fields, cap * sizeof *f);
-        if (!f)
-            return RM_ENOMEM;
-        st->fields = f;
-        st->fields_cap = cap;
-    }
-    st->fields[*count].text = text;
-    st->fields[*count].len = len;
-    (*count)++;
-    return RM_OK;
-}
-
-/* Split line s[0..len) into fields. Fields are trimmed of spaces and tabs; a field in
- * double quotes loses them ("" inside stands for one quote). Each field's text is
- * followed by a byte that cannot continue a number. */
-static int split_fields(csv_state *st, char *s, size_t len, size_t *count)
-{
-    char delim = st->delimiter;
-    int whitespace = delim == ' ';
-    size_t i = 0;
-    *count = 0;
-    for (;;) {
-        while (i < len && is_blank(s[i]))
-            i++;
-        if (whitespace && i == len)
-            return RM_OK;
-        char *text = s + i;
-        size_t tlen;
-        if (i < len && s[i] == '"') {
-            size_t start = ++i;
-            while (i < len && !(s[i] == '"' && (i + 1 >= len || s[i + 1] != '"')))
-                i += s[i] == '"' ? 2 : 1;
-            if (i >= len) {
-                rm_read_error_set(st->err, st->line, 0, *count + 1,
-                                  "unterminated quoted field");
-                return RM_EPARSE;
-            }
-            text = s + start;
-            tlen = i - start;
-            i++; /* past the closing quote */
-            if (!whitespace)
-                while (i < len && is_blank(s[i]))
-                    i++;
-            if (i < len && !(whitespace ? is_blank(s[i]) : s[i] == delim)) {
-                rm_read_error_set(st->err, st->line, 0, *count + 1,
-                                  "unexpected text after a quoted field");
-                return RM_EPARSE;
-            }
-        } else {
-            size_t start = i;
-            while (i < len && !(whitespace ? is_blank(s[i]) : s[i] == delim))
-                i++;
-            size_t end = i;
-            while (end > start && is_blank(s[end - 1]))
-                end--;
-            tlen = end - start;
-        }
-        int status = push_field(st, text, tlen, count);
-        if (status != RM_OK)
-            return status;
-        if (i >= len)
-            return RM_OK;
-        i++; /* past the delimiter (or the first blank of a run) */
-    }
-}
-
-static int grow_rows(csv_state *st)
+static int grow_rows(csv_state *st, size_t need)
 {
     rm_data *out = st->out;
-    size_t cap = st->rows_cap ? st->rows_cap + st->rows_cap / 2 + 1 : 1024;
+    if (need <= st->rows_cap)
+        return RM_OK;
+    size_t cap = st->rows_cap + st->rows_cap / 2 + 1024;
+    if (cap < need)
+        cap = need;
     size_t bytes;
     if (!rm_mul_size(cap, out->d, &bytes) || !rm_mul_size(bytes, sizeof(double), &bytes))
         return RM_EOVERFLOW;
@@ -150,150 +57,265 @@ static int grow_rows(csv_state *st)
     return RM_OK;
 }
 
-static int numeric_line(csv_state *st, size_t count)
+/* The width is fixed by the header or the first data row. */
+static int set_width(csv_state *st, size_t d)
 {
-    for (size_t k = 0; k < count; k++) {
-        double v;
-        rm_number_kind kind = rm_number_parse(st->parser, st->fields[k].text, st->fields[k].len, &v);
-        if (kind == RM_NUMBER_INVALID)
-            return 0;
-    }
-    return 1;
+    st->out->d = d;
+    st->width_line = st->line;
+    st->row = rm_alloc_array(d, sizeof(double));
+    return st->row ? RM_OK : RM_ENOMEM;
 }
 
-/* Column names 0,1,...,d-1 (d >= 3), as pandas writes for a frame whose columns were
- * never named: a header, although every field is a number. */
-static int is_index_header(const csv_state *st, size_t count)
+static int ragged(csv_state *st, size_t line, size_t row, size_t count)
 {
-    if (count < 3)
-        return 0;
-    for (size_t k = 0; k < count; k++) {
-        const span *f = &st->fields[k];
-        if (f->len == 0 || f->len > 18)
-            return 0;
-        size_t v = 0;
-        for (size_t c = 0; c < f->len; c++) {
-            if (f->text[c] < '0' || f->text[c] > '9')
-                return 0;
-            v = 10 * v + (size_t)(f->text[c] - '0');
-        }
-        if (v != k)
-            return 0;
-    }
-    return 1;
+    rm_read_error_set(st->err, line, row, 0, "%zu field%s, but line %zu has %zu", count,
+                      count == 1 ? "" : "s", st->width_line, st->out->d);
+    return RM_EPARSE;
 }
 
-static int data_row(csv_state *st, size_t count)
-{
-    rm_data *out = st->out;
-    st->rows_seen++;
-    size_t row = st->rows_seen;
-    if (out->d == 0) {
-        out->d = count;
-        st->width_line = st->line;
-        st->row = rm_alloc_array(count, sizeof(double));
-        if (!st->row)
-            return RM_ENOMEM;
-    }
-    if (count != out->d) {
-        rm_read_error_set(st->err, st->line, row, 0,
-                          "%zu field%s, but line %zu has %zu", count, count == 1 ? "" : "s",
-                          st->width_line, out->d);
-        return RM_EPARSE;
-    }
-    int drop = 0;
-    for (size_t k = 0; k < count; k++) {
-        const span *f = &st->fields[k];
-        char shown[64];
-        switch (rm_number_parse(st->parser, f->text, f->len, &st->row[k])) {
-        case RM_NUMBER_FINITE:
-            break;
-        case RM_NUMBER_MISSING:
-            if (st->opt->drop_nonfinite) {
-                drop = 1;
-                break;
-            }
-            if (f->len == 0)
-                rm_read_error_set(st->err, st->line, row, k + 1, "empty field");
-            else {
-                rm_quote_text(shown, sizeof shown, f->text, f->len);
-                rm_read_error_set(st->err, st->line, row, k + 1,
-                                  "%s is a missing or non-finite value", shown);
-            }
-            return RM_ENONFINITE;
-        case RM_NUMBER_OVERFLOW:
-            rm_quote_text(shown, sizeof shown, f->text, f->len);
-            rm_read_error_set(st->err, st->line, row, k + 1,
-                              "%s is outside the range of double (about 1.8e308)", shown);
-            return RM_ERANGE;
-        case RM_NUMBER_INVALID:
-            rm_quote_text(shown, sizeof shown, f->text, f->len);
-            rm_read_error_set(st->err, st->line, row, k + 1, "%s is not a number", shown);
-            return RM_EPARSE;
-        }
-    }
-    if (drop) {
-        out->dropped_rows++;
-        return RM_OK;
-    }
-    if (out->n == st->rows_cap) {
-        int status = grow_rows(st);
-        if (status != RM_OK)
-            return status;
-    }
-    memcpy(out->values + out->n * out->d, st->row, out->d * sizeof(double));
-    out->n++;
-    return RM_OK;
-}
-
-/* One physical line, s[len] == '\0'. */
-static int process_line(csv_state *st, char *s, size_t len)
+/* One line read on its own (the first lines of the input): s[len] == '\0'. */
+static int serial_line(csv_state *st, char *s, size_t len)
 {
     st->line++;
     if (st->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         len -= 3;
     }
-    if (len > 0 && s[len - 1] == '\r')
-        s[--len] = '\0';
-    size_t i = 0;
-    while (i < len && is_blank(s[i]))
-        i++;
-    if (i == len || s[i] == '#')
+    if (!rm_csv_content(s, &len))
         return RM_OK;
-    if (!st->delimiter)
-        st->delimiter = st->opt->delimiter ? st->opt->delimiter : detect_delimiter(s, len);
-    size_t count;
-    int status = split_fields(st, s, len, &count);
-    if (status != RM_OK)
+    if (!st->started) {
+        st->serial.delimiter =
+            st->opt->delimiter ? st->opt->delimiter : rm_csv_detect_delimiter(s, len);
+        st->started = 1;
+    }
+    rm_csv_problem pr;
+    int status = rm_csv_split(&st->serial, s, len, &pr);
+    if (status != RM_OK) {
+        report(st, st->line, 0, &pr);
         return status;
-    /* Terminate every field so the number parser stops at its end. Safe: each field is
-     * followed by its delimiter, a quote, a blank, or the line's terminating '\0'. */
-    for (size_t k = 0; k < count; k++)
-        st->fields[k].text[st->fields[k].len] = '\0';
+    }
     if (!st->header_decided) {
         st->header_decided = 1;
         int header = st->opt->header;
         if (header == RM_HEADER_AUTO) {
-            header = !numeric_line(st, count);
-            if (!header && is_index_header(st, count))
+            header = !rm_csv_numeric(&st->serial);
+            if (!header && rm_csv_index_header(&st->serial))
                 header = st->out->header_is_index = 1;
         }
         if (header) {
             st->out->had_header = 1;
             st->header_line = st->line;
-            st->out->d = count;
-            st->width_line = st->line;
-            st->row = rm_alloc_array(count, sizeof(double));
-            return st->row ? RM_OK : RM_ENOMEM;
+            return set_width(st, st->serial.count);
         }
     }
-    return data_row(st, count);
+    st->rows_seen++;
+    if (st->out->d == 0 && (status = set_width(st, st->serial.count)) != RM_OK)
+        return status;
+    if (st->serial.count != st->out->d)
+        return ragged(st, st->line, st->rows_seen, st->serial.count);
+    int dropped;
+    status = rm_csv_values(&st->serial, st->out->d, st->opt->drop_nonfinite, st->row, &dropped,
+                           &pr);
+    if (status != RM_OK) {
+        report(st, st->line, st->rows_seen, &pr);
+        return status;
+    }
+    if (dropped) {
+        st->out->dropped_rows++;
+        return RM_OK;
+    }
+    if ((status = grow_rows(st, st->out->n + 1)) != RM_OK)
+        return status;
+    memcpy(st->out->values + st->out->n * st->out->d, st->row, st->out->d * sizeof(double));
+    st->out->n++;
+    return RM_OK;
+}
+
+/* A piece of complete lines for one thread, and what it found there. */
+typedef struct piece {
+    char *start, *end;
+    size_t lines, rows;          /* counted in the first phase */
+    size_t line0, row0;          /* numbers of the lines and rows before the piece */
+    size_t kept;                 /* rows written */
+    int status;                  /* the first problem: */
+    size_t bad_line, bad_row, bad_count;
+    rm_csv_problem problem;
+} piece;
+
+static int holds_data(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    return i < len && s[i] != '#';
+}
+
+/* Phase 1: lines and data rows in the piece. */
+static void count_piece(piece *p)
+{
+    p->lines = p->rows = 0;
+    for (char *s = p->start; s < p->end;) {
+        char *nl = memchr(s, '\n', (size_t)(p->end - s));
+        char *e = nl ? nl : p->end;
+        p->lines++;
+        p->rows += holds_data(s, (size_t)(e - s));
+        s = e + 1;
+    }
+}
+
+/* Phase 3: parse the piece's rows into rows[0 ..); keep[r] = 0 marks a dropped row. */
+static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, double *rows,
+                        unsigned char *keep)
+{
+    size_t d = st->out->d, line = p->line0, r = 0;
+    p->status = RM_OK;
+    p->kept = 0;
+    for (char *s = p->start; s < p->end;) {
+        char *nl = memchr(s, '\n', (size_t)(p->end - s));
+        char *e = nl ? nl : p->end;
+        size_t len = (size_t)(e - s);
+        line++;
+        *e = '\0';
+        if (rm_csv_content(s, &len)) {
+            int status = rm_csv_split(lp, s, len, &p->problem);
+            if (status == RM_OK && lp->count != d) {
+                p->status = RM_EPARSE;
+                p->bad_line = line;
+                p->bad_row = p->row0 + r + 1;
+                p->bad_count = lp->count;
+                return;
+            }
+            int dropped = 0;
+            if (status == RM_OK)
+                status = rm_csv_values(lp, d, st->opt->drop_nonfinite, rows + r * d, &dropped,
+                                       &p->problem);
+            if (status != RM_OK) {
+                p->status = status;
+                p->bad_line = line;
+                p->bad_row = p->row0 + r + 1;
+                p->bad_count = 0;
+                return;
+            }
+            keep[r] = !dropped;
+            p->kept += !dropped;
+            r++;
+        }
+        s = e + 1;
+    }
+}
+
+/* Cut [s, end) into up to `want` pieces at line ends. Returns how many. */
+static size_t cut_pieces(char *s, char *end, size_t want, piece *pieces)
+{
+    size_t count = 0;
+    size_t total = (size_t)(end - s);
+    char *at = s;
+    for (size_t t = 0; t < want && at < end; t++) {
+        char *stop = t + 1 == want ? end : s + total * (t + 1) / want;
+        if (stop < at)
+            stop = at;
+        if (stop < end) {
+            char *nl = memchr(stop, '\n', (size_t)(end - stop));
+            stop = nl ? nl + 1 : end;
+        }
+        pieces[count].start = at;
+        pieces[count].end = stop;
+        count++;
+        at = stop;
+    }
+    return count;
+}
+
+/* Complete lines [s, end) once the width is known, on the threads. */
+static int parallel_lines(csv_state *st, char *s, char *end)
+{
+    rm_data *out = st->out;
+    size_t d = out->d, want = (size_t)rm_threads(st->threads, (size_t)(end - s) / 16);
+    if (want > MAX_PIECES)
+        want = MAX_PIECES;
+    piece pieces[MAX_PIECES];
+    size_t count = cut_pieces(s, end, want, pieces);
+    size_t lines = st->line, rows = 0;
+#pragma omp parallel for schedule(static, 1) num_threads((int)count)
+    for (size_t t = 0; t < count; t++)
+        count_piece(&pieces[t]);
+    for (size_t t = 0; t < count; t++) {
+        pieces[t].line0 = lines;
+        pieces[t].row0 = st->rows_seen + rows;
+        lines += pieces[t].lines;
+        rows += pieces[t].rows;
+    }
+    int status = grow_rows(st, out->n + rows);
+    unsigned char *keep = status == RM_OK ? malloc(rows ? rows : 1) : NULL;
+    if (status == RM_OK && !keep)
+        status = RM_ENOMEM;
+    if (status != RM_OK) {
+        rm_read_error_set(st->err, st->line + 1, 0, 0, "out of memory after %zu rows", out->n);
+        return status;
+    }
+    int failed = 0;
+#pragma omp parallel num_threads((int)count)
+    {
+        rm_csv_line lp = {st->serial.delimiter, st->numbers, NULL, 0, 0};
+#pragma omp for schedule(static, 1)
+        for (size_t t = 0; t < count; t++) {
+            size_t first = pieces[t].row0 - st->rows_seen;
+            parse_piece(st, &pieces[t], &lp, out->values + (out->n + first) * d, keep + first);
+            if (pieces[t].status != RM_OK) {
+#pragma omp atomic write
+                failed = 1;
+            }
+        }
+        rm_csv_line_free(&lp);
+    }
+    if (failed) { /* the first problem by line, as reading in order would meet it */
+        piece *bad = NULL;
+        for (size_t t = 0; t < count && !bad; t++)
+            if (pieces[t].status != RM_OK)
+                bad = &pieces[t];
+        free(keep);
+        if (bad->status == RM_EPARSE && bad->bad_count)
+            return ragged(st, bad->bad_line, bad->bad_row, bad->bad_count);
+        report(st, bad->bad_line, bad->bad_row, &bad->problem);
+        return bad->status;
+    }
+    /* Dropped rows (drop_nonfinite) leave holes: close them, in order. */
+    size_t kept = 0;
+    for (size_t r = 0; r < rows; r++)
+        if (keep[r]) {
+            if (kept != r)
+                memmove(out->values + (out->n + kept) * d, out->values + (out->n + r) * d,
+                        d * sizeof(double));
+            kept++;
+        }
+    free(keep);
+    out->n += kept;
+    out->dropped_rows += rows - kept;
+    st->rows_seen += rows;
+    st->line = lines;
+    return RM_OK;
+}
+
+/* Complete lines [s, end), each ended by '\n' or (the last) by end: one by one until the
+ * width is known, then on the threads. */
+static int lines_of(csv_state *st, char *s, char *end)
+{
+    while (s < end && !(st->header_decided && st->out->d > 0)) {
+        char *nl = memchr(s, '\n', (size_t)(end - s));
+        char *e = nl ? nl : end;
+        *e = '\0';
+        int status = serial_line(st, s, (size_t)(e - s));
+        if (status != RM_OK)
+            return status;
+        s = e + 1;
+    }
+    return s < end ? parallel_lines(st, s, end) : RM_OK;
 }
 
 static int read_lines(csv_state *st, rm_source *src)
 {
-    size_t cap = CHUNK, used = 0;
+    size_t threads = (size_t)rm_threads(st->threads, (size_t)1 << 20);
+    size_t cap = BLOCK_PER_THREAD * threads, used = 0;
     char *buf = malloc(cap + 1);
     if (!buf)
         return RM_ENOMEM;
@@ -317,26 +339,18 @@ static int read_lines(csv_state *st, rm_source *src)
                 break;
             }
         }
-        size_t scan = used, start = 0;
         used += got;
-        for (;;) {
-            char *nl = memchr(buf + scan, '\n', used - scan);
-            if (!nl)
-                break;
-            *nl = '\0';
-            status = process_line(st, buf + start, (size_t)(nl - (buf + start)));
-            if (status != RM_OK)
-                break;
-            start = scan = (size_t)(nl - buf) + 1;
-        }
-        if (status != RM_OK)
-            break;
-        memmove(buf, buf + start, used - start);
-        used -= start;
-        if (eof && used > 0) {
-            buf[used] = '\0';
-            status = process_line(st, buf, used);
-        }
+        /* Whole lines: up to the last newline, or everything at the end of the input. */
+        size_t whole = used;
+        if (!eof)
+            while (whole > 0 && buf[whole - 1] != '\n')
+                whole--;
+        if (whole == 0)
+            continue;
+        buf[used] = '\0'; /* a last line without a newline ends here */
+        status = lines_of(st, buf, buf + whole);
+        memmove(buf, buf + whole, used - whole);
+        used -= whole;
     }
     free(buf);
     return status;
@@ -349,8 +363,10 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     st.opt = opt;
     st.err = err;
     st.out = out;
-    st.parser = rm_number_parser_new();
-    int status = st.parser ? read_lines(&st, src) : RM_ENOMEM;
+    st.threads = 0;
+    st.numbers = rm_number_parser_new();
+    st.serial.numbers = st.numbers;
+    int status = st.numbers ? read_lines(&st, src) : RM_ENOMEM;
     if (status == RM_OK && out->n == 0) {
         status = RM_EEMPTY;
         if (st.line == 0)
@@ -372,8 +388,8 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
         if (v)
             out->values = v;
     }
-    rm_number_parser_free(st.parser);
-    free(st.fields);
+    rm_number_parser_free(st.numbers);
+    rm_csv_line_free(&st.serial);
     free(st.row);
     return status;
 }

@@ -284,3 +284,50 @@ Test(csv, free_is_null_safe)
     rm_data_free(&data);
     rm_data_free(&data);
 }
+
+/* Large inputs are parsed by several threads, a piece each: the rows come out in order,
+ * dropped rows leave no hole, and the error reported is the first by line. */
+Test(csv, many_rows_in_parallel_pieces)
+{
+    size_t n = 200000, cap = n * 40, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text + len, cap - len, "a,b\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i % 1000 == 7)
+            len += (size_t)snprintf(text + len, cap - len, "# comment %zu\n\n", i);
+        if (i % 5000 == 11)
+            len += (size_t)snprintf(text + len, cap - len, "nan,%zu\n", i); /* dropped */
+        len += (size_t)snprintf(text + len, cap - len, "%zu,%.17g\n", i, (double)i / 7.0);
+    }
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.drop_nonfinite = 1;
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text(text, &opt, &data, &err), RM_OK, "%s", err.message);
+    cr_assert_eq(data.n, n);
+    cr_assert_eq(data.dropped_rows, n / 5000);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(data.values[2 * i], (double)i, "row %zu", i);
+        char field[32];
+        snprintf(field, sizeof field, "%.17g", (double)i / 7.0);
+        cr_assert_eq(data.values[2 * i + 1], strtod(field, NULL), "row %zu", i);
+    }
+    rm_data_free(&data);
+    /* two bad rows far apart: the first by line is named */
+    char *bad1 = strstr(text, "\n150000,");
+    char *bad2 = strstr(text, "\n60000,");
+    cr_assert(bad1 && bad2);
+    bad1[1] = 'x';
+    bad2[1] = 'y';
+    cr_assert_eq(read_text(text, NULL, &data, &err), RM_ENONFINITE); /* the nan rows come first */
+    opt.drop_nonfinite = 1;
+    cr_assert_eq(read_text(text, &opt, &data, &err), RM_EPARSE);
+    cr_assert_not_null(strstr(err.message, "'y0000' is not a number"), "%s", err.message);
+    size_t line = 1; /* the header */
+    for (const char *p = text; p <= bad2; p++)
+        line += *p == '\n';
+    cr_assert_eq(err.line, line, "line %zu, want %zu", err.line, line);
+    cr_assert_eq(err.column, 1);
+    free(text);
+}
