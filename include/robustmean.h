@@ -180,6 +180,15 @@ typedef struct rm_report {
 RM_API int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
                    rm_report *report);
 
+/**
+ * rm_mean() on data stored as float (n x d, row-major): half the bytes of every pass over
+ * the data. Each value is widened to double as it is read and all arithmetic is in
+ * double, so the result is exactly rm_mean()'s on the same values stored as double.
+ * Parameters, threads rule and return values as rm_mean().
+ */
+RM_API int rm_mean_float(const float *X, size_t n, size_t d, const rm_options *opt,
+                         double *mean, rm_report *report);
+
 /* ---------------------------------------------------------------------------------------
  * Reading data: CSV and NumPy .npy
  * ------------------------------------------------------------------------------------- */

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "matrix.h"
+
 typedef struct rm_centre {
     size_t d;
     double *median;  /* c, d values */
@@ -19,9 +21,9 @@ typedef struct rm_centre {
     double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
 } rm_centre;
 
-/* Compute the centre and scales of X (n x d, row-major, finite, n >= 1).
+/* Compute the centre and scales of X (finite, n >= 1).
  * Returns RM_OK or RM_ENOMEM (then ctr needs no free). */
-int rm_centre_init(rm_centre *ctr, const double *X, size_t n, size_t d);
+int rm_centre_init(rm_centre *ctr, const rm_matrix *X);
 void rm_centre_free(rm_centre *ctr);
 
 /* z of value x in column j. */

@@ -16,20 +16,18 @@ enum { GROUP = 8 };
 
 typedef double (*column_statistic)(double *column, size_t n, double param);
 
-static int for_each_column(const double *X, size_t n, size_t d, column_statistic stat,
-                           double param, double *out)
+static int for_each_column(const rm_matrix *X, column_statistic stat, double param, double *out)
 {
+    size_t n = X->n, d = X->d;
     size_t group = d < GROUP ? d : GROUP;
     double *buf = rm_alloc_array(n, group * sizeof(double));
     if (!buf)
         return RM_ENOMEM;
     for (size_t j0 = 0; j0 < d; j0 += group) {
         size_t g = d - j0 < group ? d - j0 : group;
-        for (size_t i = 0; i < n; i++) {
-            const double *x = X + i * d + j0;
+        for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < g; k++)
-                buf[k * n + i] = x[k];
-        }
+                buf[k * n + i] = rm_matrix_at(X, i, j0 + k);
         for (size_t k = 0; k < g; k++)
             out[j0 + k] = stat(buf + k * n, n, param);
     }
@@ -55,42 +53,42 @@ static double column_trimmed_mean(double *a, size_t n, double eps)
     return rm_mean_strided(a + k, keep, 1);
 }
 
-int rm_coordinate_medians(const double *X, size_t n, size_t d, double *out)
+int rm_coordinate_medians(const rm_matrix *X, double *out)
 {
     /* Selection in a few passes over the rows (quantiles.c); column by column in memory
      * only when that runs out of memory. */
-    int status = rm_column_medians(X, n, d, out, 0);
+    int status = rm_column_medians(X, out, 0);
     if (status == RM_ENOMEM)
-        status = for_each_column(X, n, d, column_median, 0.0, out);
+        status = for_each_column(X, column_median, 0.0, out);
     return status;
 }
 
-int rm_coordinate_trimmed_means(const double *X, size_t n, size_t d, double eps, double *out)
+int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out)
 {
-    size_t k = (size_t)floor(eps * (double)n);
+    size_t n = X->n, d = X->d, k = (size_t)floor(eps * (double)n);
     if (2 * k >= n)
         k = (n - 1) / 2;
-    int status = rm_column_trimmed_means(X, n, d, k, out, 0);
+    int status = rm_column_trimmed_means(X, k, out, 0);
     int finite = 1;
     for (size_t j = 0; j < d && status == RM_OK; j++)
         finite &= isfinite(out[j]);
     /* Column by column when memory runs short, or when differences overflowed (values of
      * both signs near the limit of double): that path sums with scaling. */
     if (status == RM_ENOMEM || (status == RM_OK && !finite))
-        status = for_each_column(X, n, d, column_trimmed_mean, eps, out);
+        status = for_each_column(X, column_trimmed_mean, eps, out);
     return status;
 }
 
 static int run_median(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    return rm_coordinate_medians(p->X, p->n, p->d, mean);
+    return rm_coordinate_medians(&p->X, mean);
 }
 
 static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    return rm_coordinate_trimmed_means(p->X, p->n, p->d, p->eps, mean);
+    return rm_coordinate_trimmed_means(&p->X, p->eps, mean);
 }
 
 const rm_method rm_method_median = {

@@ -5,12 +5,14 @@
 
 #include <stddef.h>
 
-/* Medians of the d columns of the n x d row-major X (n >= 1) into out[0..d).
+#include "matrix.h"
+
+/* Medians of the d columns of X (n >= 1) into out[0..d).
  * Returns RM_OK or RM_ENOMEM. */
-int rm_coordinate_medians(const double *X, size_t n, size_t d, double *out);
+int rm_coordinate_medians(const rm_matrix *X, double *out);
 
 /* Means of each column after dropping its floor(eps*n) smallest and floor(eps*n) largest
  * values (at least one value is always kept). 0 <= eps < 1/2. Returns RM_OK or RM_ENOMEM. */
-int rm_coordinate_trimmed_means(const double *X, size_t n, size_t d, double eps, double *out);
+int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out);
 
 #endif

@@ -23,7 +23,7 @@ typedef struct rm_corrupt_ctx {
     rm_inlier_law *law;
     const rm_generate_options *opt; /* every default filled in */
     gsl_rng *rng;
-    double *work;    /* 5*d doubles of scratch */
+    double *work;    /* 6*d doubles of scratch */
 } rm_corrupt_ctx;
 
 typedef struct rm_corruption {

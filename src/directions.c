@@ -79,7 +79,8 @@ void rm_direction_top_variance(gsl_rng *r, const double *X, size_t m, size_t d, 
                                double *work)
 {
     double *centre = work, *next = work + d;
-    rm_rows_mean(X, d, NULL, m, centre, next); /* next and the d after it: scratch */
+    rm_matrix rows = rm_matrix_of_doubles(X, m, d);
+    rm_rows_mean(&rows, NULL, m, centre, next); /* next and the 2*d after it: scratch */
     rm_direction_random(r, v, d);
     for (int step = 0; step < RM_POWER_STEPS; step++) {
         memset(next, 0, d * sizeof *next);

@@ -22,7 +22,7 @@ void rm_rotation_random(gsl_rng *r, double *Q, size_t d);
 /* A unit vector v along which the m rows of X (m x d, row-major) vary most about their
  * mean: RM_POWER_STEPS power iterations on their sample covariance from a random start.
  * It need not be the exact top eigenvector, only a direction of large variance. work
- * holds 3*d doubles. m >= 1. */
+ * holds 4*d doubles. m >= 1. */
 void rm_direction_top_variance(gsl_rng *r, const double *X, size_t m, size_t d, double *v,
                                double *work);
 

@@ -176,7 +176,7 @@ int rm_generate(const rm_generate_options *opt, rm_sample *out)
         return status;
     size_t n = used.n, d = used.d;
     gsl_rng r = {0};
-    double *work = rm_alloc_array(d, 5 * sizeof(double));
+    double *work = rm_alloc_array(d, 6 * sizeof(double));
     out->X = rm_alloc_array(n, d * sizeof(double));
     out->mu = rm_alloc_array(d, sizeof(double));
     out->inlier = rm_alloc_array(n, 1);
@@ -202,14 +202,15 @@ int rm_sample_inlier_mean(const rm_sample *sample, double *mean)
     if (count == 0)
         return RM_EINVAL;
     size_t *rows = rm_alloc_array(count, sizeof(size_t));
-    double *work = rm_alloc_array(d, 2 * sizeof(double));
+    double *work = rm_alloc_array(d, 3 * sizeof(double));
     int status = rows && work ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
         size_t m = 0;
         for (size_t i = 0; i < sample->n; i++)
             if (sample->inlier[i])
                 rows[m++] = i;
-        rm_rows_mean(sample->X, d, rows, m, mean, work);
+        rm_matrix X = rm_matrix_of_doubles(sample->X, sample->n, d);
+        rm_rows_mean(&X, rows, m, mean, work);
     }
     free(rows);
     free(work);

@@ -20,16 +20,16 @@ typedef struct pass_result {
     double objective, coincident, inverse_sum;
 } pass_result;
 
-static pass_result weiszfeld_pass(const double *P, size_t m, size_t d, const rm_centre *ctr,
-                                  const double *yz, double *zrow, double *tz)
+static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, const double *yz,
+                                  double *zrow, double *tz)
 {
+    size_t m = P->n, d = P->d;
     pass_result r = {0.0, 0.0, 0.0};
     memset(tz, 0, d * sizeof *tz);
     for (size_t i = 0; i < m; i++) {
-        const double *p = P + i * d;
         double s = 0.0;
         for (size_t j = 0; j < d; j++) {
-            zrow[j] = rm_centre_z(ctr, p[j], j);
+            zrow[j] = rm_centre_z(ctr, rm_matrix_at(P, i, j), j);
             double t = zrow[j] - yz[j];
             s += t * t;
         }
@@ -47,11 +47,12 @@ static pass_result weiszfeld_pass(const double *P, size_t m, size_t d, const rm_
     return r;
 }
 
-int rm_geometric_median(const double *P, size_t m, size_t d, double tol, size_t max_iter,
-                        double *y, size_t *iterations, double *objective)
+int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, double *y,
+                        size_t *iterations, double *objective)
 {
+    size_t m = P->n, d = P->d;
     rm_centre ctr;
-    int status = rm_centre_init(&ctr, P, m, d);
+    int status = rm_centre_init(&ctr, P);
     if (status != RM_OK)
         return status;
     double *work = rm_calloc_array(4 * d, sizeof(double));
@@ -65,7 +66,7 @@ int rm_geometric_median(const double *P, size_t m, size_t d, double tol, size_t 
     pass_result r = {0.0, 0.0, 0.0};
     while (it < max_iter) {
         it++;
-        r = weiszfeld_pass(P, m, d, &ctr, yz, zrow, tz);
+        r = weiszfeld_pass(P, &ctr, yz, zrow, tz);
         if (r.inverse_sum == 0.0) { /* every row sits on yz */
             status = RM_OK;
             break;
@@ -115,8 +116,8 @@ static int run_geomedian(const rm_problem *p, double *mean, rm_report *report)
 {
     double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
     size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
-    int status = rm_geometric_median(p->X, p->n, p->d, tol, max_iter, mean,
-                                     &report->iterations, &report->objective);
+    int status = rm_geometric_median(&p->X, tol, max_iter, mean, &report->iterations,
+                                     &report->objective);
     if (status >= 0) {
         report->converged = status == RM_OK;
         report->stop_reason = status == RM_OK ? "step below tolerance" : "iteration cap";

@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
-/* Geometric median of the m rows of P (m x d, row-major, finite) into y[0..d).
+#include "matrix.h"
+
+/* Geometric median of the rows of P (finite) into y[0..d).
  * Weiszfeld's iteration from the coordinate-wise median, with Vardi and Zhang's step when
  * an iterate lands on a row (plain Weiszfeld would divide by zero there). It stops when a
  * step moves y by at most tol times the mean distance of the rows to y, or when y is
@@ -12,8 +14,8 @@
  * last evaluated iterate) may be NULL.
  * Returns RM_OK, RM_NOT_CONVERGED after max_iter iterations (y holds the last iterate),
  * or RM_ENOMEM. */
-int rm_geometric_median(const double *P, size_t m, size_t d, double tol, size_t max_iter,
-                        double *y, size_t *iterations, double *objective);
+int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, double *y,
+                        size_t *iterations, double *objective);
 
 #define RM_GEOMEDIAN_TOL 1e-10
 #define RM_GEOMEDIAN_MAX_ITER 1000

@@ -8,7 +8,7 @@
 static int run_mean(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    int status = rm_column_means(p->X, p->n, p->d, mean, p->opt->threads);
+    int status = rm_column_means(&p->X, mean, p->opt->threads);
     if (status != RM_OK)
         return status;
     if (p->opt->weights)

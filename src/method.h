@@ -3,13 +3,14 @@
 #ifndef RM_METHOD_H
 #define RM_METHOD_H
 
+#include "matrix.h"
 #include "robustmean.h"
 
 /* A validated problem: X finite, n, d >= 1, eps within the method's range (or NAN when
  * the method needs none and none was given). */
 typedef struct rm_problem {
-    const double *X;
-    size_t n, d;
+    rm_matrix X;
+    size_t n, d; /* X.n, X.d */
     double eps;
     const rm_options *opt; /* never NULL */
 } rm_problem;

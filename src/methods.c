@@ -80,21 +80,28 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->guarantee = 1;
 }
 
-static int all_finite(const double *X, size_t count, int threads)
+static int all_finite(const rm_matrix *X, size_t count, int threads)
 {
     /* Summing x*0 turns any NaN or infinity into NaN, without a branch per value; the
      * threads' sums are 0 or NaN, so their order does not matter. */
     double acc = 0.0;
+    if (X->f32) {
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
-    for (size_t k = 0; k < count; k++)
-        acc += X[k] * 0.0;
+        for (size_t k = 0; k < count; k++)
+            acc += (double)X->f32[k] * 0.0;
+    } else {
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
+        for (size_t k = 0; k < count; k++)
+            acc += X->f64[k] * 0.0;
+    }
     return acc == 0.0;
 }
 
-static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
-                    const double *mean, const rm_method **method)
+static int validate(const rm_matrix *X, const rm_options *opt, const double *mean,
+                    const rm_method **method)
 {
-    if (!X || !mean || n == 0 || d == 0)
+    size_t n = X->n, d = X->d;
+    if ((!X->f64 && !X->f32) || !mean || n == 0 || d == 0)
         return RM_EINVAL;
     size_t count, bytes;
     if (!rm_mul_size(n, d, &count) || !rm_mul_size(count, sizeof(double), &bytes))
@@ -119,9 +126,11 @@ static int validate(const double *X, size_t n, size_t d, const rm_options *opt,
     return RM_OK;
 }
 
-int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
-            rm_report *report)
+/* rm_mean and rm_mean_float: X holds doubles or floats. */
+static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean,
+                         rm_report *report)
 {
+    size_t n = X->n, d = X->d;
     double start = rm_clock_seconds();
     rm_options defaults;
     if (!opt) {
@@ -133,7 +142,7 @@ int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *
     report_start(rep, n, d, opt);
 
     const rm_method *method = NULL;
-    int status = validate(X, n, d, opt, mean, &method);
+    int status = validate(X, opt, mean, &method);
     if (method)
         rep->method = method->info.name;
     double *estimate = NULL;
@@ -143,7 +152,7 @@ int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *
             status = RM_ENOMEM;
     }
     if (status == RM_OK) {
-        rm_problem problem = {X, n, d, opt->eps, opt};
+        rm_problem problem = {*X, n, d, opt->eps, opt};
         status = method->run(&problem, estimate, rep);
     }
     if (status >= 0) {
@@ -160,4 +169,18 @@ int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *
         rep->converged = 0;
     rep->seconds = rm_clock_seconds() - start;
     return status;
+}
+
+int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
+            rm_report *report)
+{
+    rm_matrix M = rm_matrix_of_doubles(X, n, d);
+    return estimate_mean(&M, opt, mean, report);
+}
+
+int rm_mean_float(const float *X, size_t n, size_t d, const rm_options *opt, double *mean,
+                  rm_report *report)
+{
+    rm_matrix M = rm_matrix_of_floats(X, n, d);
+    return estimate_mean(&M, opt, mean, report);
 }

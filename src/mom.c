@@ -23,7 +23,7 @@ static int run_mom(const rm_problem *p, double *mean, rm_report *report)
     size_t n = p->n, d = p->d, k = block_count(p);
     size_t *perm = rm_alloc_array(n, sizeof(size_t));
     double *means = rm_alloc_array(k, d * sizeof(double));
-    double *work = rm_alloc_array(2 * d, sizeof(double));
+    double *work = rm_alloc_array(3 * d, sizeof(double));
     gsl_rng rng = {0};
     int status = (perm && means && work) ? rm_rng_init(&rng, p->opt->seed) : RM_ENOMEM;
     if (status == RM_OK) {
@@ -34,12 +34,13 @@ static int run_mom(const rm_problem *p, double *mean, rm_report *report)
         size_t size = n / k, extra = n % k, lo = 0;
         for (size_t b = 0; b < k; b++) {
             size_t len = size + (b < extra);
-            rm_rows_mean(p->X, d, perm + lo, len, means + b * d, work);
+            rm_rows_mean(&p->X, perm + lo, len, means + b * d, work);
             lo += len;
         }
         double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
         size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
-        status = rm_geometric_median(means, k, d, tol, max_iter, mean, &report->iterations,
+        rm_matrix M = rm_matrix_of_doubles(means, k, d);
+        status = rm_geometric_median(&M, tol, max_iter, mean, &report->iterations,
                                      &report->objective);
         if (status >= 0) {
             report->converged = status == RM_OK;

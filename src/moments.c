@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "blas.h"
 
 /* About 256 KiB of z rows per block: in cache, and large enough for BLAS to be efficient. */
 enum { BLOCK_BYTES = 1 << 18, MIN_BLOCK_ROWS = 8 };
@@ -20,6 +21,7 @@ struct rm_pass_buffers {
 
 rm_pass_buffers *rm_pass_buffers_alloc(size_t d)
 {
+    rm_blas_init();
     rm_pass_buffers *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
@@ -50,10 +52,11 @@ static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
     const rm_centre *c = m->ctr;
     size_t d = m->d;
     for (size_t i = 0; i < rows; i++) {
-        const double *x = m->X + (row0 + i) * d;
         double *z = buf->z + i * d;
-        for (size_t j = 0; j < d; j++)
-            z[j] = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+        RM_MATRIX_WITH_ROW(&m->X, row0 + i, x, {
+            for (size_t j = 0; j < d; j++)
+                z[j] = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+        });
     }
 }
 
@@ -117,14 +120,15 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
         /* Rows of positive weight fill the buffer from the top, negative ones from the
          * bottom, each scaled by sqrt(|w|): two rank updates of opposite sign. */
         for (size_t t = t0; t < t0 + len; t++) {
-            const double *x = m->X + rows[t] * d;
             double *z = w[t] >= 0.0 ? buf->z + plus++ * d : buf->z + --minus * d;
             double root = sqrt(fabs(w[t]));
-            for (size_t j = 0; j < d; j++) {
-                double v = (x[j] * c->g1 - c->shifted[j]) * c->g2;
-                mu_part[j] += w[t] * v;
-                z[j] = v * root;
-            }
+            RM_MATRIX_WITH_ROW(&m->X, rows[t], x, {
+                for (size_t j = 0; j < d; j++) {
+                    double v = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+                    mu_part[j] += w[t] * v;
+                    z[j] = v * root;
+                }
+            });
         }
         if (plus)
             cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)d, (int)plus, 1.0, buf->z,

@@ -13,11 +13,12 @@
 #include <stddef.h>
 
 #include "centre.h"
+#include "matrix.h"
 
 /* The data and its centre; block buffers are per call (thread-safe). */
 typedef struct rm_moments {
-    const double *X; /* n x d, row-major */
-    size_t n, d;
+    rm_matrix X;
+    size_t n, d; /* X.n, X.d */
     const rm_centre *ctr;
 } rm_moments;
 

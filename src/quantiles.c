@@ -58,29 +58,37 @@ static void set_range(search *s, double lo, double hi, size_t bins)
     s->state = ACTIVE;
 }
 
-/* Pass: the histogram of the candidates of each active column. */
-static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
-                           uint32_t *counts, int threads)
+/* One value v of a column met by histogram_pass: counted in the thread's own histogram,
+ * or (without one) atomically in the shared one. */
+static void count_value(const search *s, double v, size_t bins, uint32_t *mine, uint32_t *counts)
 {
+    if (s->state != ACTIVE || !in_range(s, v))
+        return;
+    size_t b = bin_of(s, v, bins);
+    if (mine)
+        mine[b]++;
+    else {
+#pragma omp atomic
+        counts[b]++;
+    }
+}
+
+/* Pass: the histogram of the candidates of each active column. */
+static void histogram_pass(const rm_matrix *X, search *s, size_t bins, uint32_t *counts,
+                           int threads)
+{
+    size_t n = X->n, d = X->d;
     memset(counts, 0, d * bins * sizeof *counts);
 #pragma omp parallel num_threads(threads)
     {
         uint32_t *mine = calloc(d * bins, sizeof *mine);
         int ok = mine != NULL;
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const double *x = X + i * d;
-            for (size_t j = 0; j < d; j++)
-                if (s[j].state == ACTIVE && in_range(&s[j], x[j])) {
-                    size_t b = bin_of(&s[j], x[j], bins);
-                    if (ok)
-                        mine[j * bins + b]++;
-                    else {
-#pragma omp atomic
-                        counts[j * bins + b]++;
-                    }
-                }
-        }
+        for (size_t i = 0; i < n; i++)
+            RM_MATRIX_WITH_ROW(X, i, x, {
+                for (size_t j = 0; j < d; j++)
+                    count_value(&s[j], x[j], bins, ok ? mine + j * bins : NULL, counts + j * bins);
+            });
         if (ok) {
 #pragma omp critical
             for (size_t k = 0; k < d * bins; k++)
@@ -90,11 +98,38 @@ static void histogram_pass(const double *X, size_t n, size_t d, search *s, size_
     }
 }
 
+/* One value v of column j met by collect_pass. */
+static void collect_value(search *c, size_t j, double v, size_t bins, double *buffer,
+                          size_t limit, double *bounds, size_t d)
+{
+    if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, v) || bin_of(c, v, bins) != c->bin)
+        return;
+    if (c->state == COLLECT) {
+        size_t at;
+#pragma omp atomic capture
+        at = c->filled++;
+        if (at < limit)
+            buffer[j * limit + at] = v;
+    } else if (bounds) {
+        if (v < bounds[j])
+            bounds[j] = v;
+        if (v > bounds[d + j])
+            bounds[d + j] = v;
+    } else {
+#pragma omp critical
+        {
+            c->next_lo = fmin(c->next_lo, v);
+            c->next_hi = fmax(c->next_hi, v);
+        }
+    }
+}
+
 /* Pass: the values of the chosen bin, collected, or only bounded (per thread, then
  * merged: a lock per value would serialise the pass). */
-static void collect_pass(const double *X, size_t n, size_t d, search *s, size_t bins,
-                         double *buffer, size_t limit, int threads)
+static void collect_pass(const rm_matrix *X, search *s, size_t bins, double *buffer,
+                         size_t limit, int threads)
 {
+    size_t n = X->n, d = X->d;
 #pragma omp parallel num_threads(threads)
     {
         double *bounds = malloc(2 * d * sizeof *bounds);
@@ -104,33 +139,11 @@ static void collect_pass(const double *X, size_t n, size_t d, search *s, size_t 
                 bounds[d + j] = -INFINITY;
             }
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const double *x = X + i * d;
-            for (size_t j = 0; j < d; j++) {
-                search *c = &s[j];
-                if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, x[j]) ||
-                    bin_of(c, x[j], bins) != c->bin)
-                    continue;
-                if (c->state == COLLECT) {
-                    size_t at;
-#pragma omp atomic capture
-                    at = c->filled++;
-                    if (at < limit)
-                        buffer[j * limit + at] = x[j];
-                } else if (bounds) {
-                    if (x[j] < bounds[j])
-                        bounds[j] = x[j];
-                    if (x[j] > bounds[d + j])
-                        bounds[d + j] = x[j];
-                } else {
-#pragma omp critical
-                    {
-                        c->next_lo = fmin(c->next_lo, x[j]);
-                        c->next_hi = fmax(c->next_hi, x[j]);
-                    }
-                }
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            RM_MATRIX_WITH_ROW(X, i, x, {
+                for (size_t j = 0; j < d; j++)
+                    collect_value(&s[j], j, x[j], bins, buffer, limit, bounds, d);
+            });
         if (bounds) {
 #pragma omp critical
             for (size_t j = 0; j < d; j++) {
@@ -142,8 +155,27 @@ static void collect_pass(const double *X, size_t n, size_t d, search *s, size_t 
     }
 }
 
-static void range_pass(const double *X, size_t n, size_t d, double *lo, double *hi, int threads)
+/* The smallest and largest value of each column (a[j], a[d + j]), or, without a (no
+ * memory for it), lo and hi under a lock. */
+static void range_value(double *a, double *lo, double *hi, size_t j, size_t d, double v)
 {
+    if (a) {
+        if (v < a[j])
+            a[j] = v;
+        if (v > a[d + j])
+            a[d + j] = v;
+    } else {
+#pragma omp critical
+        {
+            lo[j] = fmin(lo[j], v);
+            hi[j] = fmax(hi[j], v);
+        }
+    }
+}
+
+static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
+{
+    size_t n = X->n, d = X->d;
     for (size_t j = 0; j < d; j++) {
         lo[j] = INFINITY;
         hi[j] = -INFINITY;
@@ -158,23 +190,11 @@ static void range_pass(const double *X, size_t n, size_t d, double *lo, double *
             }
         }
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const double *x = X + i * d;
-            for (size_t j = 0; j < d; j++) {
-                if (a) {
-                    if (x[j] < a[j])
-                        a[j] = x[j];
-                    if (x[j] > a[d + j])
-                        a[d + j] = x[j];
-                } else {
-#pragma omp critical
-                    {
-                        lo[j] = fmin(lo[j], x[j]);
-                        hi[j] = fmax(hi[j], x[j]);
-                    }
-                }
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            RM_MATRIX_WITH_ROW(X, i, x, {
+                for (size_t j = 0; j < d; j++)
+                    range_value(a, lo, hi, j, d, x[j]);
+            });
         if (a) {
 #pragma omp critical
             for (size_t j = 0; j < d; j++) {
@@ -186,9 +206,10 @@ static void range_pass(const double *X, size_t n, size_t d, double *lo, double *
     }
 }
 
-int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
-                    double *col_lo, double *col_hi, int threads)
+int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *col_lo,
+                    double *col_hi, int threads)
 {
+    size_t n = X->n, d = X->d;
     if (n > UINT32_MAX)
         return RM_EOVERFLOW; /* 32-bit counts */
     threads = rm_threads(threads, n * d);
@@ -202,7 +223,7 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
     double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
     int status = s && counts && buffer && lo && hi ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
-        range_pass(X, n, d, lo, hi, threads);
+        range_pass(X, lo, hi, threads);
         for (size_t j = 0; j < d; j++) {
             s[j].rank = rank[j];
             set_range(&s[j], lo[j], hi[j], bins);
@@ -213,7 +234,7 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
                 active |= s[j].state == ACTIVE;
             if (!active)
                 break;
-            histogram_pass(X, n, d, s, bins, counts, threads);
+            histogram_pass(X, s, bins, counts, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state != ACTIVE)
@@ -232,7 +253,7 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
                 c->next_hi = -INFINITY;
                 c->state = c->count <= limit ? COLLECT : REFINE;
             }
-            collect_pass(X, n, d, s, bins, buffer, limit, threads);
+            collect_pass(X, s, bins, buffer, limit, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state == COLLECT) {
@@ -261,20 +282,21 @@ int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, dou
     return status;
 }
 
-int rm_column_medians(const double *X, size_t n, size_t d, double *out, int threads)
+int rm_column_medians(const rm_matrix *X, double *out, int threads)
 {
+    size_t n = X->n, d = X->d;
     size_t *rank = rm_alloc_array(d, sizeof *rank);
     double *upper = rm_alloc_array(d, sizeof *upper);
     int status = rank && upper ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
-        status = rm_column_ranks(X, n, d, rank, out, NULL, NULL, threads);
+        status = rm_column_ranks(X, rank, out, NULL, NULL, threads);
     }
     if (status == RM_OK && n % 2 == 0) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n / 2;
-        status = rm_column_ranks(X, n, d, rank, upper, NULL, NULL, threads);
+        status = rm_column_ranks(X, rank, upper, NULL, NULL, threads);
         for (size_t j = 0; j < d && status == RM_OK; j++)
             out[j] = rm_midpoint(out[j], upper[j]);
     }
@@ -291,9 +313,24 @@ static size_t chunk_count(size_t n)
     return c > 64 ? 64 : c;
 }
 
-int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, double *out,
-                            int threads)
+/* Column j's counts below lo, at lo and strictly inside (lo, hi), and the sum of v - lo
+ * inside, for one value v. */
+static void trim_value(double *part, size_t d, size_t j, double v, double lo, double hi)
 {
+    double *below = part, *at_lo = part + d, *inside = part + 2 * d, *sum = part + 3 * d;
+    if (v < lo)
+        below[j] += 1.0;
+    else if (v == lo)
+        at_lo[j] += 1.0;
+    else if (v < hi) {
+        inside[j] += 1.0;
+        sum[j] += v - lo;
+    }
+}
+
+int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads)
+{
+    size_t n = X->n, d = X->d;
     threads = rm_threads(threads, n * d);
     size_t chunks = chunk_count(n);
     size_t *rank = rm_alloc_array(d, sizeof *rank);
@@ -305,32 +342,21 @@ int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, doubl
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = k;
-        status = rm_column_ranks(X, n, d, rank, lo, NULL, NULL, threads);
+        status = rm_column_ranks(X, rank, lo, NULL, NULL, threads);
     }
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n - 1 - k;
-        status = rm_column_ranks(X, n, d, rank, hi, NULL, NULL, threads);
+        status = rm_column_ranks(X, rank, hi, NULL, NULL, threads);
     }
     if (status == RM_OK) {
 #pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t c = 0; c < chunks; c++) {
-            double *below = part + c * 4 * d, *at_lo = below + d, *inside = at_lo + d,
-                   *sum = inside + d;
-            for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
-                const double *x = X + i * d;
-                for (size_t j = 0; j < d; j++) {
-                    if (x[j] < lo[j])
-                        below[j] += 1.0;
-                    else if (x[j] == lo[j])
-                        at_lo[j] += 1.0;
-                    else if (x[j] < hi[j]) {
-                        inside[j] += 1.0;
-                        sum[j] += x[j] - lo[j];
-                    }
-                }
-            }
-        }
+        for (size_t c = 0; c < chunks; c++)
+            for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+                RM_MATRIX_WITH_ROW(X, i, x, {
+                    for (size_t j = 0; j < d; j++)
+                        trim_value(part + c * 4 * d, d, j, x[j], lo[j], hi[j]);
+                });
         for (size_t c = 1; c < chunks; c++)
             for (size_t t = 0; t < 4 * d; t++)
                 part[t] += part[c * 4 * d + t];

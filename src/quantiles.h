@@ -12,17 +12,18 @@
 
 #include <stddef.h>
 
-/* out[j] = the value of rank rank[j] (0-based, < n) in column j of the n x d row-major X,
+#include "matrix.h"
+
+/* out[j] = the value of rank rank[j] (0-based, < n) in column j of X,
  * and, when lo and hi are not NULL, each column's smallest and largest values. Finite
  * values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
-int rm_column_ranks(const double *X, size_t n, size_t d, const size_t *rank, double *out,
-                    double *lo, double *hi, int threads);
+int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *lo,
+                    double *hi, int threads);
 
 /* Coordinate-wise medians (the midpoint of the two middle values when n is even). */
-int rm_column_medians(const double *X, size_t n, size_t d, double *out, int threads);
+int rm_column_medians(const rm_matrix *X, double *out, int threads);
 
 /* Means of each column without its k smallest and k largest values (2k < n). */
-int rm_column_trimmed_means(const double *X, size_t n, size_t d, size_t k, double *out,
-                            int threads);
+int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads);
 
 #endif

@@ -16,7 +16,7 @@ static uint64_t row_hash(const rm_moments *m, size_t i)
     uint64_t h = 0x243f6a8885a308d3u;
     double scale = m->ctr->zmax > 0.0 ? 1024.0 / m->ctr->zmax : 0.0;
     for (size_t j = 0; j < m->d; j++) {
-        double v = nearbyint(rm_centre_z(m->ctr, m->X[i * m->d + j], j) * scale);
+        double v = nearbyint(rm_centre_z(m->ctr, rm_matrix_at(&m->X, i, j), j) * scale);
         uint64_t bits = (uint64_t)(int64_t)v;
         h = (h ^ bits) * 0x9e3779b97f4a7c15u;
         h ^= h >> 29;

@@ -52,7 +52,6 @@
 #define WARM_STEP_C 0.5
 
 typedef struct silo {
-    const double *X;
     size_t n, d;
     rm_options opt;
     const rm_solver *solver;
@@ -109,13 +108,13 @@ static void silo_free(silo *s)
         rm_centre_free(&s->ctr);
 }
 
-/* Set up a solve on the n x d rows X. centre: the data's centre when known (a sample
+/* Set up a solve on the rows of X. centre: the data's centre when known (a sample
  * shares its population's, so that their directions compare), or NULL to compute it. */
-static int silo_init(silo *s, const double *X, size_t n, size_t d, const rm_options *opt,
-                     double eps, const rm_solver *solver, const rm_centre *centre)
+static int silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
+                     const rm_solver *solver, const rm_centre *centre)
 {
+    size_t n = X->n, d = X->d;
     memset(s, 0, sizeof *s);
-    s->X = X;
     s->n = n;
     s->d = d;
     s->opt = *opt;
@@ -125,12 +124,12 @@ static int silo_init(silo *s, const double *X, size_t n, size_t d, const rm_opti
     if (centre) {
         s->ctr = *centre;
     } else {
-        int status = rm_centre_init(&s->ctr, X, n, d);
+        int status = rm_centre_init(&s->ctr, X);
         if (status != RM_OK)
             return status;
         s->own_centre = 1;
     }
-    s->m = (rm_moments){X, n, d, &s->ctr};
+    s->m = (rm_moments){*X, n, d, &s->ctr};
     s->max_pairs = opt->max_directions ? opt->max_directions : RM_SILO_DIRECTIONS;
     s->delta = opt->delta > 0.0 ? opt->delta : RM_SILO_DELTA;
     s->tol = opt->tol > 0.0 ? opt->tol : RM_SILO_TOL;
@@ -561,13 +560,17 @@ static int warm_start(silo *s, double start)
         return RM_ENOMEM;
     }
     m = rm_row_sample(s->keys, n, m, rows, s->work);
-    for (size_t t = 0; t < m; t++)
-        memcpy(Xs + t * d, s->X + rows[t] * d, d * sizeof(double));
+    for (size_t t = 0; t < m; t++) {
+        const double *x = rm_matrix_row(&s->m.X, rows[t], Xs + t * d);
+        if (x != Xs + t * d)
+            memcpy(Xs + t * d, x, d * sizeof(double));
+    }
     free(rows);
     silo in;
     rm_options opt = s->opt;
     opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
-    int status = silo_init(&in, Xs, m, d, &opt, s->st.eps, s->solver, &s->ctr);
+    rm_matrix sample = rm_matrix_of_doubles(Xs, m, d);
+    int status = silo_init(&in, &sample, &opt, s->st.eps, s->solver, &s->ctr);
     if (status == RM_OK) {
         in.history = rm_alloc_array(WARM_STEPS, d * sizeof(double));
         status = in.history ? RM_OK : RM_ENOMEM;
@@ -610,7 +613,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     size_t n = p->n;
     double eps = isnan(p->eps) ? 0.0 : p->eps;
     if (eps == 0.0) { /* Delta is the single point q = 1/n: the sample mean */
-        int status = rm_column_means(p->X, n, p->d, mean, p->opt->threads);
+        int status = rm_column_means(&p->X, mean, p->opt->threads);
         if (status != RM_OK)
             return status;
         if (p->opt->weights)
@@ -624,7 +627,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         return RM_EOVERFLOW; /* BLAS takes int dimensions */
     double start = rm_clock_seconds();
     silo s;
-    int status = silo_init(&s, p->X, n, p->d, p->opt, eps, solver, NULL);
+    int status = silo_init(&s, &p->X, p->opt, eps, solver, NULL);
     if (status == RM_OK)
         status = warm_start(&s, start);
     if (status == RM_OK)

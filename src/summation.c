@@ -49,20 +49,22 @@ double rm_mean_strided(const double *a, size_t m, size_t stride)
     return shifted_mean(a, m, stride, g) / g;
 }
 
-void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, double *mean,
-                  double *work)
+void rm_rows_mean(const rm_matrix *X, const size_t *rows, size_t m, double *mean, double *work)
 {
-    double *sum = work, *comp = work + d;
-    const double *ref = X + (rows ? rows[0] : 0) * d;
+    size_t d = X->d;
+    double *sum = work, *comp = work + d, *ref = work + 2 * d, *row = mean;
+    const double *first = rm_matrix_row(X, rows ? rows[0] : 0, ref);
+    if (first != ref)
+        memcpy(ref, first, d * sizeof *ref);
     memset(work, 0, 2 * d * sizeof *work);
-    for (size_t i = 1; i < n; i++) {
-        const double *x = X + (rows ? rows[i] : i) * d;
+    for (size_t i = 1; i < m; i++) {
+        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], x[j] - ref[j]);
     }
     int overflowed = 0;
     for (size_t j = 0; j < d; j++) {
-        mean[j] = ref[j] + (sum[j] + comp[j]) / (double)n;
+        mean[j] = ref[j] + (sum[j] + comp[j]) / (double)m;
         overflowed |= !isfinite(mean[j]);
     }
     if (!overflowed)
@@ -70,51 +72,56 @@ void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, doubl
     /* Rare: differences overflowed (values near the top of the double range with both
      * signs). Redo every column on values scaled by a power of two. */
     double big = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        const double *x = X + (rows ? rows[i] : i) * d;
+    for (size_t i = 0; i < m; i++) {
+        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
         for (size_t j = 0; j < d; j++)
             big = fmax(big, fabs(x[j]));
     }
     double g = rm_pow2_scale(big);
     memset(work, 0, 2 * d * sizeof *work);
-    for (size_t i = 1; i < n; i++) {
-        const double *x = X + (rows ? rows[i] : i) * d;
+    for (size_t i = 1; i < m; i++) {
+        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], x[j] * g - ref[j] * g);
     }
     for (size_t j = 0; j < d; j++)
-        mean[j] = (ref[j] * g + (sum[j] + comp[j]) / (double)n) / g;
+        mean[j] = (ref[j] * g + (sum[j] + comp[j]) / (double)m) / g;
 }
 
 enum { BLOCK_ROWS = 64, CHUNK_ROWS = 8192, MAX_CHUNKS = 64 };
 
 /* Rows [lo, hi) of X, as differences from ref: sum + comp (Neumaier) over blocks; block
  * holds the running block sum. */
-static void sum_rows(const double *X, size_t lo, size_t hi, size_t d, const double *ref,
-                     double *sum, double *comp, double *block)
+static void sum_rows(const rm_matrix *X, size_t lo, size_t hi, const double *ref, double *sum,
+                     double *comp, double *block)
 {
+    size_t d = X->d;
     for (size_t b = lo; b < hi; b += BLOCK_ROWS) {
         size_t end = hi - b < BLOCK_ROWS ? hi : b + BLOCK_ROWS;
         memset(block, 0, d * sizeof *block);
-        for (size_t i = b; i < end; i++) {
-            const double *x = X + i * d;
-            for (size_t j = 0; j < d; j++)
-                block[j] += x[j] - ref[j];
-        }
+        for (size_t i = b; i < end; i++)
+            RM_MATRIX_WITH_ROW(X, i, x, {
+                for (size_t j = 0; j < d; j++)
+                    block[j] += x[j] - ref[j];
+            });
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], block[j]);
     }
 }
 
-int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threads)
+int rm_column_means(const rm_matrix *X, double *mean, int threads)
 {
+    size_t n = X->n, d = X->d;
     size_t chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
     if (chunks > MAX_CHUNKS)
         chunks = MAX_CHUNKS;
     double *parts = rm_calloc_array(chunks, 2 * d * sizeof(double));
-    int failed = parts == NULL;
-    const double *ref = X;
+    double *ref = rm_alloc_array(d, sizeof(double));
+    int failed = parts == NULL || ref == NULL;
     if (!failed) {
+        const double *first = rm_matrix_row(X, 0, ref);
+        if (first != ref)
+            memcpy(ref, first, d * sizeof *ref);
 #pragma omp parallel num_threads(rm_threads(threads, n * d))
         {
             double *block = malloc(d * sizeof *block);
@@ -126,13 +133,14 @@ int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threa
             for (size_t c = 0; c < chunks; c++)
                 if (block) {
                     size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
-                    sum_rows(X, lo, hi, d, ref, parts + c * 2 * d, parts + c * 2 * d + d, block);
+                    sum_rows(X, lo, hi, ref, parts + c * 2 * d, parts + c * 2 * d + d, block);
                 }
             free(block);
         }
     }
     if (failed) {
         free(parts);
+        free(ref);
         return RM_ENOMEM;
     }
     for (size_t j = 0; j < d; j++) {
@@ -142,9 +150,12 @@ int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threa
             comp += parts[c * 2 * d + d + j];
         }
         mean[j] = ref[j] + (sum + comp) / (double)n;
-        if (!isfinite(mean[j])) /* the differences overflowed: the scaled path */
-            mean[j] = rm_mean_strided(X + j, n, d);
+        /* The differences overflowed: the scaled path. Only doubles can: differences of
+         * floats (below 2^128) widened to double stay far from the double limit. */
+        if (!isfinite(mean[j]) && X->f64)
+            mean[j] = rm_mean_strided(X->f64 + j, n, d);
     }
     free(parts);
+    free(ref);
     return RM_OK;
 }

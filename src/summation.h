@@ -7,21 +7,21 @@
 
 #include <stddef.h>
 
+#include "matrix.h"
+
 /* Mean of a[0], a[stride], ..., a[(m-1)*stride]; m >= 1, values finite. */
 double rm_mean_strided(const double *a, size_t m, size_t stride);
 
-/* Column means of the n x d row-major X (n >= 1) on `threads` threads (0: one per core):
+/* Column means of X (n >= 1) on `threads` threads (0: one per core):
  * rows summed as differences from the first row in blocks of 64, blocks added with
  * Neumaier's compensation, chunks of rows in a fixed order (the same bits on any number
  * of threads), the overflow path of rm_rows_mean when a sum overflows.
  * Returns RM_OK or RM_ENOMEM. */
-int rm_column_means(const double *X, size_t n, size_t d, double *mean, int threads);
+int rm_column_means(const rm_matrix *X, double *mean, int threads);
 
-/* Mean of n rows (n >= 1) of the row-major matrix X with d columns into mean[0..d): of
- * rows 0..n-1, or of the rows listed in rows[0..n) when rows is not NULL.
- * work holds 2*d doubles. */
-void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, double *mean,
-                  double *work);
+/* Mean of m rows (m >= 1) of X into mean[0..d): of rows 0..m-1, or of the rows listed in
+ * rows[0..m) when rows is not NULL. work holds 3*d doubles. */
+void rm_rows_mean(const rm_matrix *X, const size_t *rows, size_t m, double *mean, double *work);
 
 /* The power of two 2^-e with 2^(e-1) <= v < 2^e for finite v > 0 (so v * 2^-e lies in
  * [1/2, 1)), and 1 for v == 0. Multiplying by it is exact and maps [0, v] into [0, 1);

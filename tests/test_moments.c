@@ -17,12 +17,12 @@ static void naive_covariance(const rm_moments *m, const double *q, long double *
     memset(C, 0, d * d * sizeof *C);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < d; j++)
-            mu[j] += q[i] * (long double)rm_centre_z(m->ctr, m->X[i * d + j], j);
+            mu[j] += q[i] * (long double)rm_centre_z(m->ctr, rm_matrix_at(&m->X, i, j), j);
     for (size_t i = 0; i < n; i++)
         for (size_t a = 0; a < d; a++)
             for (size_t b = 0; b < d; b++)
-                C[a * d + b] += q[i] * ((long double)rm_centre_z(m->ctr, m->X[i * d + a], a) - mu[a]) *
-                                ((long double)rm_centre_z(m->ctr, m->X[i * d + b], b) - mu[b]);
+                C[a * d + b] += q[i] * ((long double)rm_centre_z(m->ctr, rm_matrix_at(&m->X, i, a), a) - mu[a]) *
+                                ((long double)rm_centre_z(m->ctr, rm_matrix_at(&m->X, i, b), b) - mu[b]);
 }
 
 Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
@@ -38,8 +38,9 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
         for (size_t i = 0; i < n; i++)
             q[i] /= total;
         rm_centre ctr;
-        cr_assert_eq(rm_centre_init(&ctr, X, n, d), 0);
-        rm_moments m = {X, n, d, &ctr};
+        rm_matrix M = rm_matrix_of_doubles(X, n, d);
+        cr_assert_eq(rm_centre_init(&ctr, &M), 0);
+        rm_moments m = {M, n, d, &ctr};
         long double *C = malloc(d * d * sizeof *C), *mu = malloc(d * sizeof *mu);
         naive_covariance(&m, q, C, mu);
         double *V = malloc(d * p * sizeof *V), *W = calloc(d * p, sizeof *W),
@@ -118,7 +119,8 @@ Test(moments, centre_scale_is_exact_and_safe_at_the_extremes)
         for (size_t k = 0; k < n * d; k++)
             X[k] = X[k] * scales[t] + offsets[t];
         rm_centre ctr;
-        cr_assert_eq(rm_centre_init(&ctr, X, n, d), 0);
+        rm_matrix M = rm_matrix_of_doubles(X, n, d);
+        cr_assert_eq(rm_centre_init(&ctr, &M), 0);
         double top = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < d; j++) {

@@ -33,8 +33,9 @@ static void check_ranks(const double *X, size_t n, size_t d, const char *what)
     for (size_t t = 0; t < 5; t++) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (size_t)(where[t] * (double)(n - 1));
-        cr_assert_eq(rm_column_ranks(X, n, d, rank, got, NULL, NULL, 1), 0);
-        cr_assert_eq(rm_column_ranks(X, n, d, rank, again, NULL, NULL, 2), 0);
+        rm_matrix M = rm_matrix_of_doubles(X, n, d);
+        cr_assert_eq(rm_column_ranks(&M, rank, got, NULL, NULL, 1), 0);
+        cr_assert_eq(rm_column_ranks(&M, rank, again, NULL, NULL, 2), 0);
         for (size_t j = 0; j < d; j++) {
             double *c = sorted_column(X, n, d, j);
             cr_assert_eq(got[j], c[rank[j]], "%s: column %zu rank %zu: %.17g vs %.17g", what, j,
@@ -77,8 +78,9 @@ Test(quantiles, medians_and_trimmed_means)
 {
     size_t n = 5001, d = 3;
     double *X = tu_gaussian_matrix(n, d, 1e15, 8), med[3], trim[3];
-    cr_assert_eq(rm_column_medians(X, n, d, med, 2), 0);
-    cr_assert_eq(rm_column_trimmed_means(X, n, d, 500, trim, 2), 0);
+    rm_matrix M = rm_matrix_of_doubles(X, n, d);
+    cr_assert_eq(rm_column_medians(&M, med, 2), 0);
+    cr_assert_eq(rm_column_trimmed_means(&M, 500, trim, 2), 0);
     for (size_t j = 0; j < d; j++) {
         double *c = sorted_column(X, n, d, j);
         cr_assert_eq(med[j], c[n / 2]);
@@ -90,9 +92,10 @@ Test(quantiles, medians_and_trimmed_means)
     }
     /* even n: the midpoint; heavy ties in the trimmed mean */
     double T[8] = {1, 1, 1, 2, 2, 2, 9, 9}, tm;
-    cr_assert_eq(rm_column_medians(T, 8, 1, med, 1), 0);
+    rm_matrix MT = rm_matrix_of_doubles(T, 8, 1);
+    cr_assert_eq(rm_column_medians(&MT, med, 1), 0);
     cr_assert_eq(med[0], 2.0);
-    cr_assert_eq(rm_column_trimmed_means(T, 8, 1, 2, &tm, 1), 0);
+    cr_assert_eq(rm_column_trimmed_means(&MT, 2, &tm, 1), 0);
     cr_assert_float_eq(tm, (1 + 2 + 2 + 2) / 4.0, 1e-15);
     free(X);
 }

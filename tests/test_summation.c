@@ -32,8 +32,9 @@ Test(summation, values_whose_sum_overflows)
 Test(summation, rows_mean_matches_long_double_reference)
 {
     size_t n = 2001, d = 5;
-    double *X = tu_gaussian_matrix(n, d, 3.0, 11), mean[5], work[10];
-    rm_rows_mean(X, d, NULL, n, mean, work);
+    double *X = tu_gaussian_matrix(n, d, 3.0, 11), mean[5], work[15];
+    rm_matrix M = rm_matrix_of_doubles(X, n, d);
+    rm_rows_mean(&M, NULL, n, mean, work);
     for (size_t j = 0; j < d; j++) {
         long double s = 0;
         for (size_t i = 0; i < n; i++)
@@ -42,7 +43,7 @@ Test(summation, rows_mean_matches_long_double_reference)
     }
     /* an index list picks rows */
     size_t rows[3] = {5, 0, 2000};
-    rm_rows_mean(X, d, rows, 3, mean, work);
+    rm_rows_mean(&M, rows, 3, mean, work);
     for (size_t j = 0; j < d; j++)
         cr_assert_float_eq(mean[j], (X[5 * d + j] + X[j] + X[2000 * d + j]) / 3.0, 1e-14);
     free(X);
@@ -51,8 +52,9 @@ Test(summation, rows_mean_matches_long_double_reference)
 Test(summation, rows_mean_of_huge_values_of_both_signs)
 {
     double X[6] = {1.5e308, -1.5e308, 1.5e308, 1.0, -1.5e308, 2.0};
-    double mean[2], work[4];
-    rm_rows_mean(X, 2, NULL, 3, mean, work);
+    double mean[2], work[6];
+    rm_matrix M = rm_matrix_of_doubles(X, 3, 2);
+    rm_rows_mean(&M, NULL, 3, mean, work);
     cr_assert_float_eq(mean[0], 0.5e308, 1e293);
     cr_assert_float_eq(mean[1], (-1.5e308 + 1.0 + 2.0) / 3.0, 1e293);
 }

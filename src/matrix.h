@@ -1,0 +1,59 @@
+/* The data matrix as the methods read it: n x d, row-major, stored as double or as float.
+ * Float storage halves the bytes every pass reads; every value is widened to double as it
+ * is read, and all arithmetic is in double, so a float matrix gives exactly the result of
+ * the same values stored as double. */
+#ifndef RM_MATRIX_H
+#define RM_MATRIX_H
+
+#include <stddef.h>
+
+typedef struct rm_matrix {
+    const double *f64; /* exactly one of f64 and f32 is not NULL */
+    const float *f32;
+    size_t n, d;
+} rm_matrix;
+
+static inline rm_matrix rm_matrix_of_doubles(const double *X, size_t n, size_t d)
+{
+    return (rm_matrix){X, NULL, n, d};
+}
+
+static inline rm_matrix rm_matrix_of_floats(const float *X, size_t n, size_t d)
+{
+    return (rm_matrix){NULL, X, n, d};
+}
+
+/* X[i][j] as a double. */
+static inline double rm_matrix_at(const rm_matrix *X, size_t i, size_t j)
+{
+    return X->f32 ? (double)X->f32[i * X->d + j] : X->f64[i * X->d + j];
+}
+
+/* Row i as doubles: a pointer into the data, or (float storage) the row widened into buf
+ * (d doubles). For loops that read a row more than once or hand it to BLAS. */
+static inline const double *rm_matrix_row(const rm_matrix *X, size_t i, double *buf)
+{
+    if (X->f64)
+        return X->f64 + i * X->d;
+    const float *x = X->f32 + i * X->d;
+    for (size_t j = 0; j < X->d; j++)
+        buf[j] = (double)x[j];
+    return buf;
+}
+
+/* Runs the statements that follow with `x` naming row i of X, as const float * or as
+ * const double *: the statements are compiled once for each storage, so a scan over x[j]
+ * stays a tight loop either way. Every expression on x[j] must also involve a double (or
+ * go to a double parameter), so that a float is widened before any arithmetic. */
+#define RM_MATRIX_WITH_ROW(X, i, x, ...)                                                      \
+    do {                                                                                      \
+        if ((X)->f32) {                                                                       \
+            const float *x = (X)->f32 + (i) * (X)->d;                                         \
+            __VA_ARGS__                                                                       \
+        } else {                                                                              \
+            const double *x = (X)->f64 + (i) * (X)->d;                                        \
+            __VA_ARGS__                                                                       \
+        }                                                                                     \
+    } while (0)
+
+#endif
