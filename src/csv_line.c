@@ -193,7 +193,11 @@ int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dr
             return RM_ENONFINITE;
         case RM_NUMBER_OVERFLOW:
             rm_quote_text(shown, sizeof shown, f->text, f->len);
-            problem(pr, RM_ERANGE, k + 1, "is outside the range of double (about 1.8e308)", shown);
+            problem(pr, RM_ERANGE, k + 1,
+                    rm_number_parser_single(p->numbers)
+                        ? "is outside the range of float (about 3.4e38), the storage asked for"
+                        : "is outside the range of double (about 1.8e308)",
+                    shown);
             return RM_ERANGE;
         case RM_NUMBER_INVALID:
             rm_quote_text(shown, sizeof shown, f->text, f->len);

@@ -4,7 +4,8 @@
  * one; then each buffer of lines is cut into one piece per thread at line ends, the
  * pieces' data rows are counted, the matrix grows to hold them all, and the threads parse
  * their pieces straight into their rows. The first error (by line) is the one reported,
- * as a serial reader would. */
+ * as a serial reader would. Values are stored as double, or as float when asked (parsed as
+ * the nearest float, then held in a row of doubles until stored). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,32 @@ typedef struct csv_state {
     size_t width_line;    /* the line that fixed d */
     double *row;          /* d values of scratch */
     rm_data *out;
+    int single;           /* values stored as float */
+    void *store;          /* the matrix being filled: doubles, or floats when single */
     size_t rows_cap;
     int threads;
 } csv_state;
+
+static size_t value_size(const csv_state *st) { return st->single ? sizeof(float) : sizeof(double); }
+
+/* Row r of the matrix being filled. */
+static void *row_at(const csv_state *st, size_t r)
+{
+    return (char *)st->store + r * st->out->d * value_size(st);
+}
+
+/* Store d values (each exactly a float when single) as row r. */
+static void store_row(const csv_state *st, size_t r, const double *values)
+{
+    size_t d = st->out->d;
+    if (!st->single) {
+        memcpy(row_at(st, r), values, d * sizeof *values);
+        return;
+    }
+    float *f = row_at(st, r);
+    for (size_t j = 0; j < d; j++)
+        f[j] = (float)values[j];
+}
 
 static void report(csv_state *st, size_t line, size_t row, const rm_csv_problem *pr)
 {
@@ -47,12 +71,12 @@ static int grow_rows(csv_state *st, size_t need)
     if (cap < need)
         cap = need;
     size_t bytes;
-    if (!rm_mul_size(cap, out->d, &bytes) || !rm_mul_size(bytes, sizeof(double), &bytes))
+    if (!rm_mul_size(cap, out->d, &bytes) || !rm_mul_size(bytes, value_size(st), &bytes))
         return RM_EOVERFLOW;
-    double *v = realloc(out->values, bytes);
+    void *v = realloc(st->store, bytes);
     if (!v)
         return RM_ENOMEM;
-    out->values = v;
+    st->store = v;
     st->rows_cap = cap;
     return RM_OK;
 }
@@ -126,7 +150,7 @@ static int serial_line(csv_state *st, char *s, size_t len)
     }
     if ((status = grow_rows(st, st->out->n + 1)) != RM_OK)
         return status;
-    memcpy(st->out->values + st->out->n * st->out->d, st->row, st->out->d * sizeof(double));
+    store_row(st, st->out->n, st->row);
     st->out->n++;
     return RM_OK;
 }
@@ -163,9 +187,10 @@ static void count_piece(piece *p)
     }
 }
 
-/* Phase 3: parse the piece's rows into rows[0 ..); keep[r] = 0 marks a dropped row. */
-static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, double *rows,
-                        unsigned char *keep)
+/* Phase 3: parse the piece's rows into the matrix from row `first` on; keep[r] = 0 marks
+ * a dropped row. Doubles are parsed in place; floats through the d doubles of scratch. */
+static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, size_t first,
+                        double *scratch, unsigned char *keep)
 {
     size_t d = st->out->d, line = p->line0, r = 0;
     p->status = RM_OK;
@@ -186,9 +211,12 @@ static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, double *
                 return;
             }
             int dropped = 0;
+            double *values = st->single ? scratch : row_at(st, first + r);
             if (status == RM_OK)
-                status = rm_csv_values(lp, d, st->opt->drop_nonfinite, rows + r * d, &dropped,
+                status = rm_csv_values(lp, d, st->opt->drop_nonfinite, values, &dropped,
                                        &p->problem);
+            if (status == RM_OK && st->single && !dropped)
+                store_row(st, first + r, scratch);
             if (status != RM_OK) {
                 p->status = status;
                 p->bad_line = line;
@@ -247,9 +275,13 @@ static int parallel_lines(csv_state *st, char *s, char *end)
     }
     int status = grow_rows(st, out->n + rows);
     unsigned char *keep = status == RM_OK ? malloc(rows ? rows : 1) : NULL;
-    if (status == RM_OK && !keep)
+    /* floats are parsed into a row of doubles per piece first */
+    double *scratch = status == RM_OK && st->single ? rm_alloc_array(count, d * sizeof(double)) : NULL;
+    if (status == RM_OK && (!keep || (st->single && !scratch)))
         status = RM_ENOMEM;
     if (status != RM_OK) {
+        free(keep);
+        free(scratch);
         rm_read_error_set(st->err, st->line + 1, 0, 0, "out of memory after %zu rows", out->n);
         return status;
     }
@@ -260,7 +292,8 @@ static int parallel_lines(csv_state *st, char *s, char *end)
 #pragma omp for schedule(static, 1)
         for (size_t t = 0; t < count; t++) {
             size_t first = pieces[t].row0 - st->rows_seen;
-            parse_piece(st, &pieces[t], &lp, out->values + (out->n + first) * d, keep + first);
+            parse_piece(st, &pieces[t], &lp, out->n + first, scratch ? scratch + t * d : NULL,
+                        keep + first);
             if (pieces[t].status != RM_OK) {
 #pragma omp atomic write
                 failed = 1;
@@ -268,6 +301,7 @@ static int parallel_lines(csv_state *st, char *s, char *end)
         }
         rm_csv_line_free(&lp);
     }
+    free(scratch);
     if (failed) { /* the first problem by line, as reading in order would meet it */
         piece *bad = NULL;
         for (size_t t = 0; t < count && !bad; t++)
@@ -284,8 +318,7 @@ static int parallel_lines(csv_state *st, char *s, char *end)
     for (size_t r = 0; r < rows; r++)
         if (keep[r]) {
             if (kept != r)
-                memmove(out->values + (out->n + kept) * d, out->values + (out->n + r) * d,
-                        d * sizeof(double));
+                memmove(row_at(st, out->n + kept), row_at(st, out->n + r), d * value_size(st));
             kept++;
         }
     free(keep);
@@ -363,8 +396,9 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     st.opt = opt;
     st.err = err;
     st.out = out;
-    st.threads = 0;
-    st.numbers = rm_number_parser_new();
+    st.threads = opt->threads;
+    st.single = opt->storage == RM_STORAGE_FLOAT;
+    st.numbers = rm_number_parser_new(st.single);
     st.serial.numbers = st.numbers;
     int status = st.numbers ? read_lines(&st, src) : RM_ENOMEM;
     if (status == RM_OK && out->n == 0) {
@@ -384,10 +418,14 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     if (status == RM_ENOMEM)
         rm_read_error_set(err, st.line, 0, 0, "out of memory after %zu rows", out->n);
     if (status == RM_OK && out->n < st.rows_cap) {
-        double *v = realloc(out->values, out->n * out->d * sizeof(double));
+        void *v = realloc(st.store, out->n * out->d * value_size(&st));
         if (v)
-            out->values = v;
+            st.store = v;
     }
+    if (st.single)
+        out->values_float = st.store;
+    else
+        out->values = st.store;
     rm_number_parser_free(st.numbers);
     rm_csv_line_free(&st.serial);
     free(st.row);

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include "alloc.h"
+#include "matrix.h"
 #include "reader.h"
 #include "threads.h"
 
@@ -196,18 +197,20 @@ static double convert(const unsigned char *p, const dtype *t)
     return v;
 }
 
-/* Read count elements into out (row-major n x d) converting and reordering as needed. */
-static int read_elements(rm_source *src, const npy_header *h, const dtype *t, rm_data *out,
-                         rm_read_error *err)
+/* Read count elements into out (row-major n x d, doubles or, with single, floats)
+ * converting and reordering as needed. */
+static int read_elements(rm_source *src, const npy_header *h, const dtype *t, int single,
+                         rm_data *out, rm_read_error *err)
 {
     size_t n = out->n, d = out->d, count = n * d;
-    int direct = !t->swap && !t->single && (!h->fortran_order || d == 1 || n == 1);
+    int direct = !t->swap && t->single == single && (!h->fortran_order || d == 1 || n == 1);
     if (direct) {
-        size_t got = rm_source_read(src, out->values, count * sizeof(double));
-        if (got < count * sizeof(double)) {
+        void *to = single ? (void *)out->values_float : (void *)out->values;
+        size_t got = rm_source_read(src, to, count * t->size);
+        if (got < count * t->size) {
             rm_read_error_set(err, 0, 0, 0,
                               "truncated .npy data: the header promises %zu bytes, only %zu follow",
-                              count * sizeof(double), got);
+                              count * t->size, got);
             return src->read_errno ? RM_EIO : RM_EFORMAT;
         }
         return RM_OK;
@@ -217,7 +220,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, rm
         return RM_ENOMEM;
     size_t per_chunk = CHUNK / t->size, done = 0;
     int status = RM_OK;
-    while (done < count) {
+    while (done < count && status == RM_OK) {
         size_t want = count - done < per_chunk ? count - done : per_chunk;
         size_t got = rm_source_read(src, chunk, want * t->size);
         if (got < want * t->size) {
@@ -227,11 +230,22 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, rm
             status = src->read_errno ? RM_EIO : RM_EFORMAT;
             break;
         }
-        for (size_t k = 0; k < want; k++) {
+        for (size_t k = 0; k < want && status == RM_OK; k++) {
             size_t e = done + k;
             /* Fortran order stores column after column: element e is (e % n, e / n). */
             size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
-            out->values[dest] = convert(chunk + k * t->size, t);
+            double v = convert(chunk + k * t->size, t);
+            if (!single) {
+                out->values[dest] = v;
+                continue;
+            }
+            out->values_float[dest] = (float)v;
+            if (isfinite(v) && !isfinite(out->values_float[dest])) {
+                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                                  "%.17g is outside the range of float (about 3.4e38), the storage asked for",
+                                  v);
+                status = RM_ERANGE;
+            }
         }
         done += want;
     }
@@ -239,14 +253,15 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, rm
     return status;
 }
 
-/* Data already as the library holds it (little-endian float64, C order, aligned) in a
- * regular file is mapped, not read: no copy, no parse, and the pages are shared with the
- * page cache. Private and writable: a change (dropping a row) never reaches the file. */
-static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, size_t offset,
-                        size_t bytes, rm_data *out)
+/* Data already as the library holds it (little-endian, float64 or with single float32, C
+ * order, aligned) in a regular file is mapped, not read: no copy, no parse, and the pages
+ * are shared with the page cache. Private and writable: a change (dropping a row) never
+ * reaches the file. */
+static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int single,
+                        size_t offset, size_t bytes, rm_data *out)
 {
-    if (!src->size_known || t->swap || t->single || offset % sizeof(double) != 0 || bytes == 0 ||
-        (h->fortran_order && out->d > 1 && out->n > 1))
+    if (!src->size_known || t->swap || t->single != single || offset % t->size != 0 ||
+        bytes == 0 || (h->fortran_order && out->d > 1 && out->n > 1))
         return 0;
     void *base = mmap(NULL, offset + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE,
                       fileno(src->file), 0);
@@ -257,36 +272,51 @@ static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, siz
     madvise(base, offset + bytes, MADV_WILLNEED);
     out->mapping = base;
     out->mapping_bytes = offset + bytes;
-    out->values = (double *)(void *)((char *)base + offset);
+    if (single)
+        out->values_float = (float *)(void *)((char *)base + offset);
+    else
+        out->values = (double *)(void *)((char *)base + offset);
     return 1;
 }
 
 /* Refuse NaN and infinities, or drop their rows when asked. */
 /* 1 when every value is finite: x*0 is 0 for them and NaN otherwise, summed without a
  * branch, in parallel (the sum is 0 or NaN whatever its order). */
-static int all_finite(const double *x, size_t count)
+static int all_finite(const rm_data *out, int threads)
 {
+    size_t count = out->n * out->d;
     double acc = 0.0;
-#pragma omp parallel for schedule(static) num_threads(rm_threads(0, count)) reduction(+ : acc)
-    for (size_t k = 0; k < count; k++)
-        acc += x[k] * 0.0;
+    if (out->values_float) {
+        const float *x = out->values_float;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
+        for (size_t k = 0; k < count; k++)
+            acc += (double)x[k] * 0.0;
+    } else {
+        const double *x = out->values;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
+        for (size_t k = 0; k < count; k++)
+            acc += x[k] * 0.0;
+    }
     return acc == 0.0;
 }
 
 static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error *err)
 {
-    if (all_finite(out->values, out->n * out->d))
+    if (all_finite(out, opt->threads))
         return RM_OK; /* the common case: one fast pass; the slow one below finds the place */
-    size_t d = out->d, kept = 0;
+    size_t d = out->d, kept = 0, size = out->values_float ? sizeof(float) : sizeof(double);
+    char *base = out->values_float ? (char *)out->values_float : (char *)out->values;
+    rm_matrix X = out->values_float ? rm_matrix_of_floats(out->values_float, out->n, d)
+                                    : rm_matrix_of_doubles(out->values, out->n, d);
     for (size_t i = 0; i < out->n; i++) {
-        const double *x = out->values + i * d;
         size_t bad = d;
         for (size_t j = 0; j < d && bad == d; j++)
-            if (!isfinite(x[j]))
+            if (!isfinite(rm_matrix_at(&X, i, j)))
                 bad = j;
         if (bad < d && !opt->drop_nonfinite) {
+            double v = rm_matrix_at(&X, i, bad);
             rm_read_error_set(err, 0, i + 1, bad + 1, "%s is not a finite number",
-                              isnan(x[bad]) ? "NaN" : x[bad] > 0 ? "Inf" : "-Inf");
+                              isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
             return RM_ENONFINITE;
         }
         if (bad < d) {
@@ -294,7 +324,7 @@ static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error 
             continue;
         }
         if (kept != i)
-            memmove(out->values + kept * d, x, d * sizeof(double));
+            memmove(base + kept * d * size, base + i * d * size, d * size);
         kept++;
     }
     out->n = kept;
@@ -392,15 +422,19 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     }
     out->n = h.shape[0];
     out->d = h.shape[1];
-    if (map_in_place(src, &h, &t, prefix + header_len, in_bytes, out)) {
+    int single = opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.single);
+    if (map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)) {
         status = RM_OK;
     } else {
-        out->values = rm_alloc_array(count, sizeof(double));
-        if (!out->values) {
+        if (single)
+            out->values_float = rm_alloc_array(count, sizeof(float));
+        else
+            out->values = rm_alloc_array(count, sizeof(double));
+        if (!out->values && !out->values_float) {
             rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
             return RM_ENOMEM;
         }
-        status = read_elements(src, &h, &t, out, err);
+        status = read_elements(src, &h, &t, single, out, err);
     }
     if (status == RM_OK && !src->size_known) {
         unsigned char extra;

@@ -11,13 +11,15 @@
 
 struct rm_number_parser {
     locale_t c_locale;
+    int single;
 };
 
-rm_number_parser *rm_number_parser_new(void)
+rm_number_parser *rm_number_parser_new(int single)
 {
     rm_number_parser *p = malloc(sizeof *p);
     if (!p)
         return NULL;
+    p->single = single;
     p->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     if (p->c_locale == (locale_t)0) {
         free(p);
@@ -25,6 +27,8 @@ rm_number_parser *rm_number_parser_new(void)
     }
     return p;
 }
+
+int rm_number_parser_single(const rm_number_parser *p) { return p->single; }
 
 void rm_number_parser_free(rm_number_parser *p)
 {
@@ -58,13 +62,15 @@ rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size
      * leading '+', hexadecimal, inf, nan, overflow, invalid text) through strtod, which
      * decides what it is. Both give the correctly rounded double. */
     double v;
-    if (rm_fast_number(text, text + len, &v) && isfinite(v)) {
-        *value = v;
+    float f;
+    if (p->single ? rm_fast_number_float(text, text + len, &f) && isfinite(f)
+                  : rm_fast_number(text, text + len, &v) && isfinite(v)) {
+        *value = p->single ? (double)f : v;
         return RM_NUMBER_FINITE;
     }
     char *end;
     errno = 0;
-    v = strtod_l(text, &end, p->c_locale);
+    v = p->single ? (double)strtof_l(text, &end, p->c_locale) : strtod_l(text, &end, p->c_locale);
     if (end != text + len)
         return RM_NUMBER_INVALID;
     if (isnan(v) || isinf(v)) {

@@ -1,4 +1,4 @@
-/* Reading one number from text, exactly as strtod() does in the C locale. */
+/* Reading one number from text, exactly as strtod() (or strtof()) does in the C locale. */
 #ifndef RM_NUMBER_H
 #define RM_NUMBER_H
 
@@ -7,15 +7,18 @@
 typedef enum rm_number_kind {
     RM_NUMBER_FINITE,   /* a finite double */
     RM_NUMBER_MISSING,  /* empty, NA, N/A, null, None, or NaN / Inf spelled out */
-    RM_NUMBER_OVERFLOW, /* a number whose magnitude exceeds the double range */
+    RM_NUMBER_OVERFLOW, /* a number whose magnitude exceeds the range of double (float) */
     RM_NUMBER_INVALID   /* not a number */
 } rm_number_kind;
 
 typedef struct rm_number_parser rm_number_parser;
 
-/* A parser holds a C locale, so that reading never depends on the process locale.
- * NULL on allocation failure. */
-rm_number_parser *rm_number_parser_new(void);
+/* A parser holds a C locale, so that reading never depends on the process locale. With
+ * single, numbers are read as the nearest float, as strtof() reads them (the value is
+ * still returned as a double, exactly that float). NULL on allocation failure. */
+rm_number_parser *rm_number_parser_new(int single);
+/* 1 when the parser reads floats. */
+int rm_number_parser_single(const rm_number_parser *p);
 void rm_number_parser_free(rm_number_parser *p);
 
 /* Read text[0..len) as one whole number into *value. text[len] must be a byte that

@@ -19,6 +19,8 @@ void rm_read_options_init(rm_read_options *opt)
     opt->delimiter = 0;
     opt->header = RM_HEADER_AUTO;
     opt->drop_nonfinite = 0;
+    opt->storage = RM_STORAGE_DOUBLE;
+    opt->threads = 0;
 }
 
 void rm_data_free(rm_data *data)
@@ -27,8 +29,10 @@ void rm_data_free(rm_data *data)
         return;
     if (data->mapping)
         munmap(data->mapping, data->mapping_bytes);
-    else
+    else {
         free(data->values);
+        free(data->values_float);
+    }
     memset(data, 0, sizeof *data);
 }
 
@@ -132,6 +136,15 @@ static int valid_options(const rm_read_options *opt, rm_read_error *err)
     }
     if (opt->header < RM_HEADER_AUTO || opt->header > RM_HEADER_YES) {
         rm_read_error_set(err, 0, 0, 0, "unknown header mode %d", opt->header);
+        return 0;
+    }
+    if (opt->threads < 0) {
+        rm_read_error_set(err, 0, 0, 0, "threads must be 0 (one per core) or more, not %d",
+                          opt->threads);
+        return 0;
+    }
+    if (opt->storage < RM_STORAGE_DOUBLE || opt->storage > RM_STORAGE_AS_FILE) {
+        rm_read_error_set(err, 0, 0, 0, "unknown storage code %d", opt->storage);
         return 0;
     }
     return 1;

@@ -16,7 +16,7 @@ const char *rm_strerror(int status)
     case RM_EIO: return "input/output error";
     case RM_EPARSE: return "malformed text input";
     case RM_EFORMAT: return "malformed or unsupported file format";
-    case RM_ERANGE: return "number outside the range of double";
+    case RM_ERANGE: return "number outside the range of double (or of float, when stored as float)";
     case RM_EEMPTY: return "no data rows";
     case RM_ENUMERIC: return "numerical failure";
     default: return "unknown status code";

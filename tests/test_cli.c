@@ -280,3 +280,50 @@ Test(cli, output_to_a_fifo_writes_in_place)
     tu_remove(fifo);
     tu_remove(path);
 }
+
+/* --float32 holds each value as the nearest float; with values that are floats already
+ * the estimate is the same to the last digit. --threads changes no digit either. */
+Test(cli, float32_and_threads_keep_the_result)
+{
+    size_t cap = 2000 * 40, len = 0;
+    char *text = malloc(cap);
+    tu_rng r = {9};
+    for (int i = 0; i < 2000; i++) /* multiples of 1/64: exact in float */
+        len += (size_t)snprintf(text + len, cap - len, "%.10g,%.10g\n",
+                                i % 10 == 0 ? 40.0 : round(64 * tu_normal(&r)) / 64,
+                                round(64 * tu_normal(&r)) / 64 + 5);
+    char *path = tu_temp_text(".csv", text);
+    free(text);
+    tu_run_result a = tu_run(ARGV("-e", "0.1", path), NULL);
+    tu_run_result b = tu_run(ARGV("-e", "0.1", "--float32", "-v", path), NULL);
+    tu_run_result c = tu_run(ARGV("-e", "0.1", "--threads", "1", path), NULL);
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert_eq(b.status, 0, "%s", b.err);
+    cr_assert_eq(c.status, 0, "%s", c.err);
+    cr_assert_str_eq(b.out, a.out);
+    cr_assert_str_eq(c.out, a.out);
+    cr_assert_not_null(strstr(b.err, "held as float32"), "%s", b.err);
+    tu_run_free(&a);
+    tu_run_free(&b);
+    tu_run_free(&c);
+    /* a float32 .npy is held as float without the option */
+    float f[4] = {1.5f, 2, 3.5f, 4};
+    size_t blen;
+    unsigned char *bytes = tu_npy_bytes(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }",
+                                        f, sizeof f, &blen);
+    char *npy = tu_temp_file(".npy", bytes, blen);
+    a = tu_run(ARGV("-m", "mean", "-v", npy), NULL);
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert_str_eq(a.out, "2.5,3\n");
+    cr_assert_not_null(strstr(a.err, "held as float32"), "%s", a.err);
+    tu_run_free(&a);
+    a = tu_run(ARGV("-m", "mean", "--threads", "0", npy), NULL);
+    expect_fail(a, 2, "--threads must be 1 to 1024");
+    tu_run_free(&a);
+    a = tu_run(ARGV("-m", "mean", "--float32", "-"), "1,2\n3,1e39\n");
+    expect_fail(a, 1, "range of float");
+    tu_run_free(&a);
+    tu_remove(npy);
+    free(bytes);
+    tu_remove(path);
+}
