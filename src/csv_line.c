@@ -10,14 +10,21 @@
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
+int rm_csv_has_content(const char *s, size_t len)
+{
+    if (len > 0 && s[len - 1] == '\r')
+        len--;
+    size_t i = 0;
+    while (i < len && is_blank(s[i]))
+        i++;
+    return i < len && s[i] != '#';
+}
+
 int rm_csv_content(char *s, size_t *len)
 {
     if (*len > 0 && s[*len - 1] == '\r')
         s[--*len] = '\0';
-    size_t i = 0;
-    while (i < *len && is_blank(s[i]))
-        i++;
-    return i < *len && s[i] != '#';
+    return rm_csv_has_content(s, *len);
 }
 
 /* A semicolon wins over a comma (files with ';' often write decimal commas), a comma

@@ -30,6 +30,8 @@ typedef struct rm_csv_problem {
 
 /* Strip a trailing '\r'; 1 when the line holds data (not blank, not a '#' comment). */
 int rm_csv_content(char *s, size_t *len);
+/* The same answer without changing the line: what rm_csv_content() will say of it. */
+int rm_csv_has_content(const char *s, size_t len);
 
 /* The delimiter a first content line suggests (see csv_line.c). */
 char rm_csv_detect_delimiter(const char *s, size_t len);

@@ -166,14 +166,6 @@ typedef struct piece {
     rm_csv_problem problem;
 } piece;
 
-static int holds_data(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-        i++;
-    return i < len && s[i] != '#';
-}
-
 /* Phase 1: lines and data rows in the piece. */
 static void count_piece(piece *p)
 {
@@ -182,7 +174,7 @@ static void count_piece(piece *p)
         char *nl = memchr(s, '\n', (size_t)(p->end - s));
         char *e = nl ? nl : p->end;
         p->lines++;
-        p->rows += holds_data(s, (size_t)(e - s));
+        p->rows += rm_csv_has_content(s, (size_t)(e - s)); /* as parse_piece will see it */
         s = e + 1;
     }
 }
@@ -272,6 +264,10 @@ static int parallel_lines(csv_state *st, char *s, char *end)
         pieces[t].row0 = st->rows_seen + rows;
         lines += pieces[t].lines;
         rows += pieces[t].rows;
+    }
+    if (rows == 0) { /* blank and comment lines only */
+        st->line = lines;
+        return RM_OK;
     }
     int status = grow_rows(st, out->n + rows);
     unsigned char *keep = status == RM_OK ? malloc(rows ? rows : 1) : NULL;

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "centre.h"
 #include "method.h"
+#include "quantiles.h"
 
 /* Distances below this (in the scaled space, where rows have norm about 1) are taken as
  * "the iterate sits on this row": 1/dist would overflow. */
@@ -61,6 +62,17 @@ int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, double 
         return RM_ENOMEM;
     }
     double *yz = work, *tz = work + d, *zrow = work + 2 * d, *next = work + 3 * d;
+    /* Start from the coordinate-wise median taking the midpoint for even m, not from the
+     * centre's lower median: rows symmetric about a point then keep the iterates on it,
+     * and of two rows (any point between them minimises) the midpoint is returned. */
+    status = rm_column_medians(P, y, 0);
+    if (status != RM_OK) {
+        free(work);
+        rm_centre_free(&ctr);
+        return status;
+    }
+    for (size_t j = 0; j < d; j++)
+        yz[j] = rm_centre_z(&ctr, y[j], j);
     status = RM_NOT_CONVERGED;
     size_t it = 0;
     pass_result r = {0.0, 0.0, 0.0};

@@ -21,7 +21,8 @@ enum { MAX_BINS = 1024, MIN_BINS = 64, MIN_LIMIT = 256 };
 
 typedef struct search {
     double lo, hi;     /* the candidates: values in [lo, hi] of the previous bin */
-    double scale;      /* bins / (hi - lo) */
+    double pre;        /* a power of two that offsets are taken at (see set_range) */
+    double scale;      /* bins / (hi*pre - lo*pre) */
     size_t below;      /* values below the candidates */
     size_t rank;       /* the wanted rank */
     size_t bin;        /* the bin holding the rank, after a histogram */
@@ -36,8 +37,8 @@ enum { ACTIVE, COLLECT, REFINE, DONE };
 
 static size_t bin_of(const search *s, double x, size_t bins)
 {
-    size_t b = (size_t)((x - s->lo) * s->scale);
-    return b < bins ? b : bins - 1;
+    double b = (x * s->pre - s->lo * s->pre) * s->scale;
+    return b < (double)bins ? (size_t)b : bins - 1;
 }
 
 static int in_range(const search *s, double x) { return x >= s->lo && x <= s->hi; }
@@ -51,10 +52,13 @@ static void set_range(search *s, double lo, double hi, size_t bins)
         s->value = lo;
         return;
     }
-    /* (hi - lo) may overflow for values of both signs near the double limit: scale in two
-     * steps then, each exact. */
+    /* hi - lo overflows for values of both signs near the limit of double, and
+     * bins / (hi - lo) for a subnormal width: offsets are then taken of halves, or of
+     * values multiplied by 2^200 (exact for values that close to 0). Either keeps the
+     * order of the values, so the bins stay in order. */
     double width = hi - lo;
-    s->scale = isfinite(width) ? (double)bins / width : (double)bins / (hi / 2 - lo / 2) / 2;
+    s->pre = !isfinite(width) ? 0.5 : width < 0x1p-960 ? 0x1p200 : 1.0;
+    s->scale = (double)bins / (hi * s->pre - lo * s->pre);
     s->state = ACTIVE;
 }
 

@@ -74,6 +74,22 @@ Test(quantiles, ties_constants_and_far_outliers)
     free(X);
 }
 
+Test(quantiles, ranges_that_overflow_or_are_subnormal)
+{
+    /* max - min overflows (values of both signs near DBL_MAX); bins / (max - min)
+     * overflows (a few quanta of subnormals apart); found by fuzz_mean */
+    size_t n = 2001, d = 3;
+    double *X = malloc(n * d * sizeof *X);
+    tu_rng r = {4};
+    for (size_t i = 0; i < n; i++) {
+        X[i * d + 0] = (2 * tu_uniform(&r) - 1) * DBL_MAX;
+        X[i * d + 1] = (double)(tu_next(&r) % 5) * 0x1p-1074;
+        X[i * d + 2] = i % 3 ? DBL_MAX : -DBL_MAX;
+    }
+    check_ranks(X, n, d, "overflowing and subnormal ranges");
+    free(X);
+}
+
 Test(quantiles, medians_and_trimmed_means)
 {
     size_t n = 5001, d = 3;
