@@ -3,16 +3,22 @@
  * the estimate (default method), the output; passes over the data and iterations; the
  * estimate's excess error; the time of a plain sample mean on the same in-memory data and
  * the ratio of the two; a single-threaded strtod loop over the same CSV bytes; and the
- * estimate on one thread against all. Prints a table; never fails on a figure.
+ * estimate on one thread against all; the estimate on the data held as float32; and the
+ * peak resident memory of a fresh process that reads the .npy (and the CSV) and
+ * estimates, against the size of the data. Prints a table; never fails on a figure.
  *
  * usage: perf [--quick] [--max-gb G] [--dir DIR] [-n N -d D --model M]
- *   DIR: where the data files go; -n, -d, --model: one case instead of the table. */
+ *   DIR: where the data files go; -n, -d, --model: one case instead of the table.
+ * (perf --child FILE is that fresh process: read FILE, estimate, exit.) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +61,45 @@ static double timed_mean(const double *X, size_t n, size_t d, const char *method
         best = fmin(best, t);
     }
     return best;
+}
+
+/* The process `perf --child path`: read the file as the CLI does (a float32 .npy held as
+ * float), estimate with the default method, exit 0 on success. */
+static int child(const char *path)
+{
+    rm_read_options ropt;
+    rm_read_options_init(&ropt);
+    ropt.storage = RM_STORAGE_AS_FILE;
+    rm_data data;
+    if (rm_read_file(path, &ropt, &data, NULL) != RM_OK)
+        return 1;
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.1;
+    double *mean = malloc(data.d * sizeof *mean);
+    int s = data.values_float ? rm_mean_float(data.values_float, data.n, data.d, &opt, mean, NULL)
+                              : rm_mean(data.values, data.n, data.d, &opt, mean, NULL);
+    free(mean);
+    rm_data_free(&data);
+    return s < 0;
+}
+
+/* Peak resident memory (MB) of a fresh process reading path and estimating. */
+static double peak_rss_mb(const char *path)
+{
+    char name[] = "perf", flag[] = "--child", *file = strdup(path);
+    char *args[] = {name, flag, file, NULL};
+    pid_t pid;
+    extern char **environ;
+    int spawned = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ);
+    free(file);
+    if (spawned != 0)
+        return NAN;
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return NAN;
+    return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
 }
 
 /* A single-threaded strtod over every number of a CSV file's bytes: the baseline of ingest. */
@@ -103,6 +148,48 @@ static int write_csv_17g(const char *path, const double *X, size_t n, size_t d)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* The data as .npy float32. */
+static int write_npy_float(const char *path, const float *X, size_t n, size_t d)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    char header[128];
+    int len = snprintf(header, sizeof header,
+                       "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu, %zu), }", n, d);
+    int pad = 63 - (10 + len) % 64; /* header + '\n' ends on a multiple of 64 */
+    unsigned short hlen = (unsigned short)(len + pad + 1);
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    fputc(hlen & 0xff, f);
+    fputc(hlen >> 8, f);
+    fputs(header, f);
+    for (int k = 0; k < pad; k++)
+        fputc(' ', f);
+    fputc('\n', f);
+    size_t wrote = fwrite(X, sizeof *X, n * d, f);
+    return fclose(f) == 0 && wrote == n * d ? 0 : -1;
+}
+
+/* Seconds of rm_mean_float with the default method (best of `repeat`). */
+static double timed_mean_float(const float *X, size_t n, size_t d, double *mean, int repeat)
+{
+    double best = INFINITY;
+    for (int r = 0; r < repeat; r++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.eps = 0.1;
+        double t = now();
+        int s = rm_mean_float(X, n, d, &opt, mean, NULL);
+        t = now() - t;
+        if (s < 0) {
+            fprintf(stderr, "perf: rm_mean_float failed: %s\n", rm_strerror(s));
+            exit(1);
+        }
+        best = fmin(best, t);
+    }
+    return best;
+}
+
 static int write_npy(const char *path, const double *X, size_t n, size_t d)
 {
     FILE *f = fopen(path, "wb");
@@ -132,6 +219,8 @@ int main(int argc, char **argv)
     size_t one_n = 0, one_d = 0;
     const char *one_model = NULL;
     const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    if (argc == 3 && strcmp(argv[1], "--child") == 0)
+        return child(argv[2]);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
@@ -164,13 +253,16 @@ int main(int argc, char **argv)
         models[0] = one_model;
         model_count = 1;
     }
-    char csv[4096], npy[4096];
+    char csv[4096], npy[4096], npy32[4096];
     snprintf(csv, sizeof csv, "%s/rm-perf-%d.csv", dir, (int)getpid());
     snprintf(npy, sizeof npy, "%s/rm-perf-%d.npy", dir, (int)getpid());
+    snprintf(npy32, sizeof npy32, "%s/rm-perf-%d-f4.npy", dir, (int)getpid());
 
-    printf("%-15s %8s %5s | %8s %8s %8s | %8s %8s %8s %6s %5s %7s | %8s %6s | %8s %7s\n",
+    printf("%-15s %8s %5s | %8s %8s %8s | %8s %8s %8s %6s %5s %7s | %8s %6s | %8s %7s | %8s %7s "
+           "| %8s %7s %7s %7s\n",
            "model", "n", "d", "csv s", "npy s", "strtod s", "shift s", "estim s", "output s",
-           "passes", "iter", "excess", "mean s", "ratio", "1 thr s", "speedup");
+           "passes", "iter", "excess", "mean s", "ratio", "1 thr s", "speedup", "f32 s",
+           "excess", "data MB", "npy rss", "f32 rss", "csv rss");
     for (size_t a = 0; a < n_count; a++)
         for (size_t b = 0; b < d_count; b++)
             for (size_t m = 0; m < model_count; m++) {
@@ -202,6 +294,17 @@ int main(int argc, char **argv)
                 rm_data_free(&data);
                 size_t numbers;
                 double t_strtod = strtod_loop(csv, &numbers);
+                float *Xf = malloc(n * d * sizeof *Xf);
+                for (size_t k = 0; k < n * d; k++)
+                    Xf[k] = (float)s.X[k];
+                double rss_npy = NAN, rss_f32 = NAN, rss_csv = NAN;
+                if (!quick) {
+                    rss_npy = peak_rss_mb(npy);
+                    rss_csv = peak_rss_mb(csv);
+                    if (write_npy_float(npy32, Xf, n, d) == 0)
+                        rss_f32 = peak_rss_mb(npy32);
+                    unlink(npy32);
+                }
                 unlink(csv);
                 unlink(npy);
 
@@ -211,6 +314,11 @@ int main(int argc, char **argv)
                 double t_mean = timed_mean(s.X, n, d, "mean", 0, mean, NULL, 3);
                 double t_one = timed_mean(s.X, n, d, NULL, 1, mean, &rep, repeat);
                 double t_est = timed_mean(s.X, n, d, NULL, 0, mean, &rep, repeat);
+                double *mean32 = malloc(d * sizeof *mean32);
+                double t_f32 = timed_mean_float(Xf, n, d, mean32, repeat);
+                double excess32 = distance(mean32, s.mu, d) - distance(oracle, s.mu, d);
+                free(mean32);
+                free(Xf);
                 double t_out = now();
                 FILE *devnull = fopen("/dev/null", "w");
                 for (size_t j = 0; j < d; j++)
@@ -218,9 +326,13 @@ int main(int argc, char **argv)
                 fclose(devnull);
                 t_out = now() - t_out;
                 double excess = distance(mean, s.mu, d) - distance(oracle, s.mu, d);
-                printf("%-15s %8zu %5zu | %8.3f %8.3f %8.3f | %8.3f %8.3f %8.5f %6zu %5zu %7.4f | %8.4f %6.1f | %8.3f %7.2f\n",
+                printf("%-15s %8zu %5zu | %8.3f %8.3f %8.3f | %8.3f %8.3f %8.5f %6zu %5zu %7.4f | %8.4f %6.1f | %8.3f %7.2f | %8.3f %7.4f | %8.1f %7.2f %7.2f %7.2f\n",
                        models[m], n, d, t_csv, t_npy, t_strtod, t_shift, t_est, t_out, rep.passes,
-                       rep.iterations, excess, t_mean, t_est / t_mean, t_one, t_one / t_est);
+                       rep.iterations, excess, t_mean, t_est / t_mean, t_one, t_one / t_est, t_f32,
+                       excess32, (double)n * (double)d * 8.0 / 1048576.0,
+                       rss_npy / ((double)n * (double)d * 8.0 / 1048576.0),
+                       rss_f32 / ((double)n * (double)d * 8.0 / 1048576.0),
+                       rss_csv / ((double)n * (double)d * 8.0 / 1048576.0));
                 fflush(stdout);
                 free(oracle);
                 free(mean);
