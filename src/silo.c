@@ -1,5 +1,5 @@
 /* See silo.h. */
-#include "silo.h"
+#include "silo_solve.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,58 +41,7 @@
 #define STALL_WINDOW 25
 #define SETTLE_FRACTION 3e-3
 #define SETTLE_WINDOW 1
-/* From this many rows on, a solve on a sample of WARM_ROWS rows (at least WARM_PER_D per
- * column) starts the solve on all of them. */
-#define WARM_MIN_ROWS 100000
-#define WARM_ROWS 20000
-#define WARM_PER_D 10
-/* The sample's first WARM_STEPS steps are replayed on all the rows. */
-#define WARM_STEPS 16
-/* The replayed step: multiplicative weights with c = 1/2, as lowregret's first steps. */
-#define WARM_STEP_C 0.5
-
-typedef struct silo {
-    size_t n, d;
-    rm_options opt;
-    const rm_solver *solver;
-    rm_silo_state st;
-    rm_moments m;
-    rm_centre ctr; /* owned when own_centre */
-    int own_centre;
-    size_t max_pairs;
-    double delta, tol, eig_tol;
-    int dense, effective_cap;
-    /* weights and scores */
-    double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
-    double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
-    double *S_sub, *tau_sub, *work_sub;
-    size_t *sub_rows, n_sub;
-    /* the oracle */
-    rm_lanczos *lz;
-    int failed;
-    double *C, *C_work, *V, *mu;
-    int mu_ready;
-    /* the dense oracle's sum q z z^T and sum q z, for the weights q_C */
-    double *C_raw, *mu_raw, *q_C, *delta_w;
-    size_t *delta_rows, raw_age;
-    int have_raw;
-    rm_eig_result eig;
-    /* the evaluation at q */
-    size_t k, k_gap; /* directions within 2 delta (steps) and within delta (the gap) */
-    double w[RM_MAX_PAIRS], a[RM_MAX_PAIRS];
-    double gap;
-    /* the best iterate */
-    double *best_q, *best_mu, *best_V, best_values[RM_MAX_PAIRS];
-    double best_F, best_gap;
-    size_t best_k, best_k_gap;
-    size_t products, passes;
-    double passes_partial; /* updates that read part of the data, in whole passes */
-    /* the top direction and the offset mu . v of the first steps, when recording */
-    double *history, history_offsets[WARM_STEPS];
-    size_t steps_recorded;
-} silo;
-
-static void silo_free(silo *s)
+void rm_silo_free(silo *s)
 {
     double *arrays[] = {s->q, s->next, s->tau, s->tau_gap, s->norms, s->work, s->S, s->keys,
                         s->prev_q, s->prev_tau, s->prev_tau_gap, s->prev_norms, s->S_sub,
@@ -108,9 +57,7 @@ static void silo_free(silo *s)
         rm_centre_free(&s->ctr);
 }
 
-/* Set up a solve on the rows of X. centre: the data's centre when known (a sample
- * shares its population's, so that their directions compare), or NULL to compute it. */
-static int silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
+int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
                      const rm_solver *solver, const rm_centre *centre)
 {
     size_t n = X->n, d = X->d;
@@ -455,7 +402,7 @@ static void swap_back(silo *s)
         memcpy(s->norms, s->prev_norms, bytes);
 }
 
-static int iterate(silo *s, double start, const char **stop_reason)
+int rm_silo_iterate(silo *s, double start, const char **stop_reason)
 {
     const rm_options *opt = &s->opt;
     const rm_solver *solver = s->solver;
@@ -507,7 +454,7 @@ static int iterate(silo *s, double start, const char **stop_reason)
          * can (its fixed point minimises a smoothed top eigenvalue): step along the gap's
          * own direction then, which closes the gap. */
         s->st.tau = settled && solver->softmax_step ? s->tau_gap : s->tau;
-        if (s->history && s->steps_recorded < WARM_STEPS && s->st.rejected == 0) {
+        if (s->history && s->steps_recorded < RM_SILO_WARM_STEPS && s->st.rejected == 0) {
             double *v = s->history + s->steps_recorded * s->d;
             memcpy(v, s->V, s->d * sizeof *v);
             double offset = 0.0;
@@ -538,76 +485,6 @@ static int iterate(silo *s, double start, const char **stop_reason)
     }
 }
 
-/* A solve on a sample of the rows (chosen by their values: the same whatever their order
- * and units) starts the solve on all of them. The sample's first steps are what remove
- * the outliers, each along the top direction of its moment: those directions score every
- * row in one pass, and the steps are replayed on all the rows (multiplicative weights,
- * O(n) each). The sample's final directions would not do: once its outliers are gone,
- * they no longer point at them. The solve on all the rows then only settles the
- * boundary, from the sample's top vectors. Does nothing when the data is too small to
- * profit. Returns RM_OK or a negative code. */
-static int warm_start(silo *s, double start)
-{
-    size_t n = s->n, d = s->d;
-    size_t m = WARM_ROWS > WARM_PER_D * d ? WARM_ROWS : WARM_PER_D * d;
-    if (n < WARM_MIN_ROWS || m > n / 4)
-        return RM_OK;
-    size_t *rows = rm_alloc_array(m, sizeof *rows);
-    double *Xs = rm_alloc_array(m, d * sizeof(double));
-    if (!rows || !Xs) {
-        free(rows);
-        free(Xs);
-        return RM_ENOMEM;
-    }
-    m = rm_row_sample(s->keys, n, m, rows, s->work);
-    for (size_t t = 0; t < m; t++) {
-        const double *x = rm_matrix_row(&s->m.X, rows[t], Xs + t * d);
-        if (x != Xs + t * d)
-            memcpy(Xs + t * d, x, d * sizeof(double));
-    }
-    free(rows);
-    silo in;
-    rm_options opt = s->opt;
-    opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
-    rm_matrix sample = rm_matrix_of_doubles(Xs, m, d);
-    int status = silo_init(&in, &sample, &opt, s->st.eps, s->solver, &s->ctr);
-    if (status == RM_OK) {
-        in.history = rm_alloc_array(WARM_STEPS, d * sizeof(double));
-        status = in.history ? RM_OK : RM_ENOMEM;
-    }
-    const char *why;
-    if (status == RM_OK)
-        status = iterate(&in, start, &why);
-    size_t T = in.steps_recorded;
-    if (status >= 0 && T > 0) {
-        status = rm_pass_scores(&s->m, s->opt.threads, NULL, in.history_offsets, in.history, T,
-                                s->S, NULL);
-        s->passes += 1 + (in.passes * m + n - 1) / n; /* the sample's, in whole-data passes */
-        s->products += in.products;
-    }
-    if (status >= 0 && T > 0) {
-        for (size_t t = 0; t < T; t++) {
-            double top = 0.0;
-            for (size_t i = 0; i < n; i++)
-                if (s->q[i] >= 1e-6 * s->st.u && s->S[i * T + t] > top)
-                    top = s->S[i * T + t];
-            if (!(top > 0.0))
-                continue;
-            for (size_t i = 0; i < n; i++) {
-                double f = 1.0 - WARM_STEP_C * s->S[i * T + t] / top;
-                s->next[i] = s->q[i] * (f > 0.0 ? f : 0.0);
-            }
-            if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)
-                break; /* too few rows left: keep the last weights */
-        }
-        if (s->lz)
-            rm_lanczos_warm(s->lz, in.best_V, in.best_k);
-    }
-    silo_free(&in);
-    free(Xs);
-    return status < 0 ? status : RM_OK;
-}
-
 int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
 {
     size_t n = p->n;
@@ -627,11 +504,11 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         return RM_EOVERFLOW; /* BLAS takes int dimensions */
     double start = rm_clock_seconds();
     silo s;
-    int status = silo_init(&s, &p->X, p->opt, eps, solver, NULL);
+    int status = rm_silo_init(&s, &p->X, p->opt, eps, solver, NULL);
     if (status == RM_OK)
-        status = warm_start(&s, start);
+        status = rm_silo_warm_start(&s, start);
     if (status == RM_OK)
-        status = iterate(&s, start, &rep->stop_reason);
+        status = rm_silo_iterate(&s, start, &rep->stop_reason);
     if (status >= 0 && !solver->capped) {
         /* Weights that left the capped simplex: measure the gap of the best iterate on the
          * simplex that holds them, and certify (or not) with that simplex's eps. */
@@ -650,6 +527,6 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         if (p->opt->weights)
             memcpy(p->opt->weights, s.best_q, n * sizeof *s.best_q);
     }
-    silo_free(&s);
+    rm_silo_free(&s);
     return status;
 }

@@ -1,0 +1,70 @@
+/* The state of one SILO solve, shared by the core loop (silo.c) and the sample solve
+ * that warm-starts large inputs (silo_warm.c). Internal to those two files. */
+#ifndef RM_SILO_SOLVE_H
+#define RM_SILO_SOLVE_H
+
+#include "centre.h"
+#include "eigen.h"
+#include "moments.h"
+#include "silo.h"
+
+/* The sample solve's first steps that are replayed on all the rows (silo_warm.c). */
+#define RM_SILO_WARM_STEPS 16
+
+typedef struct silo {
+    size_t n, d;
+    rm_options opt;
+    const rm_solver *solver;
+    rm_silo_state st;
+    rm_moments m;
+    rm_centre ctr; /* owned when own_centre */
+    int own_centre;
+    size_t max_pairs;
+    double delta, tol, eig_tol;
+    int dense, effective_cap;
+    /* weights and scores */
+    double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
+    double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
+    double *S_sub, *tau_sub, *work_sub;
+    size_t *sub_rows, n_sub;
+    /* the oracle */
+    rm_lanczos *lz;
+    int failed;
+    double *C, *C_work, *V, *mu;
+    int mu_ready;
+    /* the dense oracle's sum q z z^T and sum q z, for the weights q_C */
+    double *C_raw, *mu_raw, *q_C, *delta_w;
+    size_t *delta_rows, raw_age;
+    int have_raw;
+    rm_eig_result eig;
+    /* the evaluation at q */
+    size_t k, k_gap; /* directions within 2 delta (steps) and within delta (the gap) */
+    double w[RM_MAX_PAIRS], a[RM_MAX_PAIRS];
+    double gap;
+    /* the best iterate */
+    double *best_q, *best_mu, *best_V, best_values[RM_MAX_PAIRS];
+    double best_F, best_gap;
+    size_t best_k, best_k_gap;
+    size_t products, passes;
+    double passes_partial; /* updates that read part of the data, in whole passes */
+    /* the top direction and the offset mu . v of the first steps, when recording */
+    double *history, history_offsets[RM_SILO_WARM_STEPS];
+    size_t steps_recorded;
+} silo;
+
+/* Set up a solve on the rows of X. centre: the data's centre when known (a sample
+ * shares its population's, so that their directions compare), or NULL to compute it.
+ * Returns RM_OK or a negative code; rm_silo_free releases what was set up either way. */
+int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
+                 const rm_solver *solver, const rm_centre *centre);
+void rm_silo_free(silo *s);
+
+/* Iterate from the current weights until a stopping rule holds; the best iterate is kept
+ * in s. start: the clock time the time budget counts from. */
+int rm_silo_iterate(silo *s, double start, const char **stop_reason);
+
+/* Warm-start the solve on many rows from a solve on a sample of them (silo_warm.c);
+ * does nothing on small inputs. Returns RM_OK or a negative code. */
+int rm_silo_warm_start(silo *s, double start);
+
+#endif

@@ -1,0 +1,88 @@
+/* See silo_solve.h: the sample solve that starts the solve on many rows. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "passes.h"
+#include "row_sample.h"
+#include "silo_solve.h"
+#include "simplex.h"
+
+/* From this many rows on, a solve on a sample of WARM_ROWS rows (at least WARM_PER_D per
+ * column) starts the solve on all of them. */
+#define WARM_MIN_ROWS 100000
+#define WARM_ROWS 20000
+#define WARM_PER_D 10
+/* The replayed step: multiplicative weights with c = 1/2, as lowregret's first steps. */
+#define WARM_STEP_C 0.5
+
+/* A solve on a sample of the rows (chosen by their values: the same whatever their order
+ * and units) starts the solve on all of them. The sample's first steps are what remove
+ * the outliers, each along the top direction of its moment: those directions score every
+ * row in one pass, and the steps are replayed on all the rows (multiplicative weights,
+ * O(n) each). The sample's final directions would not do: once its outliers are gone,
+ * they no longer point at them. The solve on all the rows then only settles the
+ * boundary, from the sample's top vectors. Does nothing when the data is too small to
+ * profit. Returns RM_OK or a negative code. */
+int rm_silo_warm_start(silo *s, double start)
+{
+    size_t n = s->n, d = s->d;
+    size_t m = WARM_ROWS > WARM_PER_D * d ? WARM_ROWS : WARM_PER_D * d;
+    if (n < WARM_MIN_ROWS || m > n / 4)
+        return RM_OK;
+    size_t *rows = rm_alloc_array(m, sizeof *rows);
+    double *Xs = rm_alloc_array(m, d * sizeof(double));
+    if (!rows || !Xs) {
+        free(rows);
+        free(Xs);
+        return RM_ENOMEM;
+    }
+    m = rm_row_sample(s->keys, n, m, rows, s->work);
+    for (size_t t = 0; t < m; t++) {
+        const double *x = rm_matrix_row(&s->m.X, rows[t], Xs + t * d);
+        if (x != Xs + t * d)
+            memcpy(Xs + t * d, x, d * sizeof(double));
+    }
+    free(rows);
+    silo in;
+    rm_options opt = s->opt;
+    opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
+    rm_matrix sample = rm_matrix_of_doubles(Xs, m, d);
+    int status = rm_silo_init(&in, &sample, &opt, s->st.eps, s->solver, &s->ctr);
+    if (status == RM_OK) {
+        in.history = rm_alloc_array(RM_SILO_WARM_STEPS, d * sizeof(double));
+        status = in.history ? RM_OK : RM_ENOMEM;
+    }
+    const char *why;
+    if (status == RM_OK)
+        status = rm_silo_iterate(&in, start, &why);
+    size_t T = in.steps_recorded;
+    if (status >= 0 && T > 0) {
+        status = rm_pass_scores(&s->m, s->opt.threads, NULL, in.history_offsets, in.history, T,
+                                s->S, NULL);
+        s->passes += 1 + (in.passes * m + n - 1) / n; /* the sample's, in whole-data passes */
+        s->products += in.products;
+    }
+    if (status >= 0 && T > 0) {
+        for (size_t t = 0; t < T; t++) {
+            double top = 0.0;
+            for (size_t i = 0; i < n; i++)
+                if (s->q[i] >= 1e-6 * s->st.u && s->S[i * T + t] > top)
+                    top = s->S[i * T + t];
+            if (!(top > 0.0))
+                continue;
+            for (size_t i = 0; i < n; i++) {
+                double f = 1.0 - WARM_STEP_C * s->S[i * T + t] / top;
+                s->next[i] = s->q[i] * (f > 0.0 ? f : 0.0);
+            }
+            if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)
+                break; /* too few rows left: keep the last weights */
+        }
+        if (s->lz)
+            rm_lanczos_warm(s->lz, in.best_V, in.best_k);
+    }
+    rm_silo_free(&in);
+    free(Xs);
+    return status < 0 ? status : RM_OK;
+}
+
