@@ -16,7 +16,7 @@ rm_require_pkg(GSL gsl libgsl-dev)
 
 # BLAS, LAPACK, LAPACKE and GSL are linked into the library from their static archives,
 # privately (the shared library exports rm_ symbols only):
-#  - OpenBLAS in its pthread build, held to one thread per call (src/blas.c says why this
+#  - OpenBLAS in its OpenMP build, held to one thread per call (src/blas.c says why this
 #    build): the library runs its passes over the data on its own threads (OpenMP, a block
 #    of rows each) and calls BLAS inside them. Built in, it is the one BLAS of the library
 #    whatever the system's BLAS alternative points to.
@@ -32,10 +32,10 @@ find_library(RM_GSL_STATIC NAMES libgsl.a HINTS ${GSL_LIBRARY_DIRS} NO_CACHE)
 rm_require_file(RM_GSL_STATIC "libgsl.a" libgsl-dev)
 find_library(RM_LAPACKE_STATIC NAMES liblapacke.a HINTS ${LAPACKE_LIBRARY_DIRS} NO_CACHE)
 rm_require_file(RM_LAPACKE_STATIC "liblapacke.a" liblapacke-dev)
-find_library(RM_OPENBLAS_STATIC NAMES libopenblas.a PATH_SUFFIXES openblas-pthread NO_CACHE)
-find_path(RM_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas-pthread NO_CACHE)
-if(NOT RM_OPENBLAS_STATIC MATCHES "openblas-pthread" OR NOT RM_CBLAS_INCLUDE MATCHES "openblas-pthread")
-  message(FATAL_ERROR "the pthread build of OpenBLAS (libopenblas.a, cblas.h) not found: install the Debian package libopenblas-pthread-dev")
+find_library(RM_OPENBLAS_STATIC NAMES libopenblas.a PATH_SUFFIXES openblas-openmp NO_CACHE)
+find_path(RM_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas-openmp NO_CACHE)
+if(NOT RM_OPENBLAS_STATIC MATCHES "openblas-openmp" OR NOT RM_CBLAS_INCLUDE MATCHES "openblas-openmp")
+  message(FATAL_ERROR "the OpenMP build of OpenBLAS (libopenblas.a, cblas.h) not found: install the Debian package libopenblas-openmp-dev")
 endif()
 # OpenBLAS's LAPACK is Fortran: its run-time library.
 find_library(RM_GFORTRAN NAMES gfortran libgfortran.so.5 NO_CACHE)

@@ -1,9 +1,10 @@
-/* The BLAS the library is linked with, set up for its use. */
+/* The BLAS the library is linked with, held to one thread per call. */
 #ifndef RM_BLAS_H
 #define RM_BLAS_H
 
-/* Hold every BLAS and LAPACK call to the calling thread. Each module that calls BLAS calls
- * this first (when it allocates its workspace); cheap after the first time; thread-safe. */
-void rm_blas_init(void);
+/* For the length of a call into the library (rm_mean): BLAS and LAPACK called on this
+ * thread run on this thread alone. Leave with the value enter returned. */
+int rm_blas_enter(void);
+void rm_blas_leave(int caller_threads);
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "blas.h"
+#include "reserve.h"
 #include "eigen.h"
 #include "rng.h"
 
@@ -57,7 +57,6 @@ void rm_lanczos_free(rm_lanczos *lz)
 
 rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t seed)
 {
-    rm_blas_init();
     if (d == 0 || block == 0 || max_steps == 0)
         return NULL;
     rm_lanczos *lz = calloc(1, sizeof *lz);
@@ -243,6 +242,8 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
     res->k = 0;
     res->products = res->steps = 0;
     res->converged = 0;
+    if (rm_reserve_blas_here() != RM_OK)
+        return RM_ENOMEM;
     /* R: d x block scratch; the Ritz buffer AU serves (it is recomputed each step). */
     double *R = lz->AU;
     double ref[RM_MAX_PAIRS];
@@ -296,7 +297,8 @@ int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig
     if (max_pairs == 0)
         max_pairs = 1;
     size_t want = max_pairs < d ? max_pairs : d;
-    rm_blas_init();
+    if (rm_reserve_blas_here() != RM_OK)
+        return RM_ENOMEM;
     memcpy(work, C, d * d * sizeof *C);
     /* LAPACK may use all d entries of w, though it returns only `want` values. */
     double *w = rm_alloc_array(d, sizeof(double));

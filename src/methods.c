@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "clock.h"
+#include "blas.h"
 #include "method.h"
 #include "threads.h"
 
@@ -152,8 +153,15 @@ static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean
             status = RM_ENOMEM;
     }
     if (status == RM_OK) {
-        rm_problem problem = {*X, n, d, opt->eps, opt};
+        /* The passes name their team sizes: resolve "one per core" before BLAS is held to
+         * this thread (blas.h), which sets this thread's OpenMP default to 1. */
+        rm_options resolved = *opt;
+        if (resolved.threads == 0)
+            resolved.threads = omp_get_max_threads();
+        int caller = rm_blas_enter();
+        rm_problem problem = {*X, n, d, opt->eps, &resolved};
         status = method->run(&problem, estimate, rep);
+        rm_blas_leave(caller);
     }
     if (status >= 0) {
         /* A non-finite estimate from finite data is a numerical failure, never a result. */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "blas.h"
 
 /* About 256 KiB of z rows per block: in cache, and large enough for BLAS to be efficient. */
 enum { BLOCK_BYTES = 1 << 18, MIN_BLOCK_ROWS = 8 };
@@ -21,7 +20,6 @@ struct rm_pass_buffers {
 
 rm_pass_buffers *rm_pass_buffers_alloc(size_t d)
 {
-    rm_blas_init();
     rm_pass_buffers *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;

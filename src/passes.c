@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "reserve.h"
 #include "robustmean.h"
 #include "threads.h"
 
@@ -75,9 +76,15 @@ static int run(pass *ps, int threads)
 {
     int failed = 0;
     size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
-#pragma omp parallel num_threads(rm_threads(threads, rows * ps->m->d))
+    int team = rm_threads(threads, rows * ps->m->d);
+    rm_team_reserve blas = {0, 0};
+#pragma omp parallel num_threads(team)
     {
         rm_pass_buffers *buf = rm_pass_buffers_alloc(ps->m->d);
+        if (!rm_reserve_blas_team(&blas)) {
+            rm_pass_buffers_free(buf);
+            buf = NULL;
+        }
         if (!buf) {
 #pragma omp atomic write
             failed = 1;

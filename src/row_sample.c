@@ -33,7 +33,7 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-int rm_row_keys(const rm_moments *m, double *keys)
+int rm_row_keys(const rm_moments *m, double *keys, int threads)
 {
     size_t n = m->n, slots = 1;
     while (slots < 2 * n)
@@ -47,7 +47,7 @@ int rm_row_keys(const rm_moments *m, double *keys)
         return RM_ENOMEM;
     }
     /* The rows' hashes (in parallel: a pass over the data), kept in keys' bits for now. */
-#pragma omp parallel for schedule(static) num_threads(rm_threads(0, n * m->d))
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * m->d))
     for (size_t i = 0; i < n; i++) {
         uint64_t v = row_hash(m, i) | 1u; /* never 0: 0 marks an empty slot */
         memcpy(&keys[i], &v, sizeof v);

@@ -101,7 +101,7 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     s->best_mu = rm_alloc_array(d, sizeof(double));
     ok = ok && s->S && s->V && s->best_V && s->mu && s->best_mu;
     if (ok)
-        ok = rm_row_keys(&s->m, s->keys) == RM_OK;
+        ok = rm_row_keys(&s->m, s->keys, opt->threads) == RM_OK;
     if (ok && s->n_sub) {
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
         s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));

@@ -2,7 +2,7 @@
 # missing, running apt-get update only when something must be installed.
 #   rm_install_deps build|test
 
-RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-pthread-dev liblapacke-dev
+RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev liblapacke-dev
                    libfast-float-dev)
 # gnuplot-nox: rmstudy --plot draws its figures with it (the test of --plot needs it).
 # g++, man-db, dpkg-dev, file: the install test (C++ header check, man pages, .deb).
