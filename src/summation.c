@@ -60,30 +60,21 @@ void rm_rows_mean(const double *X, size_t d, const size_t *rows, size_t n, doubl
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], x[j] - ref[j]);
     }
-    int overflowed = 0;
     for (size_t j = 0; j < d; j++) {
         mean[j] = ref[j] + (sum[j] + comp[j]) / (double)n;
-        overflowed |= !isfinite(mean[j]);
+        if (isfinite(mean[j]))
+            continue;
+        /* Rare: the column's differences overflowed (values near the top of the double
+         * range with both signs). Redo it on values scaled by a power of two: its own, as
+         * a common one would push the small values of other columns into underflow. */
+        double big = 0.0, s = 0.0, c = 0.0;
+        for (size_t i = 0; i < n; i++)
+            big = fmax(big, fabs(X[(rows ? rows[i] : i) * d + j]));
+        double g = rm_pow2_scale(big);
+        for (size_t i = 1; i < n; i++)
+            neumaier_add(&s, &c, X[(rows ? rows[i] : i) * d + j] * g - ref[j] * g);
+        mean[j] = (ref[j] * g + (s + c) / (double)n) / g;
     }
-    if (!overflowed)
-        return;
-    /* Rare: differences overflowed (values near the top of the double range with both
-     * signs). Redo every column on values scaled by a power of two. */
-    double big = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        const double *x = X + (rows ? rows[i] : i) * d;
-        for (size_t j = 0; j < d; j++)
-            big = fmax(big, fabs(x[j]));
-    }
-    double g = rm_pow2_scale(big);
-    memset(work, 0, 2 * d * sizeof *work);
-    for (size_t i = 1; i < n; i++) {
-        const double *x = X + (rows ? rows[i] : i) * d;
-        for (size_t j = 0; j < d; j++)
-            neumaier_add(&sum[j], &comp[j], x[j] * g - ref[j] * g);
-    }
-    for (size_t j = 0; j < d; j++)
-        mean[j] = (ref[j] * g + (sum[j] + comp[j]) / (double)n) / g;
 }
 
 enum { BLOCK_ROWS = 64, CHUNK_ROWS = 8192, MAX_CHUNKS = 64 };
