@@ -155,8 +155,27 @@ static size_t start_block(rm_lanczos *lz, double *R, int *random)
     return cols;
 }
 
+/* LAPACKE prints a failed workspace allocation (LAPACKE_xerbla) besides returning it; the
+ * library never prints. This definition is linked in place of the LAPACKE archive's: the
+ * status alone tells the caller. */
+void LAPACKE_xerbla(const char *name, lapack_int info); /* lapacke_utils.h */
+void LAPACKE_xerbla(const char *name, lapack_int info)
+{
+    (void)name;
+    (void)info;
+}
+
+/* The status of a failed LAPACKE call: LAPACKE allocates its workspace, and reports when
+ * that fails; anything else is a numerical failure. */
+static int lapacke_status(lapack_int info)
+{
+    return info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR
+               ? RM_ENOMEM
+               : RM_ENUMERIC;
+}
+
 /* Rayleigh-Ritz on the first `cols` basis vectors: the top `want` Ritz pairs into theta
- * (descending), U and AU. Returns RM_OK or RM_ENUMERIC. */
+ * (descending), U and AU. Returns RM_OK, RM_ENOMEM or RM_ENUMERIC. */
 static int rayleigh_ritz(rm_lanczos *lz, size_t cols, size_t want)
 {
     size_t d = lz->d, mc = lz->max_cols;
@@ -169,7 +188,7 @@ static int rayleigh_ritz(rm_lanczos *lz, size_t cols, size_t want)
                                      (lapack_int)cols, 0.0, 0.0, il, iu, 0.0, &found, lz->theta,
                                      lz->Y, (lapack_int)cols, lz->isuppz);
     if (info != 0 || (size_t)found != want)
-        return RM_ENUMERIC;
+        return lapacke_status(info);
     /* Reverse to descending order, then U = Q Y and AU = AQ Y. */
     for (size_t a = 0, b = want - 1; a < b; a++, b--) {
         double t = lz->theta[a];
@@ -309,7 +328,7 @@ int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig
     lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)d, C,
                                      (lapack_int)d, 0.0, 0.0, (lapack_int)(d - want + 1),
                                      (lapack_int)d, 0.0, &found, w, Z, (lapack_int)d, isuppz);
-    int status = (info == 0 && (size_t)found == want) ? RM_OK : RM_ENUMERIC;
+    int status = (info == 0 && (size_t)found == want) ? RM_OK : lapacke_status(info);
     if (status == RM_OK) {
         double top = w[want - 1], floor_value = (1.0 - delta) * top;
         size_t k = 0;
