@@ -2,9 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,6 +123,75 @@ void cli_check_library_version(void)
     }
 }
 
+void cli_guard_std_fds(void)
+{
+    /* A closed descriptor 0, 1 or 2 would be taken by the next file opened: the data
+     * file, or a temporary output, would then receive what is printed. /dev/null takes
+     * the place instead, opened read-only on 1 so that printing the estimate fails (and
+     * says so) rather than vanishing. */
+    static const int modes[3] = {O_RDONLY, O_RDONLY, O_WRONLY};
+    for (int fd = 0; fd < 3; fd++) /* in order: open() takes the lowest free number */
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", modes[fd]) != fd)
+            _exit(EXIT_DATA);
+}
+
+/* Temporary files being written, removed by a fatal signal (SIGINT, SIGTERM, SIGHUP)
+ * before the program dies of it: an interrupted run leaves no partial file. The handler
+ * may run on any thread (the library's OpenMP threads too) and reads only this table; a
+ * slot's path is complete whenever it is marked active. */
+enum { PENDING_SLOTS = 16, PENDING_PATH = 4096 };
+static struct {
+    atomic_int active;
+    char path[PENDING_PATH];
+} pending[PENDING_SLOTS];
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_pending(int sig)
+{
+    for (int k = 0; k < PENDING_SLOTS; k++)
+        if (atomic_load(&pending[k].active))
+            unlink(pending[k].path);
+    raise(sig); /* SA_RESETHAND: the default action, once this handler returns */
+}
+
+static void install_handlers(void)
+{
+    static int installed;
+    if (installed)
+        return;
+    installed = 1;
+    for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++) {
+        struct sigaction old, sa;
+        if (sigaction(fatal_signals[k], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue; /* ignored (nohup): stays ignored */
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = remove_pending;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(fatal_signals[k], &sa, NULL);
+    }
+}
+
+/* The slot now holding path, or -1 (too many at once, or too long: then unguarded). */
+static int pending_add(const char *path)
+{
+    install_handlers();
+    size_t len = strlen(path);
+    for (int k = 0; k < PENDING_SLOTS && len < PENDING_PATH; k++)
+        if (!atomic_load(&pending[k].active)) {
+            memcpy(pending[k].path, path, len + 1);
+            atomic_store(&pending[k].active, 1);
+            return k;
+        }
+    return -1;
+}
+
+static void pending_remove(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&pending[slot].active, 0);
+}
+
 static int same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -130,6 +202,7 @@ static int same_file(const char *a, const char *b)
 int cli_output_open(cli_output *out, const char *path, const char *protected_path)
 {
     memset(out, 0, sizeof *out);
+    out->slot = -1;
     if (!path || strcmp(path, "-") == 0) {
         out->file = stdout;
         return 0;
@@ -168,6 +241,7 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         cli_output_abort(out);
         return -1;
     }
+    out->slot = pending_add(out->temp_path);
     /* mkstemp creates 0600; give the file the permissions a plain create would. */
     mode_t mask = umask(0);
     umask(mask);
@@ -207,10 +281,15 @@ int cli_output_commit(cli_output *out)
         }
     }
     if (failed) {
-        cli_error("%s: write failed: %s", name, strerror(e ? e : EIO));
+        /* A reader that went away (a pipe into `head`) is not an error to report: the
+         * status says the output is incomplete. */
+        if (!(e == EPIPE && !out->path))
+            cli_error("%s: write failed: %s", name, strerror(e ? e : EIO));
         cli_output_abort(out);
         return -1;
     }
+    pending_remove(out->slot);
+    out->slot = -1;
     free(out->temp_path);
     free(out->path);
     out->temp_path = out->path = NULL;
@@ -224,6 +303,8 @@ void cli_output_abort(cli_output *out)
     out->file = NULL;
     if (out->temp_path)
         unlink(out->temp_path);
+    pending_remove(out->slot);
+    out->slot = -1;
     free(out->temp_path);
     free(out->path);
     out->temp_path = out->path = NULL;

@@ -33,13 +33,20 @@ const char *cli_format_double(char *buf, double v);
 /* Exit if the loaded library is not the version this program was built with. */
 void cli_check_library_version(void);
 
+/* Call first in main(): a closed standard descriptor (0, 1 or 2) is opened on /dev/null,
+ * so that no file the program opens takes its number (see cli.c). */
+void cli_guard_std_fds(void);
+
 /* An output that is either stdout or a file written under a temporary name in the same
- * folder and renamed over the target only when complete. A target that exists and is not
- * a regular file (/dev/null, a FIFO) is written in place: a rename would replace it. */
+ * folder and renamed over the target only when complete; SIGINT, SIGTERM or SIGHUP while
+ * it is open remove the temporary file before the program dies. A target that exists and
+ * is not a regular file (/dev/null, a FIFO) is written in place: a rename would replace
+ * it. On standard output, a reader that went away (EPIPE) fails the commit silently. */
 typedef struct cli_output {
     FILE *file;
     char *path;      /* target, NULL for stdout */
     char *temp_path; /* temporary name while writing; NULL when written in place */
+    int slot;        /* where the signal handler finds temp_path; -1 for none */
 } cli_output;
 
 /* Open path ("-" or NULL: stdout). Refuses a path that names the same file as

@@ -248,6 +248,7 @@ static int generate(const settings *s, rm_sample *sample)
 int main(int argc, char **argv)
 {
     cli_program = "rmgen";
+    cli_guard_std_fds();
     cli_check_library_version();
     settings s;
     memset(&s, 0, sizeof s);

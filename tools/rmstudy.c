@@ -283,6 +283,7 @@ static void free_grid(study_grid *g)
 int main(int argc, char **argv)
 {
     cli_program = "rmstudy";
+    cli_guard_std_fds();
     cli_check_library_version();
     settings set;
     memset(&set, 0, sizeof set);

@@ -385,6 +385,7 @@ static int read_input(const settings *s, rm_data *data)
 int main(int argc, char **argv)
 {
     cli_program = "robustmean";
+    cli_guard_std_fds();
     cli_check_library_version();
     settings s;
     memset(&s, 0, sizeof s);
