@@ -156,21 +156,64 @@ static size_t start_block(rm_lanczos *lz, double *R, int *random)
     return cols;
 }
 
+/* LAPACKE prints a failed workspace allocation (LAPACKE_xerbla) besides returning it; the
+ * library never prints. This definition is linked in place of the LAPACKE archive's: the
+ * status alone tells the caller. */
+void LAPACKE_xerbla(const char *name, lapack_int info); /* lapacke_utils.h */
+void LAPACKE_xerbla(const char *name, lapack_int info)
+{
+    (void)name;
+    (void)info;
+}
+
+/* The status of a failed LAPACKE call: LAPACKE allocates its workspace, and reports when
+ * that fails; anything else is a numerical failure. */
+static int lapacke_status(lapack_int info)
+{
+    return info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR
+               ? RM_ENOMEM
+               : RM_ENUMERIC;
+}
+
+/* The top `want` eigenpairs of the symmetric n x n matrix A (column-major, upper triangle
+ * read, destroyed): values ascending into w[0..want) (w holds n), vectors into the
+ * columns of Z (n x want). By dsyevr (MRRR); when that reports an internal failure
+ * (info > 0: its representation tree did not converge, as on matrices whose entries span
+ * hundreds of orders of magnitude), by dsyev (QR) on A refilled from the upper triangle
+ * of source (leading dimension ld), which is slower but does not fail that way.
+ * Returns RM_OK, RM_ENOMEM or RM_ENUMERIC. */
+static int top_pairs(size_t n, double *A, size_t want, double *w, double *Z,
+                     lapack_int *isuppz, const double *source, size_t ld)
+{
+    lapack_int found = 0;
+    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)n, A,
+                                     (lapack_int)n, 0.0, 0.0, (lapack_int)(n - want + 1),
+                                     (lapack_int)n, 0.0, &found, w, Z, (lapack_int)n, isuppz);
+    if (info == 0)
+        return (size_t)found == want ? RM_OK : RM_ENUMERIC;
+    if (info < 0)
+        return lapacke_status(info);
+    for (size_t j = 0; j < n; j++)
+        memcpy(A + j * n, source + j * ld, (j + 1) * sizeof *A);
+    info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, A, (lapack_int)n, w);
+    if (info != 0)
+        return lapacke_status(info);
+    memmove(w, w + (n - want), want * sizeof *w);
+    memcpy(Z, A + (n - want) * n, want * n * sizeof *Z);
+    return RM_OK;
+}
+
 /* Rayleigh-Ritz on the first `cols` basis vectors: the top `want` Ritz pairs into theta
- * (descending), U and AU. Returns RM_OK or RM_ENUMERIC. */
+ * (descending), U and AU. Returns RM_OK, RM_ENOMEM or RM_ENUMERIC. */
 static int rayleigh_ritz(rm_lanczos *lz, size_t cols, size_t want)
 {
     size_t d = lz->d, mc = lz->max_cols;
     for (size_t j = 0; j < cols; j++)
         for (size_t i = 0; i < cols; i++)
             lz->Hc[j * cols + i] = i <= j ? lz->H[j * mc + i] : lz->H[i * mc + j];
-    lapack_int found = 0;
-    lapack_int il = (lapack_int)(cols - want + 1), iu = (lapack_int)cols;
-    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)cols, lz->Hc,
-                                     (lapack_int)cols, 0.0, 0.0, il, iu, 0.0, &found, lz->theta,
-                                     lz->Y, (lapack_int)cols, lz->isuppz);
-    if (info != 0 || (size_t)found != want)
-        return RM_ENUMERIC;
+    int status = top_pairs(cols, lz->Hc, want, lz->theta, lz->Y, lz->isuppz, lz->H, mc);
+    if (status != RM_OK)
+        return status;
     /* Reverse to descending order, then U = Q Y and AU = AQ Y. */
     for (size_t a = 0, b = want - 1; a < b; a++, b--) {
         double t = lz->theta[a];
@@ -310,11 +353,7 @@ int rm_eig_top_dense(double *C, size_t d, double delta, size_t max_pairs, rm_eig
         free(Z);
         return RM_ENOMEM;
     }
-    lapack_int found = 0;
-    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', (lapack_int)d, C,
-                                     (lapack_int)d, 0.0, 0.0, (lapack_int)(d - want + 1),
-                                     (lapack_int)d, 0.0, &found, w, Z, (lapack_int)d, isuppz);
-    int status = (info == 0 && (size_t)found == want) ? RM_OK : RM_ENUMERIC;
+    int status = top_pairs(d, C, want, w, Z, isuppz, work, d);
     if (status == RM_OK) {
         double top = w[want - 1], floor_value = (1.0 - delta) * top;
         size_t k = 0;

@@ -214,5 +214,7 @@ int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
         fclose(src.file);
     if (status != RM_OK)
         rm_data_free(out);
+    if (status != RM_OK && err && !err->message[0]) /* a failure the reader did not word */
+        rm_read_error_set(err, 0, 0, 0, "%s", rm_strerror(status));
     return status;
 }

@@ -62,30 +62,21 @@ void rm_rows_mean(const rm_matrix *X, const size_t *rows, size_t m, double *mean
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], x[j] - ref[j]);
     }
-    int overflowed = 0;
     for (size_t j = 0; j < d; j++) {
         mean[j] = ref[j] + (sum[j] + comp[j]) / (double)m;
-        overflowed |= !isfinite(mean[j]);
+        if (isfinite(mean[j]))
+            continue;
+        /* Rare: the column's differences overflowed (values near the top of the double
+         * range with both signs). Redo it on values scaled by a power of two: its own, as
+         * a common one would push the small values of other columns into underflow. */
+        double big = 0.0, s = 0.0, c = 0.0;
+        for (size_t i = 0; i < m; i++)
+            big = fmax(big, fabs(rm_matrix_at(X, rows ? rows[i] : i, j)));
+        double g = rm_pow2_scale(big);
+        for (size_t i = 1; i < m; i++)
+            neumaier_add(&s, &c, rm_matrix_at(X, rows ? rows[i] : i, j) * g - ref[j] * g);
+        mean[j] = (ref[j] * g + (s + c) / (double)m) / g;
     }
-    if (!overflowed)
-        return;
-    /* Rare: differences overflowed (values near the top of the double range with both
-     * signs). Redo every column on values scaled by a power of two. */
-    double big = 0.0;
-    for (size_t i = 0; i < m; i++) {
-        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
-        for (size_t j = 0; j < d; j++)
-            big = fmax(big, fabs(x[j]));
-    }
-    double g = rm_pow2_scale(big);
-    memset(work, 0, 2 * d * sizeof *work);
-    for (size_t i = 1; i < m; i++) {
-        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
-        for (size_t j = 0; j < d; j++)
-            neumaier_add(&sum[j], &comp[j], x[j] * g - ref[j] * g);
-    }
-    for (size_t j = 0; j < d; j++)
-        mean[j] = (ref[j] * g + (sum[j] + comp[j]) / (double)m) / g;
 }
 
 enum { BLOCK_ROWS = 64, CHUNK_ROWS = 8192, MAX_CHUNKS = 64 };

@@ -59,6 +59,18 @@ Test(summation, rows_mean_of_huge_values_of_both_signs)
     cr_assert_float_eq(mean[1], (-1.5e308 + 1.0 + 2.0) / 3.0, 1e293);
 }
 
+Test(summation, rows_mean_overflow_in_one_column_leaves_the_others_exact)
+{
+    /* found by fuzz_mean: the overflow path scaled every column by the largest value's
+     * power of two, rounding a small constant column into underflow */
+    double X[6] = {0.9 * DBL_MAX, -1e-5, -0.9 * DBL_MAX, -1e-5, 0.5 * DBL_MAX, -1e-5};
+    double mean[2], work[6];
+    rm_matrix M = rm_matrix_of_doubles(X, 3, 2);
+    rm_rows_mean(&M, NULL, 3, mean, work);
+    cr_assert_float_eq(mean[0], 0.5 * DBL_MAX / 3, 1e-15 * DBL_MAX);
+    cr_assert_eq(mean[1], -1e-5);
+}
+
 Test(summation, pow2_scale_maps_into_half_open_unit_interval)
 {
     cr_assert_eq(rm_pow2_scale(0.0), 1.0);

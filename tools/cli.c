@@ -2,9 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,14 +113,61 @@ const char *cli_format_double(char *buf, double v)
     return buf;
 }
 
-void cli_check_library_version(void)
+/* Temporary files being written, removed by a fatal signal (SIGINT, SIGTERM, SIGHUP)
+ * before the program dies of it: an interrupted run leaves no partial file. The handler
+ * may run on any thread (the library's OpenMP threads too) and reads only this table; a
+ * slot's path is complete whenever it is marked active. */
+enum { PENDING_SLOTS = 16, PENDING_PATH = 4096 };
+static struct {
+    atomic_int active;
+    char path[PENDING_PATH];
+} pending[PENDING_SLOTS];
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_pending(int sig)
 {
-    if (strcmp(rm_version(), RM_VERSION_STRING) != 0) {
-        cli_error("this program was built with librobustmean %s but loaded version %s; "
-                  "reinstall them together",
-                  RM_VERSION_STRING, rm_version());
-        exit(EXIT_DATA);
+    for (int k = 0; k < PENDING_SLOTS; k++)
+        if (atomic_load(&pending[k].active))
+            unlink(pending[k].path);
+    raise(sig); /* SA_RESETHAND: the default action, once this handler returns */
+}
+
+static void install_handlers(void)
+{
+    static int installed;
+    if (installed)
+        return;
+    installed = 1;
+    for (size_t k = 0; k < sizeof fatal_signals / sizeof fatal_signals[0]; k++) {
+        struct sigaction old, sa;
+        if (sigaction(fatal_signals[k], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue; /* ignored (nohup): stays ignored */
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = remove_pending;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(fatal_signals[k], &sa, NULL);
     }
+}
+
+/* The slot now holding path, or -1 (too many at once, or too long: then unguarded). */
+static int pending_add(const char *path)
+{
+    install_handlers();
+    size_t len = strlen(path);
+    for (int k = 0; k < PENDING_SLOTS && len < PENDING_PATH; k++)
+        if (!atomic_load(&pending[k].active)) {
+            memcpy(pending[k].path, path, len + 1);
+            atomic_store(&pending[k].active, 1);
+            return k;
+        }
+    return -1;
+}
+
+static void pending_remove(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&pending[slot].active, 0);
 }
 
 static int same_file(const char *a, const char *b)
@@ -130,6 +180,7 @@ static int same_file(const char *a, const char *b)
 int cli_output_open(cli_output *out, const char *path, const char *protected_path)
 {
     memset(out, 0, sizeof *out);
+    out->slot = -1;
     if (!path || strcmp(path, "-") == 0) {
         out->file = stdout;
         return 0;
@@ -152,15 +203,33 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         return 0;
     }
     out->path = malloc(len + 1);
-    out->temp_path = malloc(len + 16);
+    out->temp_path = malloc(len + 48);
     if (!out->path || !out->temp_path) {
         cli_error("%s: out of memory", path);
         cli_output_abort(out);
         return -1;
     }
     memcpy(out->path, path, len + 1);
-    snprintf(out->temp_path, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(out->temp_path);
+    /* The name is registered with the signal handler before the file is created, so that
+     * no moment exists where the file is there and a SIGINT would leave it (mkstemp
+     * creates before it says the name). A name taken already is passed over; the handler
+     * may then unlink that file if a signal falls just there, which can only be a stale
+     * temporary of this program under a reused process id. */
+    static unsigned serial;
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        snprintf(out->temp_path, len + 48, "%s.tmp.%ld.%u", path, (long)getpid(), serial++);
+        out->slot = pending_add(out->temp_path);
+        fd = open(out->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            int e = errno;
+            pending_remove(out->slot);
+            out->slot = -1;
+            errno = e;
+            if (e != EEXIST)
+                break;
+        }
+    }
     if (fd < 0) {
         cli_error("%s: cannot create: %s", path, strerror(errno));
         free(out->temp_path);
@@ -168,10 +237,6 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         cli_output_abort(out);
         return -1;
     }
-    /* mkstemp creates 0600; give the file the permissions a plain create would. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     out->file = fdopen(fd, "w");
     if (!out->file) {
         cli_error("%s: cannot open: %s", path, strerror(errno));
@@ -207,10 +272,15 @@ int cli_output_commit(cli_output *out)
         }
     }
     if (failed) {
-        cli_error("%s: write failed: %s", name, strerror(e ? e : EIO));
+        /* A reader that went away (a pipe into `head`) is not an error to report: the
+         * status says the output is incomplete. */
+        if (!(e == EPIPE && !out->path))
+            cli_error("%s: write failed: %s", name, strerror(e ? e : EIO));
         cli_output_abort(out);
         return -1;
     }
+    pending_remove(out->slot);
+    out->slot = -1;
     free(out->temp_path);
     free(out->path);
     out->temp_path = out->path = NULL;
@@ -224,6 +294,8 @@ void cli_output_abort(cli_output *out)
     out->file = NULL;
     if (out->temp_path)
         unlink(out->temp_path);
+    pending_remove(out->slot);
+    out->slot = -1;
     free(out->temp_path);
     free(out->path);
     out->temp_path = out->path = NULL;

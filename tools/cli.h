@@ -30,16 +30,22 @@ size_t cli_parse_size(const char *option, const char *text);
  * digits), into buf (at least 32 bytes). */
 const char *cli_format_double(char *buf, double v);
 
-/* Exit if the loaded library is not the version this program was built with. */
-void cli_check_library_version(void);
+/* Call first in main(): sets cli_program; opens a closed standard descriptor (0, 1 or 2)
+ * on /dev/null, so that no file the program opens takes its number; exits if the loaded
+ * library is not the version this program was built with. (Before main, cli_start.c also
+ * refuses an address-space limit too low for OpenBLAS to load.) */
+void cli_start(const char *program);
 
 /* An output that is either stdout or a file written under a temporary name in the same
- * folder and renamed over the target only when complete. A target that exists and is not
- * a regular file (/dev/null, a FIFO) is written in place: a rename would replace it. */
+ * folder and renamed over the target only when complete; SIGINT, SIGTERM or SIGHUP while
+ * it is open remove the temporary file before the program dies. A target that exists and
+ * is not a regular file (/dev/null, a FIFO) is written in place: a rename would replace
+ * it. On standard output, a reader that went away (EPIPE) fails the commit silently. */
 typedef struct cli_output {
     FILE *file;
     char *path;      /* target, NULL for stdout */
     char *temp_path; /* temporary name while writing; NULL when written in place */
+    int slot;        /* where the signal handler finds temp_path; -1 for none */
 } cli_output;
 
 /* Open path ("-" or NULL: stdout). Refuses a path that names the same file as

@@ -247,8 +247,7 @@ static int generate(const settings *s, rm_sample *sample)
 
 int main(int argc, char **argv)
 {
-    cli_program = "rmgen";
-    cli_check_library_version();
+    cli_start("rmgen");
     settings s;
     memset(&s, 0, sizeof s);
     rm_generate_options_init(&s.gen);

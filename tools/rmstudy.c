@@ -282,8 +282,7 @@ static void free_grid(study_grid *g)
 
 int main(int argc, char **argv)
 {
-    cli_program = "rmstudy";
-    cli_check_library_version();
+    cli_start("rmstudy");
     settings set;
     memset(&set, 0, sizeof set);
     parse_args(argc, argv, &set);

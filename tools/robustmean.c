@@ -401,8 +401,7 @@ static int read_input(const settings *s, rm_data *data)
 
 int main(int argc, char **argv)
 {
-    cli_program = "robustmean";
-    cli_check_library_version();
+    cli_start("robustmean");
     settings s;
     memset(&s, 0, sizeof s);
     rm_options_init(&s.opt);
