@@ -345,6 +345,8 @@ static int read_lines(csv_state *st, rm_source *src)
 {
     size_t threads = (size_t)rm_threads(st->threads, (size_t)1 << 20);
     size_t cap = BLOCK_PER_THREAD * threads, used = 0;
+    if (src->size_known && src->size < cap) /* a small file: no more than it needs */
+        cap = src->size + 1;                /* (+1: a short read then says "the end") */
     char *buf = malloc(cap + 1);
     if (!buf)
         return RM_ENOMEM;

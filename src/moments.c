@@ -18,14 +18,18 @@ struct rm_pass_buffers {
     double *y; /* rows x RM_MAX_BLOCK_VECTORS */
 };
 
-rm_pass_buffers *rm_pass_buffers_alloc(size_t d)
+rm_pass_buffers *rm_pass_buffers_alloc(size_t d, size_t max_rows)
 {
     rm_pass_buffers *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
     size_t rows = BLOCK_BYTES / (sizeof(double) * d);
+    if (rows < MIN_BLOCK_ROWS)
+        rows = MIN_BLOCK_ROWS;
     b->d = d;
-    b->rows = rows < MIN_BLOCK_ROWS ? MIN_BLOCK_ROWS : rows;
+    /* A block never spans two chunks: no more rows than a chunk has (the blocks, so the
+     * results, stay the same; a small problem does not take megabytes). */
+    b->rows = rows < max_rows ? rows : max_rows > 0 ? max_rows : 1;
     b->z = rm_alloc_array(b->rows, d * sizeof(double));
     b->y = rm_alloc_array(b->rows, RM_MAX_BLOCK_VECTORS * sizeof(double));
     if (!b->z || !b->y) {

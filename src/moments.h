@@ -25,10 +25,10 @@ typedef struct rm_moments {
 /* Most vectors a product takes at once. */
 #define RM_MAX_BLOCK_VECTORS 32
 
-/* Workspace of a pass: a block of z rows and its products. rm_pass_buffers_alloc returns
- * NULL on allocation failure. */
+/* Workspace of a pass: a block of z rows and its products, for chunks of at most max_rows
+ * rows. rm_pass_buffers_alloc returns NULL on allocation failure. */
 typedef struct rm_pass_buffers rm_pass_buffers;
-rm_pass_buffers *rm_pass_buffers_alloc(size_t d);
+rm_pass_buffers *rm_pass_buffers_alloc(size_t d, size_t max_rows);
 void rm_pass_buffers_free(rm_pass_buffers *buf);
 
 /* Over rows [row0, row1): mu_part += sum q_i z_i and W += sum q_i z_i (z_i . V), where V

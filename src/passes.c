@@ -76,11 +76,12 @@ static int run(pass *ps, int threads)
 {
     int failed = 0;
     size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
+    size_t most = (rows + ps->chunks - 1) / ps->chunks; /* rows of the largest chunk */
     int team = rm_threads(threads, rows * ps->m->d);
     rm_team_reserve blas = {0, 0};
 #pragma omp parallel num_threads(team)
     {
-        rm_pass_buffers *buf = rm_pass_buffers_alloc(ps->m->d);
+        rm_pass_buffers *buf = rm_pass_buffers_alloc(ps->m->d, most);
         if (!rm_reserve_blas_team(&blas)) {
             rm_pass_buffers_free(buf);
             buf = NULL;

@@ -48,7 +48,7 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
         for (size_t k = 0; k < d * p; k++)
             V[k] = tu_normal(&r);
         /* Two row ranges accumulated separately add up to the whole. */
-        rm_pass_buffers *buf = rm_pass_buffers_alloc(d);
+        rm_pass_buffers *buf = rm_pass_buffers_alloc(d, n);
         size_t half = n / 2;
         rm_moments_accumulate_product(&m, buf, 0, half, q, V, p, W, muz);
         rm_moments_accumulate_product(&m, buf, half, n, q, V, p, W, muz);

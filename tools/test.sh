@@ -3,6 +3,9 @@
 # through ctest twice: a plain optimised build with warnings as errors, and a build
 # under AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the plain build
 # is installed and the library used from there and from a .deb (tools/test_install.sh).
+# Then: concurrent calls under ThreadSanitizer, the programs under valgrind memcheck
+# (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 60) when
+# clang is there (tools/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
@@ -25,4 +28,21 @@ tools/test_install.sh build/test-plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DRM_SANITIZE=ON
+
+echo "== threads under ThreadSanitizer"
+# OMP_NUM_THREADS=1: libgomp is not instrumented, so its teams' synchronisation would be
+# reported as races; the callers' threads are what the test is about (tests/test_threads.c).
+cmake -S . -B build/test-tsan -DRM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRM_TSAN=ON >/dev/null
+cmake --build build/test-tsan -j "$jobs" --target test_threads >/dev/null
+OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/test-tsan/tests/test_threads
+
+echo "== programs under valgrind memcheck"
+tools/memcheck.sh build/test-plain
+
+if command -v clang >/dev/null; then
+  echo "== fuzzing, ${RM_FUZZ_SECONDS:-60} s per target"
+  tools/fuzz.sh
+else
+  echo "== fuzzing skipped: clang is not installed"
+fi
 echo "All tests passed."
