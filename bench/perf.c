@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,7 +63,9 @@ static double timed_mean(const double *X, size_t n, size_t d, const char *method
 }
 
 /* The process `perf --child path`: read the file as the CLI does (a float32 .npy held as
- * float), estimate with the default method, exit 0 on success. */
+ * float), estimate with the default method, print its own peak resident memory (kB), exit
+ * 0 on success. VmHWM, not getrusage: the latter also counts the parent's pages from
+ * before the exec (the kernel carries the old address space's peak over). */
 static int child(const char *path)
 {
     rm_read_options ropt;
@@ -81,7 +82,16 @@ static int child(const char *path)
                               : rm_mean(data.values, data.n, data.d, &opt, mean, NULL);
     free(mean);
     rm_data_free(&data);
-    return s < 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long peak_kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &peak_kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    printf("%ld\n", peak_kb);
+    return s < 0 || peak_kb < 0;
 }
 
 /* Peak resident memory (MB) of a fresh process reading path and estimating. */
@@ -89,17 +99,36 @@ static double peak_rss_mb(const char *path)
 {
     char name[] = "perf", flag[] = "--child", *file = strdup(path);
     char *args[] = {name, flag, file, NULL};
+    int fds[2];
+    if (!file || pipe(fds) != 0) {
+        free(file);
+        return NAN;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
     pid_t pid;
     extern char **environ;
-    int spawned = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ);
+    int spawned = posix_spawn(&pid, "/proc/self/exe", &actions, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&actions);
     free(file);
+    close(fds[1]);
+    long peak_kb = -1;
+    FILE *from = fdopen(fds[0], "r");
+    if (spawned == 0 && from && fscanf(from, "%ld", &peak_kb) != 1)
+        peak_kb = -1;
+    if (from)
+        fclose(from);
+    else
+        close(fds[0]);
     if (spawned != 0)
         return NAN;
     int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        peak_kb < 0)
         return NAN;
-    return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+    return (double)peak_kb / 1024.0;
 }
 
 /* A single-threaded strtod over every number of a CSV file's bytes: the baseline of ingest. */

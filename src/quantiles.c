@@ -62,6 +62,60 @@ static void set_range(search *s, double lo, double hi, size_t bins)
     s->state = ACTIVE;
 }
 
+/* What a pass reads of each column, in flat arrays, so that the loop over a row's values
+ * is one range test per value: a column the pass does not serve gets an empty range. */
+typedef struct column_view {
+    double *lo, *hi; /* the candidates' range, or [+inf, -inf] */
+    double *lop, *pre, *scale; /* bin_of's terms: lo * pre, pre, scale */
+    size_t *bin;               /* collect_pass: the bin of the rank */
+} column_view;
+
+static int view_alloc(column_view *v, size_t d)
+{
+    v->lo = rm_alloc_array(5 * d, sizeof(double));
+    v->bin = rm_alloc_array(d, sizeof(size_t));
+    if (!v->lo || !v->bin) {
+        free(v->lo);
+        free(v->bin);
+        v->lo = NULL;
+        v->bin = NULL;
+        return RM_ENOMEM;
+    }
+    v->hi = v->lo + d;
+    v->lop = v->lo + 2 * d;
+    v->pre = v->lo + 3 * d;
+    v->scale = v->lo + 4 * d;
+    return RM_OK;
+}
+
+static void view_free(column_view *v)
+{
+    free(v->lo);
+    free(v->bin);
+}
+
+/* The columns in state a or b. */
+static void view_set(column_view *v, const search *s, size_t d, int a, int b)
+{
+    for (size_t j = 0; j < d; j++) {
+        int served = s[j].state == a || s[j].state == b;
+        v->lo[j] = served ? s[j].lo : INFINITY;
+        v->hi[j] = served ? s[j].hi : -INFINITY;
+        v->lop[j] = s[j].lo * s[j].pre;
+        v->pre[j] = s[j].pre;
+        v->scale[j] = s[j].scale;
+        v->bin[j] = s[j].bin;
+    }
+}
+
+/* bin_of, from the view (the same operations, so the same bin; b >= 0 as x >= lo, so
+ * the cheaper signed conversion serves). */
+static inline size_t view_bin(const column_view *v, size_t j, double x, size_t bins)
+{
+    double b = (x * v->pre[j] - v->lop[j]) * v->scale[j];
+    return b < (double)bins ? (size_t)(int64_t)b : bins - 1;
+}
+
 /* One value v of a column met by histogram_pass: counted in the thread's own histogram,
  * or (without one) atomically in the shared one. */
 static void count_value(const search *s, double v, size_t bins, uint32_t *mine, uint32_t *counts)
@@ -78,8 +132,8 @@ static void count_value(const search *s, double v, size_t bins, uint32_t *mine, 
 }
 
 /* Pass: the histogram of the candidates of each active column. */
-static void histogram_pass(const rm_matrix *X, search *s, size_t bins, uint32_t *counts,
-                           int threads)
+static void histogram_pass(const rm_matrix *X, search *s, const column_view *v, size_t bins,
+                           uint32_t *counts, int threads)
 {
     size_t n = X->n, d = X->d;
     memset(counts, 0, d * bins * sizeof *counts);
@@ -90,8 +144,16 @@ static void histogram_pass(const rm_matrix *X, search *s, size_t bins, uint32_t 
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
-                for (size_t j = 0; j < d; j++)
-                    count_value(&s[j], x[j], bins, ok ? mine + j * bins : NULL, counts + j * bins);
+                if (ok) {
+                    for (size_t j = 0; j < d; j++) {
+                        double xj = x[j];
+                        if (xj >= v->lo[j] && xj <= v->hi[j])
+                            mine[j * bins + view_bin(v, j, xj, bins)]++;
+                    }
+                } else { /* no memory for the thread's own: the shared one, atomically */
+                    for (size_t j = 0; j < d; j++)
+                        count_value(&s[j], x[j], bins, NULL, counts + j * bins);
+                }
             });
         if (ok) {
 #pragma omp critical
@@ -130,8 +192,8 @@ static void collect_value(search *c, size_t j, double v, size_t bins, double *bu
 
 /* Pass: the values of the chosen bin, collected, or only bounded (per thread, then
  * merged: a lock per value would serialise the pass). */
-static void collect_pass(const rm_matrix *X, search *s, size_t bins, double *buffer,
-                         size_t limit, int threads)
+static void collect_pass(const rm_matrix *X, search *s, const column_view *v, size_t bins,
+                         double *buffer, size_t limit, int threads)
 {
     size_t n = X->n, d = X->d;
 #pragma omp parallel num_threads(threads)
@@ -145,8 +207,11 @@ static void collect_pass(const rm_matrix *X, search *s, size_t bins, double *buf
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
-                for (size_t j = 0; j < d; j++)
-                    collect_value(&s[j], j, x[j], bins, buffer, limit, bounds, d);
+                for (size_t j = 0; j < d; j++) {
+                    double xj = x[j];
+                    if (xj >= v->lo[j] && xj <= v->hi[j] && view_bin(v, j, xj, bins) == v->bin[j])
+                        collect_value(&s[j], j, xj, bins, buffer, limit, bounds, d);
+                }
             });
         if (bounds) {
 #pragma omp critical
@@ -196,8 +261,17 @@ static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
-                for (size_t j = 0; j < d; j++)
-                    range_value(a, lo, hi, j, d, x[j]);
+                if (a) { /* a loop the compiler turns into vector min and max */
+                    double *least = a, *most = a + d;
+                    for (size_t j = 0; j < d; j++) {
+                        double xj = x[j];
+                        least[j] = xj < least[j] ? xj : least[j];
+                        most[j] = xj > most[j] ? xj : most[j];
+                    }
+                } else {
+                    for (size_t j = 0; j < d; j++)
+                        range_value(a, lo, hi, j, d, x[j]);
+                }
             });
         if (a) {
 #pragma omp critical
@@ -225,7 +299,8 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
     uint32_t *counts = rm_alloc_array(d * bins, sizeof *counts);
     double *buffer = rm_alloc_array(d * limit, sizeof *buffer);
     double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
-    int status = s && counts && buffer && lo && hi ? RM_OK : RM_ENOMEM;
+    column_view view = {0};
+    int status = s && counts && buffer && lo && hi ? view_alloc(&view, d) : RM_ENOMEM;
     if (status == RM_OK) {
         range_pass(X, lo, hi, threads);
         for (size_t j = 0; j < d; j++) {
@@ -238,7 +313,8 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
                 active |= s[j].state == ACTIVE;
             if (!active)
                 break;
-            histogram_pass(X, s, bins, counts, threads);
+            view_set(&view, s, d, ACTIVE, ACTIVE);
+            histogram_pass(X, s, &view, bins, counts, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state != ACTIVE)
@@ -257,7 +333,8 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
                 c->next_hi = -INFINITY;
                 c->state = c->count <= limit ? COLLECT : REFINE;
             }
-            collect_pass(X, s, bins, buffer, limit, threads);
+            view_set(&view, s, d, COLLECT, REFINE);
+            collect_pass(X, s, &view, bins, buffer, limit, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state == COLLECT) {
@@ -278,6 +355,7 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
             memcpy(col_hi, hi, d * sizeof *hi);
         }
     }
+    view_free(&view);
     free(s);
     free(counts);
     free(buffer);
