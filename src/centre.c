@@ -9,7 +9,7 @@
 #include "robustmean.h"
 #include "summation.h"
 
-int rm_centre_init(rm_centre *ctr, const rm_matrix *X)
+int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
 {
     size_t n = X->n, d = X->d;
     ctr->d = d;
@@ -22,7 +22,7 @@ int rm_centre_init(rm_centre *ctr, const rm_matrix *X)
         /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
-        status = rm_column_ranks(X, rank, ctr->median, lo, hi, 0);
+        status = rm_column_ranks(X, rank, ctr->median, lo, hi, threads);
     }
     if (status == RM_OK) {
         /* The extremes of x, and of z, are at each column's smallest or largest value. */

@@ -21,9 +21,10 @@ typedef struct rm_centre {
     double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
 } rm_centre;
 
-/* Compute the centre and scales of X (finite, n >= 1).
+/* Compute the centre and scales of X (finite, n >= 1), with threads for the passes (0:
+ * OpenMP's default; inside rm_mean that is 1, so pass the resolved count, rm_options).
  * Returns RM_OK or RM_ENOMEM (then ctr needs no free). */
-int rm_centre_init(rm_centre *ctr, const rm_matrix *X);
+int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads);
 void rm_centre_free(rm_centre *ctr);
 
 /* z of value x in column j. */

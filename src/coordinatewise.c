@@ -53,22 +53,22 @@ static double column_trimmed_mean(double *a, size_t n, double eps)
     return rm_mean_strided(a + k, keep, 1);
 }
 
-int rm_coordinate_medians(const rm_matrix *X, double *out)
+int rm_coordinate_medians(const rm_matrix *X, double *out, int threads)
 {
     /* Selection in a few passes over the rows (quantiles.c); column by column in memory
      * only when that runs out of memory. */
-    int status = rm_column_medians(X, out, 0);
+    int status = rm_column_medians(X, out, threads);
     if (status == RM_ENOMEM)
         status = for_each_column(X, column_median, 0.0, out);
     return status;
 }
 
-int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out)
+int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out, int threads)
 {
     size_t n = X->n, d = X->d, k = (size_t)floor(eps * (double)n);
     if (2 * k >= n)
         k = (n - 1) / 2;
-    int status = rm_column_trimmed_means(X, k, out, 0);
+    int status = rm_column_trimmed_means(X, k, out, threads);
     int finite = 1;
     for (size_t j = 0; j < d && status == RM_OK; j++)
         finite &= isfinite(out[j]);
@@ -82,13 +82,13 @@ int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out)
 static int run_median(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    return rm_coordinate_medians(&p->X, mean);
+    return rm_coordinate_medians(&p->X, mean, p->opt->threads);
 }
 
 static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    return rm_coordinate_trimmed_means(&p->X, p->eps, mean);
+    return rm_coordinate_trimmed_means(&p->X, p->eps, mean, p->opt->threads);
 }
 
 const rm_method rm_method_median = {

@@ -9,10 +9,10 @@
 
 /* Medians of the d columns of X (n >= 1) into out[0..d).
  * Returns RM_OK or RM_ENOMEM. */
-int rm_coordinate_medians(const rm_matrix *X, double *out);
+int rm_coordinate_medians(const rm_matrix *X, double *out, int threads);
 
 /* Means of each column after dropping its floor(eps*n) smallest and floor(eps*n) largest
  * values (at least one value is always kept). 0 <= eps < 1/2. Returns RM_OK or RM_ENOMEM. */
-int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out);
+int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out, int threads);
 
 #endif

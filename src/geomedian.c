@@ -48,12 +48,12 @@ static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, cons
     return r;
 }
 
-int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, double *y,
-                        size_t *iterations, double *objective)
+int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, int threads,
+                        double *y, size_t *iterations, double *objective)
 {
     size_t m = P->n, d = P->d;
     rm_centre ctr;
-    int status = rm_centre_init(&ctr, P);
+    int status = rm_centre_init(&ctr, P, threads);
     if (status != RM_OK)
         return status;
     double *work = rm_calloc_array(4 * d, sizeof(double));
@@ -65,7 +65,7 @@ int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, double 
     /* Start from the coordinate-wise median taking the midpoint for even m, not from the
      * centre's lower median: rows symmetric about a point then keep the iterates on it,
      * and of two rows (any point between them minimises) the midpoint is returned. */
-    status = rm_column_medians(P, y, 0);
+    status = rm_column_medians(P, y, threads);
     if (status != RM_OK) {
         free(work);
         rm_centre_free(&ctr);
@@ -128,8 +128,8 @@ static int run_geomedian(const rm_problem *p, double *mean, rm_report *report)
 {
     double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
     size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
-    int status = rm_geometric_median(&p->X, tol, max_iter, mean, &report->iterations,
-                                     &report->objective);
+    int status = rm_geometric_median(&p->X, tol, max_iter, p->opt->threads, mean,
+                                     &report->iterations, &report->objective);
     if (status >= 0) {
         report->converged = status == RM_OK;
         report->stop_reason = status == RM_OK ? "step below tolerance" : "iteration cap";

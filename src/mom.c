@@ -76,8 +76,8 @@ static int run_mom(const rm_problem *p, double *mean, rm_report *report)
         double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
         size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
         rm_matrix M = rm_matrix_of_doubles(means, k, d);
-        status = rm_geometric_median(&M, tol, max_iter, mean, &report->iterations,
-                                     &report->objective);
+        status = rm_geometric_median(&M, tol, max_iter, p->opt->threads, mean,
+                                     &report->iterations, &report->objective);
         if (status >= 0) {
             report->converged = status == RM_OK;
             report->stop_reason = status == RM_OK ? "step below tolerance" : "iteration cap";

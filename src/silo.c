@@ -71,7 +71,7 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     if (centre) {
         s->ctr = *centre;
     } else {
-        int status = rm_centre_init(&s->ctr, X);
+        int status = rm_centre_init(&s->ctr, X, opt->threads);
         if (status != RM_OK)
             return status;
         s->own_centre = 1;

@@ -39,7 +39,7 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
             q[i] /= total;
         rm_centre ctr;
         rm_matrix M = rm_matrix_of_doubles(X, n, d);
-        cr_assert_eq(rm_centre_init(&ctr, &M), 0);
+        cr_assert_eq(rm_centre_init(&ctr, &M, 0), 0);
         rm_moments m = {M, n, d, &ctr};
         long double *C = malloc(d * d * sizeof *C), *mu = malloc(d * sizeof *mu);
         naive_covariance(&m, q, C, mu);
@@ -120,7 +120,7 @@ Test(moments, centre_scale_is_exact_and_safe_at_the_extremes)
             X[k] = X[k] * scales[t] + offsets[t];
         rm_centre ctr;
         rm_matrix M = rm_matrix_of_doubles(X, n, d);
-        cr_assert_eq(rm_centre_init(&ctr, &M), 0);
+        cr_assert_eq(rm_centre_init(&ctr, &M, 0), 0);
         double top = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < d; j++) {
