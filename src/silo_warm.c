@@ -7,6 +7,7 @@
 #include "row_sample.h"
 #include "silo_solve.h"
 #include "simplex.h"
+#include "threads.h"
 
 /* From this many rows on, a solve on a sample of WARM_ROWS rows (at least WARM_PER_D per
  * column) starts the solve on all of them. */
@@ -64,16 +65,22 @@ int rm_silo_warm_start(silo *s, double start)
         s->products += in.products;
     }
     if (status >= 0 && T > 0) {
+        int team = rm_threads(s->opt.threads, n);
         for (size_t t = 0; t < T; t++) {
-            double top = 0.0;
+            double top = 0.0, floor_q = 1e-6 * s->st.u;
+            const double *S = s->S, *q = s->q;
+            double *next = s->next;
+            /* a maximum and a map: the same bits on any number of threads */
+#pragma omp parallel for schedule(static) num_threads(team) reduction(max : top)
             for (size_t i = 0; i < n; i++)
-                if (s->q[i] >= 1e-6 * s->st.u && s->S[i * T + t] > top)
-                    top = s->S[i * T + t];
+                if (q[i] >= floor_q && S[i * T + t] > top)
+                    top = S[i * T + t];
             if (!(top > 0.0))
                 continue;
+#pragma omp parallel for schedule(static) num_threads(team)
             for (size_t i = 0; i < n; i++) {
-                double f = 1.0 - WARM_STEP_C * s->S[i * T + t] / top;
-                s->next[i] = s->q[i] * (f > 0.0 ? f : 0.0);
+                double f = 1.0 - WARM_STEP_C * S[i * T + t] / top;
+                next[i] = q[i] * (f > 0.0 ? f : 0.0);
             }
             if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)
                 break; /* too few rows left: keep the last weights */
