@@ -342,6 +342,8 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
             }
             view_set(&view, s, d, COLLECT, REFINE);
             collect_pass(X, s, &view, bins, buffer, limit, threads);
+            /* columns apart: each selects in its own part of the buffer */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state == COLLECT) {
