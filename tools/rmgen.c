@@ -151,8 +151,9 @@ static void parse_args(int argc, char **argv, settings *s)
         case 'e':
             g->eps = cli_parse_double("--eps", optarg);
             if (!(g->eps >= 0.0 && g->eps < 1.0 / 3.0))
-                cli_usage_error("--eps must be in [0, 1/3), not %s: with a third of the rows "
-                                "corrupted no estimator can tell inliers from outliers",
+                cli_usage_error("--eps must be in [0, 1/3), not %s: the models are the "
+                                "literature's for the range where every stationary point of "
+                                "the SILO problem is a good estimate",
                                 optarg);
             break;
         case OPT_SEED: g->seed = cli_parse_u64("--seed", optarg); break;
