@@ -355,13 +355,12 @@ int main(int argc, char **argv)
                 fclose(devnull);
                 t_out = now() - t_out;
                 double excess = distance(mean, s.mu, d) - distance(oracle, s.mu, d);
+                double data_mb = (double)n * (double)d * 8.0 / 1048576.0;
                 printf("%-15s %8zu %5zu | %8.3f %8.3f %8.3f | %8.3f %8.3f %8.5f %6zu %5zu %7.4f | %8.4f %6.1f | %8.3f %7.2f | %8.3f %7.4f | %8.1f %7.2f %7.2f %7.2f\n",
                        models[m], n, d, t_csv, t_npy, t_strtod, t_shift, t_est, t_out, rep.passes,
                        rep.iterations, excess, t_mean, t_est / t_mean, t_one, t_one / t_est, t_f32,
-                       excess32, (double)n * (double)d * 8.0 / 1048576.0,
-                       rss_npy / ((double)n * (double)d * 8.0 / 1048576.0),
-                       rss_f32 / ((double)n * (double)d * 8.0 / 1048576.0),
-                       rss_csv / ((double)n * (double)d * 8.0 / 1048576.0));
+                       excess32, data_mb, rss_npy / data_mb, rss_f32 / data_mb,
+                       rss_csv / data_mb);
                 fflush(stdout);
                 free(oracle);
                 free(mean);

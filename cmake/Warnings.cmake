@@ -6,8 +6,8 @@ if(RM_WERROR)
   list(APPEND RM_WARNINGS -Werror)
 endif()
 
+set(RM_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 if(RM_SANITIZE)
-  set(RM_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_compile_options(${RM_SANITIZE_FLAGS})
   add_link_options(${RM_SANITIZE_FLAGS})
 endif()
@@ -21,9 +21,8 @@ if(RM_FUZZ)
   endif()
   # Coverage for libFuzzer in every object; -fsanitize=fuzzer (its main) only for the
   # fuzz programs (tests/fuzz).
-  set(RM_FUZZ_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-  add_compile_options(-fsanitize=fuzzer-no-link ${RM_FUZZ_FLAGS})
-  add_link_options(${RM_FUZZ_FLAGS})
+  add_compile_options(-fsanitize=fuzzer-no-link ${RM_SANITIZE_FLAGS})
+  add_link_options(${RM_SANITIZE_FLAGS})
 endif()
 
 function(rm_target_warnings target)

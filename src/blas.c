@@ -22,21 +22,11 @@
 
 #include <omp.h>
 
-/* The calling thread's own: calls from several threads each hold their own. */
-static _Thread_local int held_caller_threads;
-
 int rm_blas_enter(void)
 {
     int caller = omp_get_max_threads();
     omp_set_num_threads(1);
-    held_caller_threads = caller;
     return caller;
 }
 
-void rm_blas_leave(int caller_threads)
-{
-    held_caller_threads = 0;
-    omp_set_num_threads(caller_threads);
-}
-
-int rm_blas_caller_threads(void) { return held_caller_threads; }
+void rm_blas_leave(int caller_threads) { omp_set_num_threads(caller_threads); }

@@ -7,8 +7,4 @@
 int rm_blas_enter(void);
 void rm_blas_leave(int caller_threads);
 
-/* The caller's OpenMP default while BLAS is held (0 outside): what "one per core" means
- * for the library's own passes then, as omp_get_max_threads() says 1 (threads.h). */
-int rm_blas_caller_threads(void);
-
 #endif

@@ -57,7 +57,7 @@ int rm_coordinate_medians(const rm_matrix *X, double *out, int threads)
 {
     /* Selection in a few passes over the rows (quantiles.c); column by column in memory
      * only when that runs out of memory. */
-    int status = rm_column_medians(X, out, threads);
+    int status = rm_column_medians(X, NULL, out, threads);
     if (status == RM_ENOMEM)
         status = for_each_column(X, column_median, 0.0, out);
     return status;

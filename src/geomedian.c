@@ -29,11 +29,13 @@ static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, cons
     memset(tz, 0, d * sizeof *tz);
     for (size_t i = 0; i < m; i++) {
         double s = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            zrow[j] = rm_centre_z(ctr, rm_matrix_at(P, i, j), j);
-            double t = zrow[j] - yz[j];
-            s += t * t;
-        }
+        RM_MATRIX_WITH_ROW(P, i, x, {
+            for (size_t j = 0; j < d; j++) {
+                zrow[j] = rm_centre_z(ctr, x[j], j);
+                double t = zrow[j] - yz[j];
+                s += t * t;
+            }
+        });
         double dist = sqrt(s);
         r.objective += dist;
         if (dist < COINCIDENT) {
@@ -64,8 +66,9 @@ int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, int thr
     double *yz = work, *tz = work + d, *zrow = work + 2 * d, *next = work + 3 * d;
     /* Start from the coordinate-wise median taking the midpoint for even m, not from the
      * centre's lower median: rows symmetric about a point then keep the iterates on it,
-     * and of two rows (any point between them minimises) the midpoint is returned. */
-    status = rm_column_medians(P, y, threads);
+     * and of two rows (any point between them minimises) the midpoint is returned. The
+     * centre found the lower medians already. */
+    status = rm_column_medians(P, ctr.median, y, threads);
     if (status != RM_OK) {
         free(work);
         rm_centre_free(&ctr);

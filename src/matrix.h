@@ -6,6 +6,7 @@
 #define RM_MATRIX_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct rm_matrix {
     const double *f64; /* exactly one of f64 and f32 is not NULL */
@@ -41,6 +42,14 @@ static inline const double *rm_matrix_row(const rm_matrix *X, size_t i, double *
     return buf;
 }
 
+/* Row i as doubles copied into dst (d doubles), whatever the storage. */
+static inline void rm_matrix_copy_row(const rm_matrix *X, size_t i, double *dst)
+{
+    const double *x = rm_matrix_row(X, i, dst);
+    if (x != dst)
+        memcpy(dst, x, X->d * sizeof *dst);
+}
+
 /* Runs the statements that follow with `x` naming row i of X, as const float * or as
  * const double *: the statements are compiled once for each storage, so a scan over x[j]
  * stays a tight loop either way. Every expression on x[j] must also involve a double (or
@@ -55,5 +64,8 @@ static inline const double *rm_matrix_row(const rm_matrix *X, size_t i, double *
             __VA_ARGS__                                                                       \
         }                                                                                     \
     } while (0)
+
+/* 1 when every value of X is finite (one pass; threads: 0 for OpenMP's default). */
+int rm_matrix_all_finite(const rm_matrix *X, int threads);
 
 #endif

@@ -81,23 +81,6 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->guarantee = 1;
 }
 
-static int all_finite(const rm_matrix *X, size_t count, int threads)
-{
-    /* Summing x*0 turns any NaN or infinity into NaN, without a branch per value; the
-     * threads' sums are 0 or NaN, so their order does not matter. */
-    double acc = 0.0;
-    if (X->f32) {
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
-        for (size_t k = 0; k < count; k++)
-            acc += (double)X->f32[k] * 0.0;
-    } else {
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
-        for (size_t k = 0; k < count; k++)
-            acc += X->f64[k] * 0.0;
-    }
-    return acc == 0.0;
-}
-
 static int validate(const rm_matrix *X, const rm_options *opt, const double *mean,
                     const rm_method **method)
 {
@@ -122,7 +105,7 @@ static int validate(const rm_matrix *X, const rm_options *opt, const double *mea
         opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE ||
         opt->threads < 0)
         return RM_EINVAL;
-    if (!all_finite(X, count, opt->threads))
+    if (!rm_matrix_all_finite(X, opt->threads))
         return RM_ENONFINITE;
     return RM_OK;
 }

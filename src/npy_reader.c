@@ -220,7 +220,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
         return RM_ENOMEM;
     size_t per_chunk = CHUNK / t->size, done = 0;
     int status = RM_OK;
-    while (done < count && status == RM_OK) {
+    while (done < count) {
         size_t want = count - done < per_chunk ? count - done : per_chunk;
         size_t got = rm_source_read(src, chunk, want * t->size);
         if (got < want * t->size) {
@@ -230,7 +230,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
             status = src->read_errno ? RM_EIO : RM_EFORMAT;
             break;
         }
-        for (size_t k = 0; k < want && status == RM_OK; k++) {
+        for (size_t k = 0; k < want; k++) {
             size_t e = done + k;
             /* Fortran order stores column after column: element e is (e % n, e / n). */
             size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
@@ -244,7 +244,8 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
                 rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
                                   "%.17g is outside the range of float (about 3.4e38), the storage asked for",
                                   v);
-                status = RM_ERANGE;
+                free(chunk);
+                return RM_ERANGE;
             }
         }
         done += want;
@@ -280,34 +281,14 @@ static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int
 }
 
 /* Refuse NaN and infinities, or drop their rows when asked. */
-/* 1 when every value is finite: x*0 is 0 for them and NaN otherwise, summed without a
- * branch, in parallel (the sum is 0 or NaN whatever its order). */
-static int all_finite(const rm_data *out, int threads)
-{
-    size_t count = out->n * out->d;
-    double acc = 0.0;
-    if (out->values_float) {
-        const float *x = out->values_float;
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
-        for (size_t k = 0; k < count; k++)
-            acc += (double)x[k] * 0.0;
-    } else {
-        const double *x = out->values;
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, count)) reduction(+ : acc)
-        for (size_t k = 0; k < count; k++)
-            acc += x[k] * 0.0;
-    }
-    return acc == 0.0;
-}
-
 static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error *err)
 {
-    if (all_finite(out, opt->threads))
-        return RM_OK; /* the common case: one fast pass; the slow one below finds the place */
     size_t d = out->d, kept = 0, size = out->values_float ? sizeof(float) : sizeof(double);
-    char *base = out->values_float ? (char *)out->values_float : (char *)out->values;
     rm_matrix X = out->values_float ? rm_matrix_of_floats(out->values_float, out->n, d)
                                     : rm_matrix_of_doubles(out->values, out->n, d);
+    if (rm_matrix_all_finite(&X, opt->threads))
+        return RM_OK; /* the common case: one fast pass; the slow one below finds the place */
+    char *base = out->values_float ? (char *)out->values_float : (char *)out->values;
     for (size_t i = 0; i < out->n; i++) {
         size_t bad = d;
         for (size_t j = 0; j < d && bad == d; j++)

@@ -52,22 +52,28 @@ static int is_missing_token(const char *s, size_t len)
 rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size_t len,
                                double *value)
 {
+    /* The common case first, a finite decimal number, through fast_float: it neither skips
+     * white space nor reads a missing-value token as finite, so those checks below need
+     * not run for it. Anything else (a leading '+', hexadecimal, inf, nan, overflow,
+     * invalid text) goes through strtod, which decides what it is. Both give the correctly
+     * rounded double. */
+    double v;
+    if (p->single) {
+        float f;
+        if (rm_fast_number_float(text, text + len, &f) && isfinite(f)) {
+            *value = (double)f;
+            return RM_NUMBER_FINITE;
+        }
+    } else if (rm_fast_number(text, text + len, &v) && isfinite(v)) {
+        *value = v;
+        return RM_NUMBER_FINITE;
+    }
     if (is_missing_token(text, len))
         return RM_NUMBER_MISSING;
     /* strtod skips leading white space; a field never has any, so refuse it rather than
      * let " 1" and "1" differ in what they mean elsewhere. */
     if (text[0] == ' ' || text[0] == '\t' || (unsigned char)text[0] < 0x20)
         return RM_NUMBER_INVALID;
-    /* The common case, a finite decimal number, through fast_float; anything else (a
-     * leading '+', hexadecimal, inf, nan, overflow, invalid text) through strtod, which
-     * decides what it is. Both give the correctly rounded double. */
-    double v;
-    float f;
-    if (p->single ? rm_fast_number_float(text, text + len, &f) && isfinite(f)
-                  : rm_fast_number(text, text + len, &v) && isfinite(v)) {
-        *value = p->single ? (double)f : v;
-        return RM_NUMBER_FINITE;
-    }
     char *end;
     errno = 0;
     v = p->single ? (double)strtof_l(text, &end, p->c_locale) : strtod_l(text, &end, p->c_locale);

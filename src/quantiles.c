@@ -40,14 +40,6 @@ typedef struct search {
 
 enum { ACTIVE, COLLECT, REFINE, DONE };
 
-static size_t bin_of(const search *s, double x, size_t bins)
-{
-    double b = (x * s->pre - s->lo * s->pre) * s->scale;
-    return b < (double)bins ? (size_t)b : bins - 1;
-}
-
-static int in_range(const search *s, double x) { return x >= s->lo && x <= s->hi; }
-
 static void set_range(search *s, double lo, double hi, size_t bins)
 {
     s->lo = lo;
@@ -71,7 +63,7 @@ static void set_range(search *s, double lo, double hi, size_t bins)
  * is one range test per value: a column the pass does not serve gets an empty range. */
 typedef struct column_view {
     double *lo, *hi; /* the candidates' range, or [+inf, -inf] */
-    double *lop, *pre, *scale; /* bin_of's terms: lo * pre, pre, scale */
+    double *lop, *pre, *scale; /* view_bin's terms: lo * pre, pre, scale */
     size_t *bin;               /* collect_pass: the bin of the rank */
 } column_view;
 
@@ -113,31 +105,24 @@ static void view_set(column_view *v, const search *s, size_t d, int a, int b)
     }
 }
 
-/* bin_of, from the view (the same operations, so the same bin; b >= 0 as x >= lo, so
- * the cheaper signed conversion serves). */
+/* The bin of x >= lo in column j: (x*pre - lo*pre) * scale, offsets at the power of two
+ * set_range chose (b >= 0 as x >= lo, so the cheaper signed conversion serves). */
 static inline size_t view_bin(const column_view *v, size_t j, double x, size_t bins)
 {
     double b = (x * v->pre[j] - v->lop[j]) * v->scale[j];
     return b < (double)bins ? (size_t)(int64_t)b : bins - 1;
 }
 
-/* One value v of a column met by histogram_pass: counted in the thread's own histogram,
- * or (without one) atomically in the shared one. */
-static void count_value(const search *s, double v, size_t bins, uint32_t *mine, uint32_t *counts)
+/* One count more in the histogram the threads share (a function: a pragma cannot sit in
+ * RM_MATRIX_WITH_ROW's arguments). */
+static void count_shared(uint32_t *count)
 {
-    if (s->state != ACTIVE || !in_range(s, v))
-        return;
-    size_t b = bin_of(s, v, bins);
-    if (mine)
-        mine[b]++;
-    else {
 #pragma omp atomic
-        counts[b]++;
-    }
+    (*count)++;
 }
 
 /* Pass: the histogram of the candidates of each active column. */
-static void histogram_pass(const rm_matrix *X, search *s, const column_view *v, size_t bins,
+static void histogram_pass(const rm_matrix *X, const column_view *v, size_t bins,
                            uint32_t *counts, int threads)
 {
     size_t n = X->n, d = X->d;
@@ -156,8 +141,11 @@ static void histogram_pass(const rm_matrix *X, search *s, const column_view *v, 
                             mine[j * bins + view_bin(v, j, xj, bins)]++;
                     }
                 } else { /* no memory for the thread's own: the shared one, atomically */
-                    for (size_t j = 0; j < d; j++)
-                        count_value(&s[j], x[j], bins, NULL, counts + j * bins);
+                    for (size_t j = 0; j < d; j++) {
+                        double xj = x[j];
+                        if (xj >= v->lo[j] && xj <= v->hi[j])
+                            count_shared(counts + j * bins + view_bin(v, j, xj, bins));
+                    }
                 }
             });
         if (ok) {
@@ -169,12 +157,33 @@ static void histogram_pass(const rm_matrix *X, search *s, const column_view *v, 
     }
 }
 
-/* One value v of column j met by collect_pass. */
-static void collect_value(search *c, size_t j, double v, size_t bins, double *buffer,
-                          size_t limit, double *bounds, size_t d)
+/* [*lo, *hi] widened to hold v, under a lock: for a thread without memory of its own. */
+static void widen_locked(double *lo, double *hi, double v)
 {
-    if ((c->state != COLLECT && c->state != REFINE) || !in_range(c, v) || bin_of(c, v, bins) != c->bin)
-        return;
+#pragma omp critical
+    {
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
+/* A thread's own empty ranges of d columns (lows at b[j], highs at b[d + j]), or NULL
+ * without memory. */
+static double *ranges_new(size_t d)
+{
+    double *b = malloc(2 * d * sizeof *b);
+    if (b)
+        for (size_t j = 0; j < d; j++) {
+            b[j] = INFINITY;
+            b[d + j] = -INFINITY;
+        }
+    return b;
+}
+
+/* One value v of column j in its chosen bin (collect_pass has checked that it is). */
+static void collect_value(search *c, size_t j, double v, double *buffer, size_t limit,
+                          double *bounds, size_t d)
+{
     if (c->state == COLLECT) {
         size_t at;
 #pragma omp atomic capture
@@ -187,11 +196,7 @@ static void collect_value(search *c, size_t j, double v, size_t bins, double *bu
         if (v > bounds[d + j])
             bounds[d + j] = v;
     } else {
-#pragma omp critical
-        {
-            c->next_lo = fmin(c->next_lo, v);
-            c->next_hi = fmax(c->next_hi, v);
-        }
+        widen_locked(&c->next_lo, &c->next_hi, v);
     }
 }
 
@@ -203,19 +208,14 @@ static void collect_pass(const rm_matrix *X, search *s, const column_view *v, si
     size_t n = X->n, d = X->d;
 #pragma omp parallel num_threads(threads)
     {
-        double *bounds = malloc(2 * d * sizeof *bounds);
-        if (bounds)
-            for (size_t j = 0; j < d; j++) {
-                bounds[j] = INFINITY;
-                bounds[d + j] = -INFINITY;
-            }
+        double *bounds = ranges_new(d);
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
                 for (size_t j = 0; j < d; j++) {
                     double xj = x[j];
                     if (xj >= v->lo[j] && xj <= v->hi[j] && view_bin(v, j, xj, bins) == v->bin[j])
-                        collect_value(&s[j], j, xj, bins, buffer, limit, bounds, d);
+                        collect_value(&s[j], j, xj, buffer, limit, bounds, d);
                 }
             });
         if (bounds) {
@@ -229,24 +229,7 @@ static void collect_pass(const rm_matrix *X, search *s, const column_view *v, si
     }
 }
 
-/* The smallest and largest value of each column (a[j], a[d + j]), or, without a (no
- * memory for it), lo and hi under a lock. */
-static void range_value(double *a, double *lo, double *hi, size_t j, size_t d, double v)
-{
-    if (a) {
-        if (v < a[j])
-            a[j] = v;
-        if (v > a[d + j])
-            a[d + j] = v;
-    } else {
-#pragma omp critical
-        {
-            lo[j] = fmin(lo[j], v);
-            hi[j] = fmax(hi[j], v);
-        }
-    }
-}
-
+/* The smallest and largest value of each column. */
 static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
 {
     size_t n = X->n, d = X->d;
@@ -256,13 +239,7 @@ static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
     }
 #pragma omp parallel num_threads(threads)
     {
-        double *a = malloc(2 * d * sizeof *a);
-        if (a) {
-            for (size_t j = 0; j < d; j++) {
-                a[j] = INFINITY;
-                a[d + j] = -INFINITY;
-            }
-        }
+        double *a = ranges_new(d);
 #pragma omp for schedule(static)
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
@@ -275,7 +252,7 @@ static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
                     }
                 } else {
                     for (size_t j = 0; j < d; j++)
-                        range_value(a, lo, hi, j, d, x[j]);
+                        widen_locked(&lo[j], &hi[j], x[j]);
                 }
             });
         if (a) {
@@ -321,7 +298,7 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
             if (!active)
                 break;
             view_set(&view, s, d, ACTIVE, ACTIVE);
-            histogram_pass(X, s, &view, bins, counts, threads);
+            histogram_pass(X, &view, bins, counts, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state != ACTIVE)
@@ -373,13 +350,15 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
     return status;
 }
 
-int rm_column_medians(const rm_matrix *X, double *out, int threads)
+int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads)
 {
     size_t n = X->n, d = X->d;
     size_t *rank = rm_alloc_array(d, sizeof *rank);
     double *upper = rm_alloc_array(d, sizeof *upper);
     int status = rank && upper ? RM_OK : RM_ENOMEM;
-    if (status == RM_OK) {
+    if (status == RM_OK && lower) {
+        memcpy(out, lower, d * sizeof *out);
+    } else if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
         status = rm_column_ranks(X, rank, out, NULL, NULL, threads);

@@ -20,8 +20,9 @@
 int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *lo,
                     double *hi, int threads);
 
-/* Coordinate-wise medians (the midpoint of the two middle values when n is even). */
-int rm_column_medians(const rm_matrix *X, double *out, int threads);
+/* Coordinate-wise medians (the midpoint of the two middle values when n is even). lower:
+ * the lower medians (rank (n-1)/2) when already known (rm_centre's), else NULL. */
+int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads);
 
 /* Means of each column without its k smallest and k largest values (2k < n). */
 int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads);

@@ -39,11 +39,8 @@ int rm_silo_warm_start(silo *s, double start)
         return RM_ENOMEM;
     }
     m = rm_row_sample(s->keys, n, m, rows, s->work);
-    for (size_t t = 0; t < m; t++) {
-        const double *x = rm_matrix_row(&s->m.X, rows[t], Xs + t * d);
-        if (x != Xs + t * d)
-            memcpy(Xs + t * d, x, d * sizeof(double));
-    }
+    for (size_t t = 0; t < m; t++)
+        rm_matrix_copy_row(&s->m.X, rows[t], Xs + t * d);
     free(rows);
     silo in;
     rm_options opt = s->opt;

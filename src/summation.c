@@ -53,9 +53,7 @@ void rm_rows_mean(const rm_matrix *X, const size_t *rows, size_t m, double *mean
 {
     size_t d = X->d;
     double *sum = work, *comp = work + d, *ref = work + 2 * d, *row = mean;
-    const double *first = rm_matrix_row(X, rows ? rows[0] : 0, ref);
-    if (first != ref)
-        memcpy(ref, first, d * sizeof *ref);
+    rm_matrix_copy_row(X, rows ? rows[0] : 0, ref);
     memset(work, 0, 2 * d * sizeof *work);
     for (size_t i = 1; i < m; i++) {
         const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
@@ -110,9 +108,7 @@ int rm_column_means(const rm_matrix *X, double *mean, int threads)
     double *ref = rm_alloc_array(d, sizeof(double));
     int failed = parts == NULL || ref == NULL;
     if (!failed) {
-        const double *first = rm_matrix_row(X, 0, ref);
-        if (first != ref)
-            memcpy(ref, first, d * sizeof *ref);
+        rm_matrix_copy_row(X, 0, ref);
 #pragma omp parallel num_threads(rm_threads(threads, n * d))
         {
             double *block = malloc(d * sizeof *block);

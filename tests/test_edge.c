@@ -153,15 +153,7 @@ static void check_case(edge *e)
            *moved = malloc(d * sizeof *moved), *want = malloc(d * sizeof *want),
            *shift = malloc(d * sizeof *shift), *scale2 = malloc(d * sizeof *scale2),
            *slack = malloc(d * sizeof *slack);
-    size_t *perm = malloc(n * sizeof *perm);
-    tu_rng r = {99};
-    for (size_t i = 0; i < n; i++)
-        perm[i] = i;
-    for (size_t i = n; i > 1; i--) {
-        size_t j = tu_next(&r) % i, t = perm[i - 1];
-        perm[i - 1] = perm[j];
-        perm[j] = t;
-    }
+    size_t *perm = tu_permutation(n, 99);
     /* A translation by a quarter of each column's largest |entry| (less if that would
      * overflow), and a scaling by 1000 (1/1000 for data near the top of the range). */
     double big = 0.0;

@@ -95,7 +95,7 @@ Test(quantiles, medians_and_trimmed_means)
     size_t n = 5001, d = 3;
     double *X = tu_gaussian_matrix(n, d, 1e15, 8), med[3], trim[3];
     rm_matrix M = rm_matrix_of_doubles(X, n, d);
-    cr_assert_eq(rm_column_medians(&M, med, 2), 0);
+    cr_assert_eq(rm_column_medians(&M, NULL, med, 2), 0);
     cr_assert_eq(rm_column_trimmed_means(&M, 500, trim, 2), 0);
     for (size_t j = 0; j < d; j++) {
         double *c = sorted_column(X, n, d, j);
@@ -109,7 +109,7 @@ Test(quantiles, medians_and_trimmed_means)
     /* even n: the midpoint; heavy ties in the trimmed mean */
     double T[8] = {1, 1, 1, 2, 2, 2, 9, 9}, tm;
     rm_matrix MT = rm_matrix_of_doubles(T, 8, 1);
-    cr_assert_eq(rm_column_medians(&MT, med, 1), 0);
+    cr_assert_eq(rm_column_medians(&MT, NULL, med, 1), 0);
     cr_assert_eq(med[0], 2.0);
     cr_assert_eq(rm_column_trimmed_means(&MT, 2, &tm, 1), 0);
     cr_assert_float_eq(tm, (1 + 2 + 2 + 2) / 4.0, 1e-15);

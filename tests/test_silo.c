@@ -123,15 +123,7 @@ static void check_invariance(const rm_sample *s, double eps, int oracle)
     size_t n = s->n, d = s->d;
     double *Y = malloc(n * d * sizeof *Y), *base = malloc(d * sizeof *base),
            *moved = malloc(d * sizeof *moved);
-    size_t *perm = malloc(n * sizeof *perm);
-    tu_rng r = {17};
-    for (size_t i = 0; i < n; i++)
-        perm[i] = i;
-    for (size_t i = n; i > 1; i--) {
-        size_t j = tu_next(&r) % i, t = perm[i - 1];
-        perm[i - 1] = perm[j];
-        perm[j] = t;
-    }
+    size_t *perm = tu_permutation(n, 17);
     for (size_t m = 0; m < 3; m++) {
         rm_options opt;
         rm_options_init(&opt);

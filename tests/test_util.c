@@ -83,6 +83,20 @@ uint64_t tu_next(tu_rng *r)
 
 double tu_uniform(tu_rng *r) { return (double)(tu_next(r) >> 11) * 0x1p-53; }
 
+size_t *tu_permutation(size_t n, uint64_t seed)
+{
+    size_t *perm = malloc(n * sizeof *perm);
+    tu_rng r = {seed};
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = tu_next(&r) % i, t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    return perm;
+}
+
 double tu_normal(tu_rng *r)
 {
     double u = tu_uniform(r), v = tu_uniform(r);

@@ -25,6 +25,8 @@ typedef struct tu_rng {
 uint64_t tu_next(tu_rng *r);
 double tu_uniform(tu_rng *r); /* [0, 1) */
 double tu_normal(tu_rng *r);  /* standard normal */
+/* A random permutation of 0 .. n-1 (Fisher-Yates, drawn from seed; malloc'd). */
+size_t *tu_permutation(size_t n, uint64_t seed);
 
 /* n x d standard normal matrix plus `offset` (malloc'd). */
 double *tu_gaussian_matrix(size_t n, size_t d, double offset, uint64_t seed);

@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "robustmean.h"
-
 const char *cli_program = "robustmean";
 
 void cli_error(const char *fmt, ...)
@@ -222,11 +220,9 @@ int cli_output_open(cli_output *out, const char *path, const char *protected_pat
         out->slot = pending_add(out->temp_path);
         fd = open(out->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0) {
-            int e = errno;
-            pending_remove(out->slot);
+            pending_remove(out->slot); /* an atomic store: errno stays open()'s */
             out->slot = -1;
-            errno = e;
-            if (e != EEXIST)
+            if (errno != EEXIST)
                 break;
         }
     }

@@ -5,10 +5,10 @@
 RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev liblapacke-dev
                    libfast-float-dev)
 # gnuplot-nox: rmstudy --plot draws its figures with it (the test of --plot needs it).
-# g++, man-db, dpkg-dev, file: the install test (C++ header check, man pages, .deb).
+# man-db, dpkg-dev, file: the install test (man pages, .deb).
 # valgrind: the programs under memcheck (tools/memcheck.sh). clang, libclang-rt-dev: the
 # libFuzzer targets (tools/fuzz.sh).
-RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox g++ man-db
+RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox man-db
                   dpkg-dev file valgrind clang libclang-rt-dev)
 
 rm_install_deps() {
