@@ -33,11 +33,11 @@ static int accept(rm_silo_state *st, double F_next)
     return 1;
 }
 
-static const rm_solver solver = {propose, accept, 1, 0.0, 1, 0, 0};
+const rm_solver rm_solver_lowregret = {propose, accept, 1, 0.0, 1, 0, 0};
 
 static int run(const rm_problem *p, double *mean, rm_report *report)
 {
-    return rm_silo_run(p, &solver, mean, report);
+    return rm_silo_run(p, &rm_solver_lowregret, mean, report);
 }
 
 const rm_method rm_method_lowregret = {

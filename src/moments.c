@@ -150,6 +150,20 @@ void rm_moments_finish_dense(size_t d, const double *mu, double *C)
         }
 }
 
+/* ||z - mu||^2 in four partial sums: one running sum waits on each addition (the
+ * compiler may not reorder them), four keep the adder busy. */
+static double squared_distance(const double *z, const double *mu, size_t d)
+{
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t j = 0;
+    for (; j + 4 <= d; j += 4)
+        for (size_t t = 0; t < 4; t++)
+            s[t] += (z[j + t] - mu[j + t]) * (z[j + t] - mu[j + t]);
+    for (; j < d; j++)
+        s[0] += (z[j] - mu[j]) * (z[j] - mu[j]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
                        const double *mu, const double *offsets, const double *V, size_t k,
                        double *S, double *norms)
@@ -161,22 +175,19 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
         load_block(m, buf, r, rows);
-        double *out = S + (r - row0) * k;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
-                    buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
-        for (size_t i = 0; i < rows; i++)
-            for (size_t j = 0; j < k; j++) {
-                double t = out[i * k + j] - muv[j];
-                out[i * k + j] = t * t;
-            }
+        if (k > 0) {
+            double *out = S + (r - row0) * k;
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
+                        buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
+            for (size_t i = 0; i < rows; i++)
+                for (size_t j = 0; j < k; j++) {
+                    double t = out[i * k + j] - muv[j];
+                    out[i * k + j] = t * t;
+                }
+        }
         if (norms)
-            for (size_t i = 0; i < rows; i++) {
-                const double *z = buf->z + i * d;
-                double s = 0.0;
-                for (size_t j = 0; j < d; j++)
-                    s += (z[j] - mu[j]) * (z[j] - mu[j]);
-                norms[r - row0 + i] = s;
-            }
+            for (size_t i = 0; i < rows; i++)
+                norms[r - row0 + i] = squared_distance(buf->z + i * d, mu, d);
     }
 }
 

@@ -11,19 +11,29 @@
 #include "select.h"
 #include "threads.h"
 
+/* A hash of the row's values rounded to 1/1024 of the largest |z| (rows equal to that
+ * precision share it; units and order do not matter). Rounding by adding 1.5 * 2^52 (|v| <=
+ * 1024, so exact, and no libm call), and four hash chains over alternate columns (one
+ * chain waits on each multiplication). */
 static uint64_t row_hash(const rm_moments *m, size_t i)
 {
-    uint64_t h = 0x243f6a8885a308d3u;
-    double scale = m->ctr->zmax > 0.0 ? 1024.0 / m->ctr->zmax : 0.0;
-    for (size_t j = 0; j < m->d; j++) {
-        double v = nearbyint(rm_centre_z(m->ctr, rm_matrix_at(&m->X, i, j), j) * scale);
-        uint64_t bits = (uint64_t)(int64_t)v;
-        h = (h ^ bits) * 0x9e3779b97f4a7c15u;
-        h ^= h >> 29;
-    }
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93u;
-    return h ^ (h >> 32);
+    const double round = 0x1.8p52, scale = m->ctr->zmax > 0.0 ? 1024.0 / m->ctr->zmax : 0.0;
+    uint64_t h[4] = {0x243f6a8885a308d3u, 0x13198a2e03707344u, 0xa4093822299f31d0u,
+                     0x082efa98ec4e6c89u};
+    size_t d = m->d;
+    RM_MATRIX_WITH_ROW(&m->X, i, x, {
+        for (size_t j = 0; j < d; j++) {
+            double v = (rm_centre_z(m->ctr, x[j], j) * scale + round) - round;
+            uint64_t *lane = &h[j % 4];
+            *lane = (*lane ^ (uint64_t)(int64_t)v) * 0x9e3779b97f4a7c15u;
+            *lane ^= *lane >> 29;
+        }
+    });
+    uint64_t all = h[0] ^ (h[1] * 0xd6e8feb86659fd93u) ^ (h[2] >> 7 | h[2] << 57) ^
+                   (h[3] * 0x9e3779b97f4a7c15u);
+    all ^= all >> 32;
+    all *= 0xd6e8feb86659fd93u;
+    return all ^ (all >> 32);
 }
 
 static uint64_t mix64(uint64_t z)

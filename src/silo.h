@@ -56,6 +56,8 @@ typedef struct rm_solver {
     int can_reject;
 } rm_solver;
 
+extern const rm_solver rm_solver_pgd, rm_solver_lowregret;
+
 /* Run the solver on the problem; writes the estimate and fills the SILO fields of the
  * report. Returns RM_OK, RM_NOT_CONVERGED (iteration cap or time budget: the best
  * iterate is returned) or a negative code. */

@@ -22,9 +22,12 @@ typedef struct silo {
     size_t max_pairs;
     double delta, tol, eig_tol;
     int dense, effective_cap;
+    int polishing;       /* in the endgame (silo.c, polish) */
+    int best_is_current; /* the current evaluation is the best iterate's */
     /* weights and scores */
     double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
     double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
+    int norms_valid, prev_norms_valid; /* norms (and prev_norms) hold the distances at q */
     double *S_sub, *tau_sub, *work_sub;
     size_t *sub_rows, n_sub;
     /* the oracle */
