@@ -15,7 +15,7 @@ static void propose(rm_silo_state *st, double *next)
 {
     if (st->step == 0.0)
         st->step = STEP_C;
-    double top = rm_silo_tau_max(st, 1e-6 * st->u);
+    double top = rm_silo_tau_max(st, RM_SILO_STEP_FLOOR * st->u);
     double eta = top > 0.0 ? st->step / top : 0.0;
 #pragma omp parallel for schedule(static) num_threads(rm_threads(st->threads, st->n))
     for (size_t i = 0; i < st->n; i++) {

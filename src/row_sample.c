@@ -43,19 +43,23 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* Rows ahead whose table slot is fetched while this one is looked up. */
+#define PREFETCH_AHEAD 16
+
+typedef struct slot_entry {
+    uint64_t hash, seen;
+} slot_entry;
+
 int rm_row_keys(const rm_moments *m, double *keys, int threads)
 {
     size_t n = m->n, slots = 1;
     while (slots < 2 * n)
         slots <<= 1;
-    /* open addressing: row hash -> copies seen so far */
-    uint64_t *hashes = rm_calloc_array(slots, sizeof *hashes);
-    size_t *seen = rm_calloc_array(slots, sizeof *seen);
-    if (!hashes || !seen) {
-        free(hashes);
-        free(seen);
+    /* open addressing: row hash -> copies seen so far, side by side (one cache miss per
+     * row: this loop runs on one thread) */
+    slot_entry *table = rm_calloc_array(slots, sizeof *table);
+    if (!table)
         return RM_ENOMEM;
-    }
     /* The rows' hashes (in parallel: a pass over the data), kept in keys' bits for now. */
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * m->d))
     for (size_t i = 0; i < n; i++) {
@@ -64,16 +68,19 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t v;
+        if (i + PREFETCH_AHEAD < n) { /* the slot a later row will probe, on its way */
+            memcpy(&v, &keys[i + PREFETCH_AHEAD], sizeof v);
+            __builtin_prefetch(&table[(size_t)mix64(v) & (slots - 1)]);
+        }
         memcpy(&v, &keys[i], sizeof v);
         size_t slot = (size_t)mix64(v) & (slots - 1);
-        while (hashes[slot] != 0 && hashes[slot] != v)
+        while (table[slot].hash != 0 && table[slot].hash != v)
             slot = (slot + 1) & (slots - 1);
-        hashes[slot] = v;
-        uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * (uint64_t)seen[slot]++);
+        table[slot].hash = v;
+        uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * table[slot].seen++);
         keys[i] = (double)(key >> 11) * 0x1p-53;
     }
-    free(hashes);
-    free(seen);
+    free(table);
     return RM_OK;
 }
 

@@ -301,6 +301,7 @@ static void softmax_scores(const double *S, size_t n, size_t k, const double *va
 /* From the Ritz values and scores at q: the directions the gap takes, the gap and tau. */
 static void directions_at(silo *s)
 {
+    s->directions_delta = s->delta;
     s->k_gap = 1;
     while (s->k_gap < s->k && s->eig.values[s->k_gap] >= (1.0 - s->delta) * s->eig.values[0])
         s->k_gap++;
@@ -441,7 +442,8 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
     size_t it_start = s->st.iteration;
     int status = RM_OK;
     if (s->polishing && s->best_is_current) {
-        directions_at(s);
+        if (s->directions_delta != s->delta) /* else the last stage's still hold */
+            directions_at(s);
     } else {
         status = evaluate(s);
         if (status != RM_OK)
@@ -573,7 +575,8 @@ static int polish(silo *s, double start, const char **stop_reason)
     if (status < 0)
         return status;
     if (s->best_is_current) {
-        directions_at(s);
+        if (s->directions_delta != delta)
+            directions_at(s);
     } else {
         memcpy(s->q, s->best_q, s->n * sizeof *s->q);
         int again = evaluate(s);

@@ -14,6 +14,12 @@
 #define RM_SILO_TOL 0.02
 #define RM_SILO_MAX_ITER 500
 #define RM_SILO_DIRECTIONS 16
+/* Multiplicative steps are scaled by the largest score among the rows holding at least
+ * this fraction of the cap: a row below it whose score is larger loses all its weight
+ * (it holds too little to matter), and does not slow the step of the rest. Measured at
+ * n = 1e6 on a variance shell: 1e-6 took 7 iterations after the warm start, 1e-2 6, to a
+ * lower F. */
+#define RM_SILO_STEP_FLOOR 1e-2
 
 /* What a solver sees. The core owns every buffer. */
 typedef struct rm_silo_state {

@@ -24,6 +24,7 @@ typedef struct silo {
     int dense, effective_cap;
     int polishing;       /* in the endgame (silo.c, polish) */
     int best_is_current; /* the current evaluation is the best iterate's */
+    double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
     /* weights and scores */
     double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
     double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */

@@ -64,7 +64,7 @@ int rm_silo_warm_start(silo *s, double start)
     if (status >= 0 && T > 0) {
         int team = rm_threads(s->opt.threads, n);
         for (size_t t = 0; t < T; t++) {
-            double top = 0.0, floor_q = 1e-6 * s->st.u;
+            double top = 0.0, floor_q = RM_SILO_STEP_FLOOR * s->st.u;
             const double *S = s->S, *q = s->q;
             double *next = s->next;
             /* a maximum and a map: the same bits on any number of threads */
