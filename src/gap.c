@@ -44,9 +44,7 @@ double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size
     /* floor(1/u) rows take u; the threshold t is the next smallest value. */
     double slots = 1.0 / u;
     size_t m = slots >= (double)n ? n - 1 : (size_t)slots;
-    memcpy(work, tau, n * sizeof *tau);
-    rm_select(work, n, m);
-    double t = work[m];
+    double t = rm_rank_value(tau, n, m, work, threads);
     size_t chunks = chunk_count(n), less_part[MAX_CHUNKS], equal_part[MAX_CHUNKS];
     double below_part[MAX_CHUNKS];
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))

@@ -57,11 +57,12 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
 
 /* Scores over rows [row0, row1): S[(i - row0) * k + j] = (z_i . v_j - o_j)^2 for the k
  * columns of V (d x k, column-major), k <= RM_MAX_BLOCK_VECTORS, with o_j = offsets[j],
- * or mu . v_j when offsets is NULL (then S holds ((z_i - mu) . v_j)^2); and, when norms is
- * not NULL, norms[i - row0] = ||z_i - mu||^2. One pass. */
+ * or mu . v_j when offsets is NULL (then S holds ((z_i - mu) . v_j)^2); with ld > 0, each
+ * direction's scores together instead, at S[j * ld + (i - row0)]; and, when norms is not
+ * NULL, norms[i - row0] = ||z_i - mu||^2. One pass. */
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
                        const double *mu, const double *offsets, const double *V, size_t k,
-                       double *S, double *norms);
+                       double *S, size_t ld, double *norms);
 
 /* The data-unit value x = c + z / g of a vector z in the scaled space (d values). */
 void rm_moments_unscale(const rm_moments *m, const double *z, double *x);

@@ -41,6 +41,7 @@ typedef struct pass {
     const double *q, *V, *mu, *offsets;
     size_t p;
     double *S, *norms;
+    size_t ld; /* SCORES: 0, or each direction's scores together, ld apart */
     const size_t *rows; /* DENSE_ROWS: the rows, their weights in q, count of them in n */
     size_t count;
     double *parts; /* chunk c's part at parts + c * part_size */
@@ -67,7 +68,8 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
         break;
     case SCORES:
         rm_moments_scores(ps->m, buf, lo, hi, ps->mu, ps->offsets, ps->V, ps->p,
-                          ps->S + lo * ps->p, ps->norms ? ps->norms + lo : NULL);
+                          ps->S ? ps->S + (ps->ld ? lo : lo * ps->p) : NULL, ps->ld,
+                          ps->norms ? ps->norms + lo : NULL);
         break;
     }
 }
@@ -114,7 +116,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
                     size_t p, double *W, double *mu)
 {
     size_t d = m->d, size = d * p + (mu ? d : 0);
-    pass ps = {PRODUCT, m, q, V, mu, NULL, p, NULL, NULL, NULL, 0, NULL, size, 0};
+    pass ps = {PRODUCT, m, q, V, mu, NULL, p, NULL, NULL, 0, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -132,7 +134,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
 int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE, m, q, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, size, 0};
+    pass ps = {DENSE, m, q, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -150,7 +152,7 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
                        size_t count, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE_ROWS, m, w, NULL, NULL, NULL, 0, NULL, NULL, rows, count, NULL, size, 0};
+    pass ps = {DENSE_ROWS, m, w, NULL, NULL, NULL, 0, NULL, NULL, 0, rows, count, NULL, size, 0};
     ps.chunks = chunk_count(count, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -174,9 +176,9 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
 }
 
 int rm_pass_scores(const rm_moments *m, int threads, const double *mu, const double *offsets,
-                   const double *V, size_t k, double *S, double *norms)
+                   const double *V, size_t k, double *S, size_t ld, double *norms)
 {
-    pass ps = {SCORES, m, NULL, V, mu, offsets, k, S, norms, NULL, 0, NULL, 0, 0};
+    pass ps = {SCORES, m, NULL, V, mu, offsets, k, S, norms, ld, NULL, 0, NULL, 0, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
     return run(&ps, threads);
 }

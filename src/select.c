@@ -3,6 +3,18 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "threads.h"
+
+/* rm_rank_value: from this many values on, a sample of GUIDE_SAMPLE evenly spaced ones
+ * brackets the rank GUIDE_SIGMAS standard deviations of its sample rank either side
+ * (missing it has odds below 1e-6, and then the selection runs on all of a); the passes
+ * run in GUIDE_CHUNKS chunks fixed by n, so the result does not depend on the threads. */
+#define GUIDE_MIN 65536
+#define GUIDE_SAMPLE 4096
+#define GUIDE_SIGMAS 5.0
+enum { GUIDE_CHUNKS = 32 };
 
 static int compare_doubles(const void *pa, const void *pb)
 {
@@ -96,4 +108,57 @@ double rm_median_inplace(double *a, size_t n)
         if (a[i] < next)
             next = a[i];
     return rm_midpoint(a[k], next);
+}
+
+double rm_rank_value(const double *a, size_t n, size_t k, double *work, int threads)
+{
+    if (n >= GUIDE_MIN) {
+        size_t m = GUIDE_SAMPLE, chunks = GUIDE_CHUNKS;
+        for (size_t t = 0; t < m; t++)
+            work[t] = a[t * (n / m)];
+        double p = (double)k / (double)(n - 1), at = p * (double)(m - 1);
+        double margin = GUIDE_SIGMAS * sqrt((double)m * p * (1.0 - p)) + 8.0;
+        double lo = -INFINITY, hi = INFINITY;
+        if (at - margin >= 0.0) {
+            size_t r = (size_t)(at - margin);
+            rm_select(work, m, r);
+            lo = work[r];
+        }
+        if (at + margin <= (double)(m - 1)) {
+            size_t r = (size_t)ceil(at + margin);
+            rm_select(work, m, r);
+            hi = work[r];
+        }
+        size_t below[GUIDE_CHUNKS], inside[GUIDE_CHUNKS];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+        for (size_t c = 0; c < chunks; c++) {
+            size_t under = 0, in = 0;
+            for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+                under += a[i] < lo;
+                in += a[i] >= lo && a[i] <= hi;
+            }
+            below[c] = under;
+            inside[c] = in;
+        }
+        size_t under = 0, in = 0, start[GUIDE_CHUNKS];
+        for (size_t c = 0; c < chunks; c++) {
+            start[c] = in;
+            under += below[c];
+            in += inside[c];
+        }
+        if (under <= k && k < under + in) {
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+            for (size_t c = 0; c < chunks; c++) {
+                size_t to = start[c];
+                for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+                    if (a[i] >= lo && a[i] <= hi)
+                        work[to++] = a[i];
+            }
+            rm_select(work, in, k - under);
+            return work[k - under];
+        }
+    }
+    memcpy(work, a, n * sizeof *a);
+    rm_select(work, n, k);
+    return work[k];
 }

@@ -10,6 +10,12 @@
  * back to sorting, so the worst case is O(n log n). */
 void rm_select(double *a, size_t n, size_t k);
 
+/* The k-th smallest (0-based, k < n) of a[0..n), no NaN, leaving a as it is; work holds n
+ * doubles. For large n a sample of a brackets the rank, and two passes (on threads
+ * threads, 0 for OpenMP's default) count below the bracket and gather what is inside it:
+ * the selection then runs on a few percent of a. Exact either way. */
+double rm_rank_value(const double *a, size_t n, size_t k, double *work, int threads);
+
 /* The median of a[0..n), n >= 1; reorders a. For even n, the midpoint of the two middle
  * values. */
 double rm_median_inplace(double *a, size_t n);

@@ -322,7 +322,7 @@ static int evaluate(silo *s)
     s->k = s->eig.k < s->max_pairs ? s->eig.k : s->max_pairs;
     /* the distances only for a solver that reads them (see ensure_norms) */
     s->norms_valid = s->solver->needs_norms;
-    status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, s->V, s->k, s->S,
+    status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, s->V, s->k, s->S, 0,
                             s->norms_valid ? s->norms : NULL);
     if (status != RM_OK)
         return status;
@@ -337,7 +337,7 @@ static int ensure_norms(silo *s)
 {
     if (!s->solver->needs_norms || s->norms_valid)
         return RM_OK;
-    int status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, NULL, 0, NULL, s->norms);
+    int status = rm_pass_scores(&s->m, s->opt.threads, s->mu, NULL, NULL, 0, NULL, 0, s->norms);
     s->passes++;
     s->norms_valid = status == RM_OK;
     return status;

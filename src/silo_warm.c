@@ -56,8 +56,9 @@ int rm_silo_warm_start(silo *s, double start)
         status = rm_silo_iterate(&in, start, &why);
     size_t T = in.steps_recorded;
     if (status >= 0 && T > 0) {
+        /* each step's scores together: a step reads one column, not every row's scores */
         status = rm_pass_scores(&s->m, s->opt.threads, NULL, in.history_offsets, in.history, T,
-                                s->S, NULL);
+                                s->S, n, NULL);
         s->passes += 1 + (in.passes * m + n - 1) / n; /* the sample's, in whole-data passes */
         s->products += in.products;
     }
@@ -65,18 +66,18 @@ int rm_silo_warm_start(silo *s, double start)
         int team = rm_threads(s->opt.threads, n);
         for (size_t t = 0; t < T; t++) {
             double top = 0.0, floor_q = RM_SILO_STEP_FLOOR * s->st.u;
-            const double *S = s->S, *q = s->q;
+            const double *S = s->S + t * n, *q = s->q;
             double *next = s->next;
             /* a maximum and a map: the same bits on any number of threads */
 #pragma omp parallel for schedule(static) num_threads(team) reduction(max : top)
             for (size_t i = 0; i < n; i++)
-                if (q[i] >= floor_q && S[i * T + t] > top)
-                    top = S[i * T + t];
+                if (q[i] >= floor_q && S[i] > top)
+                    top = S[i];
             if (!(top > 0.0))
                 continue;
 #pragma omp parallel for schedule(static) num_threads(team)
             for (size_t i = 0; i < n; i++) {
-                double f = 1.0 - WARM_STEP_C * S[i * T + t] / top;
+                double f = 1.0 - WARM_STEP_C * S[i] / top;
                 next[i] = q[i] * (f > 0.0 ? f : 0.0);
             }
             if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)

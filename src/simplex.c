@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,16 +154,77 @@ static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
     return -1.0;
 }
 
+/* A starting cut for the capping rounds from one pass (for large n): each round is a
+ * pass, and from cut = infinity they take about eight on multiplicative-weights steps
+ * (rows reach the cap a few at a time). A histogram of y over START_BINS bins of its
+ * bit patterns (ordered as the positive values are), with each bin's count and sum,
+ * gives the mass sum min(u, (u/c) y) at every bin's lower edge c; the lowest edge where it
+ * is clearly below 1 caps only rows the solution caps (so the rounds stay below theta
+ * and converge from there, in one or two). Counts are kept in doubles (exact below 2^53);
+ * chunks fixed by n, added in order. Returns INFINITY when it finds no such edge. */
+enum { START_BINS = 16384, START_CHUNKS = 4, START_MIN = START_CHUNKS * START_BINS * 2 };
+
+static double start_cut(const double *y, size_t n, double u, double smallest, double largest,
+                        double *work, int threads)
+{
+    /* The bins cover the top eight binades (values below go to bin 0, never capped
+     * here): fine bins where the cut falls on these steps. */
+    double lowest = fmax(smallest, largest * 0x1p-8);
+    uint64_t base, top;
+    memcpy(&base, &lowest, sizeof base);
+    memcpy(&top, &largest, sizeof top);
+    unsigned shift = 0;
+    while (((top - base) >> shift) >= START_BINS)
+        shift++;
+    size_t chunks = START_CHUNKS;
+    double *count = work, *sum = work + START_CHUNKS * START_BINS; /* chunk c at c * START_BINS */
+    memset(work, 0, 2 * START_CHUNKS * START_BINS * sizeof *work);
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+    for (size_t c = 0; c < chunks; c++) {
+        double *my_count = count + c * START_BINS, *my_sum = sum + c * START_BINS;
+        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+            if (y[i] > 0.0) {
+                uint64_t bits;
+                memcpy(&bits, &y[i], sizeof bits);
+                size_t b = bits < base ? 0 : (size_t)((bits - base) >> shift);
+                my_count[b] += 1.0;
+                my_sum[b] += y[i];
+            }
+    }
+    for (size_t c = 1; c < chunks; c++)
+        for (size_t b = 0; b < START_BINS; b++) {
+            count[b] += count[c * START_BINS + b];
+            sum[b] += sum[c * START_BINS + b];
+        }
+    double below = 0.0, capped = 0.0, start = INFINITY;
+    for (size_t b = 0; b < START_BINS; b++)
+        below += sum[b];
+    for (size_t b = START_BINS; b-- > 1;) {
+        /* the cut at bin b's lower edge: bins b and up capped; the mass only grows as
+         * the cut moves down */
+        capped += count[b];
+        below -= sum[b];
+        uint64_t edge_bits = base + ((uint64_t)b << shift);
+        double edge;
+        memcpy(&edge, &edge_bits, sizeof edge);
+        if (u * capped + (u / edge) * fmax(below, 0.0) > 1.0 - 1e-6)
+            break;
+        start = edge;
+    }
+    return start;
+}
+
 double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work,
                              int threads)
 {
     size_t positive = 0;
-    double smallest = INFINITY;
+    double smallest = INFINITY, largest = 0.0;
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n)) reduction(+ : positive) reduction(min : smallest) reduction(max : largest)
     for (size_t i = 0; i < n; i++)
         if (y[i] > 0.0) {
             positive++;
-            if (y[i] < smallest)
-                smallest = y[i];
+            smallest = y[i] < smallest ? y[i] : smallest;
+            largest = y[i] > largest ? y[i] : largest;
         }
     double room = (double)positive * u; /* the most mass the positive entries can hold */
     if (room < 1.0 - 1e-12)
@@ -175,26 +237,24 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
         return u / smallest;
     }
     /* Capping rounds: theta = (1 - u |capped|) / (sum of the others); cap the rows that
-     * theta pushes over u; theta only grows, so rows once capped stay capped. */
+     * theta pushes over u (y >= u/theta); theta only grows, so rows once capped stay
+     * capped, and a round that caps no more rows than the last has found theta. One pass
+     * a round: the count of the next round's capped rows is its test. */
     double theta = -1.0, cut = INFINITY; /* rows with y >= cut are capped */
+    if (n >= START_MIN && smallest < largest && isfinite(largest))
+        cut = start_cut(y, n, u, smallest, largest, work, threads);
+    size_t was_capped = 0;
     for (int round = 0; round < 64; round++) {
         size_t capped;
         double rest = sum_below(y, n, cut, &capped, threads);
+        if (round > 0 && capped == was_capped)
+            break; /* theta from the last round caps nothing new */
         double t = (1.0 - u * (double)capped) / rest;
-        if (!(rest > 0.0) || !(t > 0.0)) {
-            theta = t;
-            break;
-        }
-        double next_cut = u / t;
-        /* Everything at or above u/t is capped; the next cut can only move down. */
-        int more = 0;
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n)) reduction(|| : more)
-        for (size_t i = 0; i < n; i++)
-            more = more || (y[i] < cut && y[i] * t > u);
         theta = t;
-        if (!more)
+        if (!(rest > 0.0) || !(t > 0.0))
             break;
-        cut = next_cut;
+        was_capped = capped;
+        cut = u / t; /* the next cut can only move down */
         if (round == 63)
             theta = kl_theta_sorted(y, n, u, work);
     }

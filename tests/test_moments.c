@@ -75,7 +75,15 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
         /* scores: ((z_i - mu) . v_j)^2 */
         double *S = malloc(n * p * sizeof *S);
         double *norms = malloc(n * sizeof *norms);
-        rm_moments_scores(&m, buf, 0, n, muz, NULL, V, p, S, norms);
+        double *St = malloc(n * p * sizeof *St); /* each direction's scores together */
+        rm_moments_scores(&m, buf, 0, n, muz, NULL, V, p, S, 0, norms);
+        rm_moments_scores(&m, buf, 0, half, muz, NULL, V, p, St, n, NULL);
+        rm_moments_scores(&m, buf, half, n, muz, NULL, V, p, St + half, n, NULL);
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < p; c++)
+                cr_assert_float_eq(St[c * n + i], S[i * p + c], 1e-10 * (S[i * p + c] + scale * d),
+                                   "scores by direction");
+        free(St);
         for (size_t i = 0; i < n; i += 1 + n / 5) {
             long double s2 = 0;
             for (size_t b = 0; b < d; b++) {

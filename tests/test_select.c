@@ -89,6 +89,38 @@ Test(select, matches_sorting_at_every_rank_sample)
         }
 }
 
+Test(select, rank_value_guided_by_a_sample)
+{
+    /* From 65536 values a sample brackets the rank: every rank kind, ties, sorted input
+     * (the sample is evenly spaced), and values the sample cannot see (all sampled
+     * positions hold outliers: the bracket misses, and the selection runs on all). */
+    size_t n = 200003;
+    double *a = malloc(n * sizeof *a), *copy = malloc(n * sizeof *a), *work = malloc(n * sizeof *a);
+    tu_rng r = {12};
+    const double where[] = {0.0, 0.001, 0.5, 0.9, 0.999, 1.0};
+    for (size_t f = 0; f < sizeof fills / sizeof fills[0] + 1; f++) {
+        if (f < sizeof fills / sizeof fills[0]) {
+            fills[f](a, n, &r);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                a[i] = tu_normal(&r);
+            for (size_t t = 0; t < 4096; t++)
+                a[t * (n / 4096)] = 1e9 + (double)t;
+        }
+        memcpy(copy, a, n * sizeof *a);
+        qsort(copy, n, sizeof *copy, cmp);
+        for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+            size_t k = (size_t)(where[w] * (double)(n - 1));
+            double got = rm_rank_value(a, n, k, work, 2);
+            cr_assert_eq(got, copy[k], "fill %zu rank %zu: %.17g vs %.17g", f, k, got, copy[k]);
+            cr_assert_eq(rm_rank_value(a, n, k, work, 1), got);
+        }
+    }
+    free(a);
+    free(copy);
+    free(work);
+}
+
 Test(select, median_matches_sorted_middle)
 {
     tu_rng r = {7};

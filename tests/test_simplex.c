@@ -112,6 +112,58 @@ Test(simplex, euclidean_projection_edges)
     cr_assert_eq(qb[1], 0.0);
 }
 
+/* theta by sorting: cap the m largest for the smallest consistent m (sorted: n scratch). */
+static double kl_theta_reference(const double *y, size_t n, double u, double *sorted)
+{
+    memcpy(sorted, y, n * sizeof *y);
+    qsort(sorted, n, sizeof *sorted, cmp_desc);
+    long double rest = 0;
+    for (size_t i = 0; i < n; i++)
+        rest += sorted[i];
+    for (size_t m = 0; m < n; m++) {
+        double t = (double)((1.0L - (long double)u * m) / rest);
+        if (t * sorted[m] <= u)
+            return t;
+        rest -= sorted[m];
+    }
+    return -1;
+}
+
+Test(simplex, kl_projection_of_a_multiplicative_step_on_many_rows)
+{
+    /* From 131072 rows a histogram picks where the capping starts: weights at the cap
+     * shrunk by a step (many land just around the cut), a tail shrunk to almost nothing,
+     * and ties; on one and two threads, against sorting. */
+    size_t n = 300000;
+    double u = 1.0 / (0.9 * (double)n);
+    double *y = malloc(n * sizeof *y), *q = malloc(n * sizeof *q), *q2 = malloc(n * sizeof *q2),
+           *work = malloc(n * sizeof *work), *sorted = malloc(n * sizeof *sorted);
+    tu_rng r = {9};
+    for (int shape = 0; shape < 3; shape++) {
+        for (size_t i = 0; i < n; i++) {
+            double f = 1.0 - 0.5 * tu_uniform(&r);
+            double weight = i % 10 == 0 ? 1e-3 * u : u;
+            y[i] = shape == 0   ? weight * f
+                   : shape == 1 ? weight * (i % 3 == 0 ? 0.75 : f) /* ties at 0.75 u */
+                                : exp(3.0 * tu_normal(&r));            /* heavy tail */
+        }
+        double theta = rm_simplex_project_kl(y, n, u, q, work, 1);
+        cr_assert_eq(rm_simplex_project_kl(y, n, u, q2, work, 2), theta, "shape %d", shape);
+        cr_assert_float_eq(sum_of(q, n), 1.0, 1e-12, "shape %d", shape);
+        double ref = kl_theta_reference(y, n, u, sorted);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_float_eq(q[i], fmin(u, theta * y[i]), 1e-15 * u);
+            cr_assert_float_eq(q[i], fmin(u, ref * y[i]), 1e-12 * u, "shape %d", shape);
+            cr_assert_eq(q2[i], q[i]);
+        }
+    }
+    free(y);
+    free(q);
+    free(q2);
+    free(work);
+    free(sorted);
+}
+
 Test(simplex, kl_projection_meets_kkt_and_the_sorted_reference)
 {
     tu_rng r = {4};
@@ -128,21 +180,7 @@ Test(simplex, kl_projection_meets_kkt_and_the_sorted_reference)
             cr_assert_float_eq(sum_of(q, n), 1.0, 1e-12);
             for (size_t i = 0; i < n; i++)
                 cr_assert_float_eq(q[i], fmin(u, theta * y[i]), 1e-15 * u);
-            /* reference: cap the m largest for the smallest consistent m */
-            memcpy(sorted, y, n * sizeof *y);
-            qsort(sorted, n, sizeof *sorted, cmp_desc);
-            long double rest = 0;
-            for (size_t i = 0; i < n; i++)
-                rest += sorted[i];
-            double ref = -1;
-            for (size_t m = 0; m < n; m++) {
-                double t = (double)((1.0L - (long double)u * m) / rest);
-                if (t * sorted[m] <= u) {
-                    ref = t;
-                    break;
-                }
-                rest -= sorted[m];
-            }
+            double ref = kl_theta_reference(y, n, u, sorted);
             if (epss[e] == 0.0) /* n u = 1: every row is capped, the reference's sums are
                                    too close to call */
                 ref = u / sorted[n - 1];
