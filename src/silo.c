@@ -298,7 +298,8 @@ static void softmax_scores(const double *S, size_t n, size_t k, const double *va
     }
 }
 
-/* From the Ritz values and scores at q: the directions the gap takes, the gap and tau. */
+/* From the Ritz values and scores at q: the directions the gap takes and the gap (tau
+ * waits for a step: ensure_tau). */
 static void directions_at(silo *s)
 {
     s->directions_delta = s->delta;
@@ -306,10 +307,20 @@ static void directions_at(silo *s)
     while (s->k_gap < s->k && s->eig.values[s->k_gap] >= (1.0 - s->delta) * s->eig.values[0])
         s->k_gap++;
     s->gap = minimise_gap(s); /* leaves tau_gap = S w for the gap's weights w */
+    s->tau_valid = 0;
+}
+
+/* tau at q, for a step: a pass over the scores that an evaluation which ends the solve
+ * (or an endgame stage that finds the point done) does not need. */
+static void ensure_tau(silo *s)
+{
+    if (s->tau_valid)
+        return;
     if (s->solver->softmax_step)
         softmax_scores(s->S, s->n, s->k, s->eig.values, s->delta, s->tau, s->opt.threads);
     else
         memcpy(s->tau, s->tau_gap, s->n * sizeof *s->tau);
+    s->tau_valid = 1;
 }
 
 /* Everything at the current q: F, the directions, the scores, the gap, tau. */
@@ -425,6 +436,7 @@ static void swap_back(silo *s)
     size_t bytes = s->n * sizeof(double);
     memcpy(s->q, s->prev_q, bytes);
     memcpy(s->tau, s->prev_tau, bytes);
+    s->tau_valid = 1; /* saved after ensure_tau */
     memcpy(s->tau_gap, s->prev_tau_gap, bytes);
     if (s->prev_norms_valid)
         memcpy(s->norms, s->prev_norms, bytes);
@@ -491,6 +503,7 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
         /* Once F has settled short of stationarity, the softmax direction has done what it
          * can (its fixed point minimises a smoothed top eigenvalue): step along the gap's
          * own direction then, which closes the gap. */
+        ensure_tau(s);
         s->st.tau = settled && solver->softmax_step ? s->tau_gap : s->tau;
         if (s->polishing) /* the endgame's softmax, at its sharper delta */
             s->st.tau = s->tau;
@@ -555,6 +568,7 @@ static int polish(silo *s, double start, const char **stop_reason)
     const rm_solver *solver = s->solver;
     const char *why = NULL;
     int status = RM_OK;
+    size_t before = s->st.iteration;
     s->polishing = 1;
     for (size_t t = 0; t < sizeof stages / sizeof stages[0] && status == RM_OK; t++) {
         s->solver = stages[t].solver;
@@ -572,8 +586,8 @@ static int polish(silo *s, double start, const char **stop_reason)
     s->tol = tol;
     if (status == RM_NOT_CONVERGED)
         *stop_reason = why; /* the cap or the budget cut the endgame short */
-    if (status < 0)
-        return status;
+    if (status < 0 || s->st.iteration == before)
+        return status; /* no step: the best iterate's gap at the user's delta stands */
     if (s->best_is_current) {
         if (s->directions_delta != delta)
             directions_at(s);

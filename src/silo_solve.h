@@ -25,6 +25,7 @@ typedef struct silo {
     int polishing;       /* in the endgame (silo.c, polish) */
     int best_is_current; /* the current evaluation is the best iterate's */
     double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
+    int tau_valid;           /* tau holds the step direction at q (ensure_tau) */
     /* weights and scores */
     double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
     double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
