@@ -55,32 +55,48 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     size_t n = m->n, slots = 1;
     while (slots < 2 * n)
         slots <<= 1;
-    /* open addressing: row hash -> copies seen so far, side by side (one cache miss per
-     * row: this loop runs on one thread) */
+    int team = rm_threads(threads, n * m->d);
+    /* The table is split among the threads by slot (a power of two parts, each probing
+     * within its own): every copy of a row hashes to one part, whose thread numbers them
+     * in row order, so the keys are the same on any number of threads. */
+    size_t parts = 1;
+    while (parts * 2 <= (size_t)team && parts * 2 <= slots)
+        parts *= 2;
+    size_t span = slots / parts;
+    /* open addressing: row hash -> copies seen so far, side by side (one cache miss) */
     slot_entry *table = rm_calloc_array(slots, sizeof *table);
-    if (!table)
+    uint64_t *hash = rm_alloc_array(n, sizeof *hash);
+    if (!table || !hash) {
+        free(table);
+        free(hash);
         return RM_ENOMEM;
-    /* The rows' hashes (in parallel: a pass over the data), kept in keys' bits for now. */
-#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * m->d))
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v = row_hash(m, i) | 1u; /* never 0: 0 marks an empty slot */
-        memcpy(&keys[i], &v, sizeof v);
     }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v;
-        if (i + PREFETCH_AHEAD < n) { /* the slot a later row will probe, on its way */
-            memcpy(&v, &keys[i + PREFETCH_AHEAD], sizeof v);
-            __builtin_prefetch(&table[(size_t)mix64(v) & (slots - 1)]);
+#pragma omp parallel for schedule(static) num_threads(team)
+    for (size_t i = 0; i < n; i++)
+        hash[i] = row_hash(m, i) | 1u; /* never 0: 0 marks an empty slot */
+#pragma omp parallel for schedule(static, 1) num_threads((int)parts)
+    for (size_t p = 0; p < parts; p++) {
+        slot_entry *mine = table + p * span;
+        for (size_t i = 0; i < n; i++) {
+            if (i + PREFETCH_AHEAD < n) { /* the slot a later row will probe, on its way */
+                size_t ahead = (size_t)mix64(hash[i + PREFETCH_AHEAD]) & (slots - 1);
+                if (ahead / span == p)
+                    __builtin_prefetch(&table[ahead]);
+            }
+            uint64_t v = hash[i];
+            size_t slot = (size_t)mix64(v) & (slots - 1);
+            if (slot / span != p)
+                continue;
+            slot &= span - 1;
+            while (mine[slot].hash != 0 && mine[slot].hash != v)
+                slot = (slot + 1) & (span - 1);
+            mine[slot].hash = v;
+            uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * mine[slot].seen++);
+            keys[i] = (double)(key >> 11) * 0x1p-53;
         }
-        memcpy(&v, &keys[i], sizeof v);
-        size_t slot = (size_t)mix64(v) & (slots - 1);
-        while (table[slot].hash != 0 && table[slot].hash != v)
-            slot = (slot + 1) & (slots - 1);
-        table[slot].hash = v;
-        uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * table[slot].seen++);
-        keys[i] = (double)(key >> 11) * 0x1p-53;
     }
     free(table);
+    free(hash);
     return RM_OK;
 }
 
