@@ -175,23 +175,20 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
         load_block(m, buf, r, rows);
-        if (k > 0 && ld == 0) {
-            double *out = S + (r - row0) * k;
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
-                        buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
+        if (k > 0) {
+            /* score (i, j) at out[i * across + j * down]: rows of k, or columns ld apart */
+            size_t across = ld ? 1 : k, down = ld ? ld : 1;
+            double *out = S + (r - row0) * across;
+            if (ld) /* (V Z^T), k x rows, into the directions' columns */
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)rows, (int)d, 1.0,
+                            V, (int)d, buf->z, (int)d, 0.0, out, (int)ld);
+            else
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
+                            buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
             for (size_t i = 0; i < rows; i++)
                 for (size_t j = 0; j < k; j++) {
-                    double t = out[i * k + j] - muv[j];
-                    out[i * k + j] = t * t;
-                }
-        } else if (k > 0) { /* (V Z^T), k x rows, into the directions' columns */
-            double *out = S + (r - row0);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)rows, (int)d, 1.0, V,
-                        (int)d, buf->z, (int)d, 0.0, out, (int)ld);
-            for (size_t j = 0; j < k; j++)
-                for (size_t i = 0; i < rows; i++) {
-                    double t = out[j * ld + i] - muv[j];
-                    out[j * ld + i] = t * t;
+                    double t = out[i * across + j * down] - muv[j];
+                    out[i * across + j * down] = t * t;
                 }
         }
         if (norms)

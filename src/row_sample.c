@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "alloc.h"
 #include "robustmean.h"
@@ -107,9 +106,7 @@ size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, d
             rows[i] = i;
         return n;
     }
-    memcpy(work, keys, n * sizeof *keys);
-    rm_select(work, n, count - 1);
-    double cut = work[count - 1];
+    double cut = rm_rank_value(keys, n, count - 1, work, 1);
     size_t taken = 0;
     for (size_t i = 0; i < n && taken < count; i++)
         if (keys[i] <= cut)

@@ -361,6 +361,22 @@ static int ensure_norms(silo *s)
     return status;
 }
 
+/* The evaluation at the best iterate, at the current delta, in the endgame: when the
+ * current point is the best, only its directions (and those only if delta changed);
+ * else an evaluation anew. Returns 1 when it evaluated anew, RM_OK when not, or a
+ * negative code. */
+static int return_to_best(silo *s)
+{
+    if (s->best_is_current) {
+        if (s->directions_delta != s->delta)
+            directions_at(s);
+        return RM_OK;
+    }
+    memcpy(s->q, s->best_q, s->n * sizeof *s->q);
+    int status = evaluate(s);
+    return status != RM_OK ? status : 1;
+}
+
 static void keep_best(silo *s)
 {
     /* a tie takes the newer point: the endgame re-evaluates the best iterate */
@@ -459,16 +475,11 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
     double sigma2 = opt->sigma * opt->sigma, stall_ref = INFINITY;
     size_t stall_since = 0;
     size_t it_start = s->st.iteration;
-    int status = RM_OK;
-    if (s->polishing && s->best_is_current) {
-        if (s->directions_delta != s->delta) /* else the last stage's still hold */
-            directions_at(s);
-    } else {
-        status = evaluate(s);
-        if (status != RM_OK)
-            return status;
+    int status = s->polishing ? return_to_best(s) : evaluate(s);
+    if (status < 0)
+        return status;
+    if (!s->polishing || status == 1)
         keep_best(s);
-    }
     double recent[SETTLE_WINDOW + 1]; /* the best F of the last iterations */
     for (;;) {
         recent[s->st.iteration % (SETTLE_WINDOW + 1)] = s->best_F;
@@ -583,8 +594,6 @@ static int polish(silo *s, double start, const char **stop_reason)
         s->delta = fmin(delta, stages[t].delta);
         s->tol = fmin(tol, stages[t].tol);
         s->st.step = 0.0;
-        if (!s->best_is_current)
-            memcpy(s->q, s->best_q, s->n * sizeof *s->q);
         status = rm_silo_iterate(s, start, &why);
     }
     /* The report's gap is the user's: at their delta, at the best iterate. */
@@ -596,15 +605,9 @@ static int polish(silo *s, double start, const char **stop_reason)
         *stop_reason = why; /* the cap or the budget cut the endgame short */
     if (status < 0 || s->st.iteration == before)
         return status; /* no step: the best iterate's gap at the user's delta stands */
-    if (s->best_is_current) {
-        if (s->directions_delta != delta)
-            directions_at(s);
-    } else {
-        memcpy(s->q, s->best_q, s->n * sizeof *s->q);
-        int again = evaluate(s);
-        if (again != RM_OK)
-            return again;
-    }
+    int again = return_to_best(s);
+    if (again < 0)
+        return again;
     s->best_gap = s->gap;
     s->best_k_gap = s->k_gap;
     return status;
