@@ -1,8 +1,9 @@
 /* A robust centre and scale for numerically safe work on raw data.
  *
  * Iterative methods do not work on x but on z = (x*g1 - c*g1)*g2, where c is the
- * coordinate-wise (lower) median and g1, g2 are powers of two: g1 brings every |x| below 1, so
- * the subtraction cannot overflow, and g2 brings max|z| into [1/2, 1), so squares neither
+ * coordinate-wise (lower) median and g1, g2 are powers of two: g1 brings every |x| below
+ * 2^1021 (as high as it can: a small column beside a large one keeps its digits), so the
+ * subtraction cannot overflow, and g2 brings max|z| into [1/2, 1), so squares neither
  * overflow (values near 1e300) nor underflow (values near 1e-300). Centring first keeps a
  * large common offset (data shifted by 1e15) from cancelling the signal. Powers of two
  * make the scaling exact, so results do not depend on the units of the data. */

@@ -407,7 +407,8 @@ double rm_silo_tau_max(const rm_silo_state *st, double floor_weight)
 /* The value in data units of an objective in the scaled space: F / g^2. */
 static double unscale_objective(const silo *s, double F)
 {
-    return F / s->ctr.g2 / s->ctr.g2 / s->ctr.g1 / s->ctr.g1;
+    double scale = s->ctr.g1 * s->ctr.g2; /* g1 may be near 2^1023 and g2 near 2^-1023 */
+    return F / scale / scale;
 }
 
 static void fill_report(const silo *s, rm_report *rep)
