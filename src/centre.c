@@ -30,9 +30,11 @@ int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
     ctr->d = d;
     ctr->median = rm_alloc_array(d, sizeof(double));
     ctr->shifted = rm_alloc_array(d, sizeof(double));
+    ctr->coarse_scale = rm_calloc_array(d, sizeof(double));
+    ctr->coarse_count = 0;
     double *lo = rm_alloc_array(d, sizeof(double)), *hi = rm_alloc_array(d, sizeof(double));
     size_t *rank = rm_calloc_array(d, sizeof(size_t));
-    int status = ctr->median && ctr->shifted && lo && hi && rank ? RM_OK : RM_ENOMEM;
+    int status = ctr->median && ctr->shifted && ctr->coarse_scale && lo && hi && rank ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
         /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
         for (size_t j = 0; j < d; j++)
@@ -53,6 +55,17 @@ int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
         }
         ctr->g2 = rm_pow2_scale(spread);
         ctr->zmax = spread * ctr->g2;
+        for (size_t j = 0; j < d; j++) {
+            double span = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
+                               fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+            /* 2^-1022 * 2^53: below it a z value has lost digits to the subnormal range */
+            if (span > 0.0 && span * ctr->g2 < 0x1p-969) {
+                /* the span of x itself: span / g1 may have lost digits */
+                double width = fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j]);
+                ctr->coarse_scale[j] = rm_pow2_scale(width);
+                ctr->coarse_count++;
+            }
+        }
     }
     free(lo);
     free(hi);
@@ -68,5 +81,7 @@ void rm_centre_free(rm_centre *ctr)
         return;
     free(ctr->median);
     free(ctr->shifted);
+    free(ctr->coarse_scale);
     ctr->median = ctr->shifted = NULL;
+    ctr->coarse_scale = NULL;
 }

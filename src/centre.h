@@ -20,6 +20,14 @@ typedef struct rm_centre {
     double *shifted; /* c * g1 */
     double g1, g2;
     double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
+    /* Column j is coarse when it spans less than 2^-969 of max|z|, so its z values are below the
+     * normal range and keep too few digits (a column of subnormals beside one of
+     * hundreds). Distances cannot see such a column anyway; a result in it is formed from
+     * x instead (rm_moments_unscale, the geometric median), as (x - c) * coarse_scale[j]
+     * (a power of two that brings the column's span into the normal range: products with
+     * weights do not round to units of 2^-1074). coarse_scale[j] is 0 for the other columns. */
+    double *coarse_scale;
+    size_t coarse_count;
 } rm_centre;
 
 /* Compute the centre and scales of X (finite, n >= 1), with threads for the passes (0:

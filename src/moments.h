@@ -64,7 +64,9 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
                        const double *mu, const double *offsets, const double *V, size_t k,
                        double *S, size_t ld, double *norms);
 
-/* The data-unit value x = c + z / g of a vector z in the scaled space (d values). */
-void rm_moments_unscale(const rm_moments *m, const double *z, double *x);
+/* The data-unit value x = c + z / g of mu_q = z (d values), the weights q being given;
+ * in a coarse column (centre.h) z has lost digits, and x there is sum q_i x_i from the
+ * data (one pass over the rows, only when there is such a column). */
+void rm_moments_unscale(const rm_moments *m, const double *q, const double *z, double *x);
 
 #endif

@@ -654,7 +654,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     if (status >= 0) {
         rep->converged = status == RM_OK;
         fill_report(&s, rep);
-        rm_moments_unscale(&s.m, s.best_mu, mean);
+        rm_moments_unscale(&s.m, s.best_q, s.best_mu, mean);
         if (p->opt->weights)
             memcpy(p->opt->weights, s.best_q, n * sizeof *s.best_q);
     }

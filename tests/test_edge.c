@@ -201,8 +201,9 @@ static void check_case(edge *e)
         for (size_t j = 0; j < d; j++) {
             want[j] = base[j] * factor;
             scale2[j] = e->scale[j] * factor;
+            slack[j] = factor * ulp(base[j]); /* base's own rounding, magnified */
         }
-        expect_near(e, method, "scaled", moved, want, scale2, tol, NULL);
+        expect_near(e, method, "scaled", moved, want, scale2, tol, slack);
     }
     free(Y);
     free(base);
@@ -309,6 +310,60 @@ Test(edge, a_column_1e12_times_larger)
     edge e = symmetric("column 1e12 larger", 3, mu, 1.0, 50, 1, 1, 5, 0.1, 10);
     scale_columns(&e, factor);
     check_case(&e); /* each column to its own scale: the small ones are not swamped */
+}
+
+Test(edge, a_column_of_subnormals_beside_one_of_hundreds)
+{
+    /* integers 0..128 in units of 2^-1074 (exact), beside a column near 100: one scale
+     * for both leaves the small column's z values below the normal range, found by
+     * fuzz_mean (the SILO solvers returned the median, the geometric median 128 units) */
+    double mu[2] = {100.0, 64.0};
+    const double factor[2] = {1.0, 0x1p-1074};
+    edge e = symmetric("subnormal column", 2, mu, 64.0, 50, 1, 1, 5, 0.1, 13);
+    scale_columns(&e, factor);
+    check_case(&e);
+}
+
+/* The same column in data without symmetry: there the median is not the answer. The
+ * weighted methods return sum w_i x_i for the weights they report; the geometric median
+ * y, in a column too small to move the distances, the mean weighted by 1/|y - x_i|. */
+Test(edge, a_column_of_subnormals_takes_the_methods_own_weights)
+{
+    enum { N = 200, D = 3 };
+    static double X[N * D];
+    tu_rng r = {17};
+    for (size_t i = 0; i < N; i++) {
+        int outlier = i % 10 == 0;
+        X[i * D] = 100.0 + tu_normal(&r) + (outlier ? 40.0 : 0.0);
+        X[i * D + 1] = -50.0 + tu_normal(&r);
+        X[i * D + 2] = (double)(tu_next(&r) % (outlier ? 3000 : 1000)) * 0x1p-1074;
+    }
+    for (size_t m = 0; m < rm_method_count(); m++) {
+        const rm_method_info *info = rm_method_at(m);
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = info->name;
+        opt.eps = 0.1;
+        double mean[D], w[N], want = 0.0, sum = 0.0;
+        opt.weights = info->weights_rows ? w : NULL;
+        int status = rm_mean(X, N, D, &opt, mean, NULL);
+        cr_assert(status == RM_OK || status == RM_NOT_CONVERGED, "%s", info->name);
+        if (info->weights_rows) {
+            for (size_t i = 0; i < N; i++)
+                want += w[i] * (X[i * D + 2] / 0x1p-1074); /* in units: no rounding to them */
+        } else if (strcmp(info->name, "geomedian") == 0) {
+            for (size_t i = 0; i < N; i++) {
+                double dist = hypot(X[i * D] - mean[0], X[i * D + 1] - mean[1]);
+                want += X[i * D + 2] / 0x1p-1074 / dist;
+                sum += 1.0 / dist;
+            }
+            want /= sum;
+        } else
+            continue; /* medians and block means: exact in their own terms */
+        /* in units of 2^-1074: one for the rounding of the result */
+        double err = fabs(mean[2] / 0x1p-1074 - want);
+        cr_assert_leq(err, 1.0, "%s: %g units from %g", info->name, err, want);
+    }
 }
 
 Test(edge, data_shifted_by_1e15)
