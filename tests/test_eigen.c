@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "eigen.h"
 #include "test_util.h"
 
@@ -165,6 +166,29 @@ Test(eigen, repeated_top_eigenvalue)
     A = with_spectrum(lambda, d, 13);
     run_both(A, d, 0.05, 16, 16, "twelvefold top eigenvalue");
     free(A);
+}
+
+/* A matrix on which dsyevr (Debian's OpenBLAS 0.3.21, one thread, as inside rm_mean)
+ * reported success but returned none of the two pairs asked for (found by fuzz_mean):
+ * a I - b 11^T with row and column 4 changed, a six-fold eigenvalue below the top. */
+Test(eigen, dense_oracle_when_dsyevr_returns_too_few_pairs)
+{
+    enum { D = 9 };
+    double A[D * D];
+    for (size_t i = 0; i < D; i++)
+        for (size_t j = 0; j < D; j++)
+            A[i * D + j] = i == j ? (i == 4 ? 0x1.33682b54a6043p-4 : 0x1.439612a9f21f5p-5)
+                                  : (i == 4 || j == 4 ? -0x1.02de7554c1b2bp-8
+                                                      : -0x1.02de7554c1b2bp-9);
+    double vectors[D * RM_MAX_PAIRS], C[D * D], work[D * D];
+    rm_eig_result res;
+    res.vectors = vectors;
+    memcpy(C, A, sizeof C);
+    int caller = rm_blas_enter();
+    int status = rm_eig_top_dense(C, D, 0.1, 2, &res, work);
+    rm_blas_leave(caller);
+    cr_assert_eq(status, 0);
+    check(&res, A, D, 0.1, 1e-12, 2, "six-fold eigenvalue");
 }
 
 Test(eigen, a_wider_block_follows_a_crowded_top)
