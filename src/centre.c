@@ -3,11 +3,17 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "quantiles.h"
 #include "robustmean.h"
+#include "select.h"
 #include "summation.h"
+#include "threads.h"
+
+/* Columns whose sample medians one thread finds together (rm_centre_move_to_rows). */
+#define MEDIAN_BLOCK 8
 
 /* g1: the largest power of two, at most 2^1023, with big * g1 < 2^1021: x*g1 - c*g1 cannot
  * overflow, and the smallest columns keep their digits. (Scaling the largest |x| to 1
@@ -24,55 +30,123 @@ static double headroom_scale(double big)
     return ldexp(1.0, 1021 - e > 1023 ? 1023 : 1021 - e);
 }
 
-int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
+static int centre_alloc(rm_centre *ctr, size_t d)
 {
-    size_t n = X->n, d = X->d;
     ctr->d = d;
     ctr->median = rm_alloc_array(d, sizeof(double));
     ctr->shifted = rm_alloc_array(d, sizeof(double));
+    ctr->lo = rm_alloc_array(d, sizeof(double));
+    ctr->hi = rm_alloc_array(d, sizeof(double));
     ctr->coarse_scale = rm_calloc_array(d, sizeof(double));
+    if (ctr->median && ctr->shifted && ctr->lo && ctr->hi && ctr->coarse_scale)
+        return RM_OK;
+    rm_centre_free(ctr);
+    return RM_ENOMEM;
+}
+
+/* The scales for the centre in ctr->median and the ranges in ctr->lo, ctr->hi. */
+static void centre_scale(rm_centre *ctr)
+{
+    size_t d = ctr->d;
+    const double *lo = ctr->lo, *hi = ctr->hi;
+    /* The extremes of x, and of z, are at each column's smallest or largest value. */
+    double big = 0.0;
+    for (size_t j = 0; j < d; j++)
+        big = fmax(big, fmax(fabs(lo[j]), fabs(hi[j])));
+    ctr->g1 = headroom_scale(big);
+    double spread = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        ctr->shifted[j] = ctr->median[j] * ctr->g1;
+        spread = fmax(spread, fabs(lo[j] * ctr->g1 - ctr->shifted[j]));
+        spread = fmax(spread, fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+    }
+    ctr->g2 = rm_pow2_scale(spread);
+    ctr->zmax = spread * ctr->g2;
     ctr->coarse_count = 0;
-    double *lo = rm_alloc_array(d, sizeof(double)), *hi = rm_alloc_array(d, sizeof(double));
-    size_t *rank = rm_calloc_array(d, sizeof(size_t));
-    int status = ctr->median && ctr->shifted && ctr->coarse_scale && lo && hi && rank ? RM_OK : RM_ENOMEM;
+    for (size_t j = 0; j < d; j++) {
+        double span = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
+                           fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+        ctr->coarse_scale[j] = 0.0;
+        /* 2^-1022 * 2^53: below it a z value has lost digits to the subnormal range */
+        if (span > 0.0 && span * ctr->g2 < 0x1p-969) {
+            /* the span of x itself: span / g1 may have lost digits */
+            double width = fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j]);
+            ctr->coarse_scale[j] = rm_pow2_scale(width);
+            ctr->coarse_count++;
+        }
+    }
+}
+
+int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
+{
+    size_t d = X->d;
+    int status = centre_alloc(ctr, d);
+    size_t *rank = status == RM_OK ? rm_alloc_array(d, sizeof(size_t)) : NULL;
+    if (status == RM_OK && !rank)
+        status = RM_ENOMEM;
     if (status == RM_OK) {
         /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
         for (size_t j = 0; j < d; j++)
-            rank[j] = (n - 1) / 2;
-        status = rm_column_ranks(X, rank, ctr->median, lo, hi, threads);
+            rank[j] = (X->n - 1) / 2;
+        status = rm_column_ranks(X, rank, ctr->median, ctr->lo, ctr->hi, threads);
     }
-    if (status == RM_OK) {
-        /* The extremes of x, and of z, are at each column's smallest or largest value. */
-        double big = 0.0;
-        for (size_t j = 0; j < d; j++)
-            big = fmax(big, fmax(fabs(lo[j]), fabs(hi[j])));
-        ctr->g1 = headroom_scale(big);
-        double spread = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            ctr->shifted[j] = ctr->median[j] * ctr->g1;
-            spread = fmax(spread, fabs(lo[j] * ctr->g1 - ctr->shifted[j]));
-            spread = fmax(spread, fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
-        }
-        ctr->g2 = rm_pow2_scale(spread);
-        ctr->zmax = spread * ctr->g2;
-        for (size_t j = 0; j < d; j++) {
-            double span = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
-                               fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
-            /* 2^-1022 * 2^53: below it a z value has lost digits to the subnormal range */
-            if (span > 0.0 && span * ctr->g2 < 0x1p-969) {
-                /* the span of x itself: span / g1 may have lost digits */
-                double width = fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j]);
-                ctr->coarse_scale[j] = rm_pow2_scale(width);
-                ctr->coarse_count++;
-            }
-        }
-    }
-    free(lo);
-    free(hi);
     free(rank);
-    if (status != RM_OK)
+    if (status == RM_OK)
+        centre_scale(ctr);
+    else
         rm_centre_free(ctr);
     return status;
+}
+
+int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads)
+{
+    int status = centre_alloc(ctr, X->d);
+    if (status != RM_OK)
+        return status;
+    rm_column_range(X, ctr->lo, ctr->hi, threads);
+    for (size_t j = 0; j < X->d; j++)
+        ctr->median[j] = rm_midpoint(ctr->lo[j], ctr->hi[j]);
+    centre_scale(ctr);
+    return RM_OK;
+}
+
+int rm_centre_move_to_rows(rm_centre *ctr, const double *Xs, size_t m, int threads)
+{
+    size_t d = ctr->d, blocks = (d + MEDIAN_BLOCK - 1) / MEDIAN_BLOCK;
+    double *c = rm_alloc_array(d, sizeof *c);
+    if (!c)
+        return RM_ENOMEM;
+    int failed = 0;
+    /* Columns a block at a time, gathered into a buffer of their own: a block's values
+     * share the rows' cache lines, so the rows are read once, not once per column. */
+#pragma omp parallel num_threads(rm_threads(threads, m * d))
+    {
+        double *col = rm_alloc_array(m, MEDIAN_BLOCK * sizeof *col);
+        if (!col) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (size_t b = 0; b < blocks; b++) {
+            if (!col)
+                continue;
+            size_t j0 = b * MEDIAN_BLOCK, width = d - j0 < MEDIAN_BLOCK ? d - j0 : MEDIAN_BLOCK;
+            for (size_t t = 0; t < m; t++)
+                for (size_t j = 0; j < width; j++)
+                    col[j * m + t] = Xs[t * d + j0 + j];
+            for (size_t j = 0; j < width; j++) {
+                rm_select(col + j * m, m, (m - 1) / 2);
+                c[j0 + j] = col[j * m + (m - 1) / 2];
+            }
+        }
+        free(col);
+    }
+    if (!failed) {
+        memcpy(ctr->median, c, d * sizeof *c);
+        centre_scale(ctr);
+    }
+    free(c);
+    return failed ? RM_ENOMEM : RM_OK;
 }
 
 void rm_centre_free(rm_centre *ctr)
@@ -82,6 +156,8 @@ void rm_centre_free(rm_centre *ctr)
     free(ctr->median);
     free(ctr->shifted);
     free(ctr->coarse_scale);
-    ctr->median = ctr->shifted = NULL;
+    free(ctr->lo);
+    free(ctr->hi);
+    ctr->median = ctr->shifted = ctr->lo = ctr->hi = NULL;
     ctr->coarse_scale = NULL;
 }

@@ -1,12 +1,14 @@
 /* A robust centre and scale for numerically safe work on raw data.
  *
- * Iterative methods do not work on x but on z = (x*g1 - c*g1)*g2, where c is the
- * coordinate-wise (lower) median and g1, g2 are powers of two: g1 brings every |x| below
- * 2^1021 (as high as it can: a small column beside a large one keeps its digits), so the
- * subtraction cannot overflow, and g2 brings max|z| into [1/2, 1), so squares neither
- * overflow (values near 1e300) nor underflow (values near 1e-300). Centring first keeps a
- * large common offset (data shifted by 1e15) from cancelling the signal. Powers of two
- * make the scaling exact, so results do not depend on the units of the data. */
+ * Iterative methods do not work on x but on z = (x*g1 - c*g1)*g2, where c is a robust
+ * centre (the coordinate-wise lower median, of all rows or of a sample of them) and g1,
+ * g2 are powers of two: g1 brings every |x| below 2^1021 (as high as it can: a small
+ * column beside a large one keeps its digits), so the subtraction cannot overflow, and g2
+ * brings max|z| into [1/2, 1), so squares neither overflow (values near 1e300) nor
+ * underflow (values near 1e-300). Centring first keeps a large common offset (data
+ * shifted by 1e15) from cancelling the signal. Powers of two make the scaling exact, so
+ * results do not depend on the units of the data. c only has to sit among the bulk of
+ * the rows: no result depends on it beyond rounding. */
 #ifndef RM_CENTRE_H
 #define RM_CENTRE_H
 
@@ -17,6 +19,7 @@
 typedef struct rm_centre {
     size_t d;
     double *median;  /* c, d values */
+    double *lo, *hi; /* each column's smallest and largest value */
     double *shifted; /* c * g1 */
     double g1, g2;
     double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
@@ -30,10 +33,20 @@ typedef struct rm_centre {
     size_t coarse_count;
 } rm_centre;
 
-/* Compute the centre and scales of X (finite, n >= 1), with threads for the passes (0:
- * OpenMP's default; inside rm_mean that is 1, so pass the resolved count, rm_options).
- * Returns RM_OK or RM_ENOMEM (then ctr needs no free). */
+/* The centre at the lower medians of X (finite, n >= 1), and its scales: three passes
+ * (quantiles.h). threads: for the passes (0: OpenMP's default; inside rm_mean that is 1,
+ * so pass the resolved count, rm_options). Returns RM_OK or RM_ENOMEM (then ctr needs no
+ * free). */
 int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads);
+
+/* A provisional centre at the midpoints of the columns' ranges, in one pass; move it
+ * (rm_centre_move) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */
+int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads);
+
+/* Move the centre to the lower medians of m >= 1 rows of the data (Xs: m x d,
+ * row-major), and rescale. Returns RM_OK or RM_ENOMEM (then ctr is as it was). */
+int rm_centre_move_to_rows(rm_centre *ctr, const double *Xs, size_t m, int threads);
+
 void rm_centre_free(rm_centre *ctr);
 
 /* z of value x in column j. */

@@ -266,6 +266,11 @@ static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
     }
 }
 
+void rm_column_range(const rm_matrix *X, double *lo, double *hi, int threads)
+{
+    range_pass(X, lo, hi, rm_threads(threads, X->n * X->d));
+}
+
 int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *col_lo,
                     double *col_hi, int threads)
 {

@@ -20,6 +20,9 @@
 int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *lo,
                     double *hi, int threads);
 
+/* Each column's smallest and largest value, in one pass. */
+void rm_column_range(const rm_matrix *X, double *lo, double *hi, int threads);
+
 /* Coordinate-wise medians (the midpoint of the two middle values when n is even). lower:
  * the lower medians (rank (n-1)/2) when already known (rm_centre's), else NULL. */
 int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads);

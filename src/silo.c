@@ -56,7 +56,7 @@ void rm_silo_free(silo *s)
                         s->prev_q, s->prev_tau, s->prev_tau_gap, s->prev_norms, s->S_sub,
                         s->tau_sub, s->work_sub, s->C, s->C_work, s->V, s->mu, s->best_q,
                         s->best_mu, s->best_V, s->history, s->C_raw, s->mu_raw,
-                        s->q_C, s->delta_w};
+                        s->q_C, s->delta_w, s->warm_X};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
     free(s->sub_rows);
@@ -64,6 +64,23 @@ void rm_silo_free(silo *s)
     rm_lanczos_free(s->lz);
     if (s->own_centre)
         rm_centre_free(&s->ctr);
+}
+
+/* The warm start's sample, by the keys: its rows copied, and the centre moved to their
+ * medians. */
+static int draw_warm_sample(silo *s, size_t m)
+{
+    size_t *rows = rm_alloc_array(m, sizeof *rows);
+    s->warm_X = rm_alloc_array(m, s->d * sizeof(double));
+    if (!rows || !s->warm_X) {
+        free(rows);
+        return RM_ENOMEM;
+    }
+    s->warm_m = rm_row_sample(s->keys, s->n, m, rows, s->work);
+    for (size_t t = 0; t < s->warm_m; t++)
+        rm_matrix_copy_row(&s->m.X, rows[t], s->warm_X + t * s->d);
+    free(rows);
+    return rm_centre_move_to_rows(&s->ctr, s->warm_X, s->warm_m, s->opt.threads);
 }
 
 int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
@@ -77,10 +94,14 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     s->opt.weights = NULL;
     s->solver = solver;
     s->eig_tol = solver->eig_tol > 0.0 ? solver->eig_tol : EIG_TOL;
+    size_t warm_m = centre ? 0 : rm_silo_warm_rows(n, d);
     if (centre) {
         s->ctr = *centre;
     } else {
-        int status = rm_centre_init(&s->ctr, X, opt->threads);
+        /* With a warm start the centre is the medians of its sample, drawn by keys taken
+         * at a provisional centre: one pass, where the medians of all rows take three. */
+        int status = warm_m ? rm_centre_init_midrange(&s->ctr, X, opt->threads)
+                            : rm_centre_init(&s->ctr, X, opt->threads);
         if (status != RM_OK)
             return status;
         s->own_centre = 1;
@@ -113,6 +134,8 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     ok = ok && s->S && s->V && s->best_V && s->mu && s->best_mu;
     if (ok)
         ok = rm_row_keys(&s->m, s->keys, opt->threads) == RM_OK;
+    if (ok && warm_m)
+        ok = draw_warm_sample(s, warm_m) == RM_OK;
     if (ok && s->n_sub) {
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
         s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));

@@ -52,6 +52,9 @@ typedef struct silo {
     size_t best_k, best_k_gap;
     size_t products, passes;
     double passes_partial; /* updates that read part of the data, in whole passes */
+    /* the warm start's sample (rm_silo_warm_rows rows, copied), when there is one */
+    double *warm_X;
+    size_t warm_m;
     /* the top direction and the offset mu . v of the first steps, when recording */
     double *history, history_offsets[RM_SILO_WARM_STEPS];
     size_t steps_recorded;
@@ -68,8 +71,12 @@ void rm_silo_free(silo *s);
  * in s. start: the clock time the time budget counts from. */
 int rm_silo_iterate(silo *s, double start, const char **stop_reason);
 
-/* Warm-start the solve on many rows from a solve on a sample of them (silo_warm.c);
- * does nothing on small inputs. Returns RM_OK or a negative code. */
+/* The size of the sample whose solve warm-starts the solve on n rows of d columns, or 0
+ * when the data is too small to profit (silo_warm.c). */
+size_t rm_silo_warm_rows(size_t n, size_t d);
+
+/* Warm-start the solve on many rows from a solve on the sample in s->warm_X (silo_warm.c);
+ * does nothing without one. Returns RM_OK or a negative code. */
 int rm_silo_warm_start(silo *s, double start);
 
 #endif

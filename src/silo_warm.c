@@ -17,35 +17,28 @@
 /* The replayed step: multiplicative weights with c = 1/2, as lowregret's first steps. */
 #define WARM_STEP_C 0.5
 
+size_t rm_silo_warm_rows(size_t n, size_t d)
+{
+    size_t m = WARM_ROWS > WARM_PER_D * d ? WARM_ROWS : WARM_PER_D * d;
+    return n < WARM_MIN_ROWS || m > n / 4 ? 0 : m;
+}
+
 /* A solve on a sample of the rows (chosen by their values: the same whatever their order
- * and units) starts the solve on all of them. The sample's first steps are what remove
- * the outliers, each along the top direction of its moment: those directions score every
- * row in one pass, and the steps are replayed on all the rows (multiplicative weights,
- * O(n) each). The sample's final directions would not do: once its outliers are gone,
- * they no longer point at them. The solve on all the rows then only settles the
- * boundary, from the sample's top vectors. Does nothing when the data is too small to
- * profit. Returns RM_OK or a negative code. */
+ * and units; rm_silo_init draws it, since the centre is its medians) starts the solve on
+ * all of them. The sample's first steps are what remove the outliers, each along the top
+ * direction of its moment: those directions score every row in one pass, and the steps
+ * are replayed on all the rows (multiplicative weights, O(n) each). The sample's final
+ * directions would not do: once its outliers are gone, they no longer point at them. The
+ * solve on all the rows then only settles the boundary, from the sample's top vectors. */
 int rm_silo_warm_start(silo *s, double start)
 {
-    size_t n = s->n, d = s->d;
-    size_t m = WARM_ROWS > WARM_PER_D * d ? WARM_ROWS : WARM_PER_D * d;
-    if (n < WARM_MIN_ROWS || m > n / 4)
+    size_t n = s->n, d = s->d, m = s->warm_m;
+    if (!s->warm_X)
         return RM_OK;
-    size_t *rows = rm_alloc_array(m, sizeof *rows);
-    double *Xs = rm_alloc_array(m, d * sizeof(double));
-    if (!rows || !Xs) {
-        free(rows);
-        free(Xs);
-        return RM_ENOMEM;
-    }
-    m = rm_row_sample(s->keys, n, m, rows, s->work);
-    for (size_t t = 0; t < m; t++)
-        rm_matrix_copy_row(&s->m.X, rows[t], Xs + t * d);
-    free(rows);
     silo in;
     rm_options opt = s->opt;
     opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
-    rm_matrix sample = rm_matrix_of_doubles(Xs, m, d);
+    rm_matrix sample = rm_matrix_of_doubles(s->warm_X, m, d);
     int status = rm_silo_init(&in, &sample, &opt, s->st.eps, s->solver, &s->ctr);
     if (status == RM_OK) {
         in.history = rm_alloc_array(RM_SILO_WARM_STEPS, d * sizeof(double));
@@ -87,7 +80,8 @@ int rm_silo_warm_start(silo *s, double start)
             rm_lanczos_warm(s->lz, in.best_V, in.best_k);
     }
     rm_silo_free(&in);
-    free(Xs);
+    free(s->warm_X); /* done with: the memory of the sample goes back */
+    s->warm_X = NULL;
     return status < 0 ? status : RM_OK;
 }
 
