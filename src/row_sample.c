@@ -10,26 +10,44 @@
 #include "select.h"
 #include "threads.h"
 
+/* One step of a hash chain: mix in the grid value v (an integer, as a double). */
+static inline uint64_t lane_step(uint64_t lane, double v)
+{
+    lane = (lane ^ (uint64_t)(int64_t)v) * 0x9e3779b97f4a7c15u;
+    return lane ^ (lane >> 29);
+}
+
 /* A hash of the row's values rounded to 1/1024 of the largest |z| (rows equal to that
  * precision share it; units and order do not matter). Rounding by adding 1.5 * 2^52 (|v| <=
- * 1024, so exact, and no libm call), and four hash chains over alternate columns (one
- * chain waits on each multiplication). */
+ * 1024, so exact, and no libm call), and four hash chains over alternate columns, kept in
+ * registers (one chain waits on each multiplication). */
 static uint64_t row_hash(const rm_moments *m, size_t i)
 {
-    const double round = 0x1.8p52, scale = m->ctr->zmax > 0.0 ? 1024.0 / m->ctr->zmax : 0.0;
-    uint64_t h[4] = {0x243f6a8885a308d3u, 0x13198a2e03707344u, 0xa4093822299f31d0u,
-                     0x082efa98ec4e6c89u};
+    const rm_centre *c = m->ctr;
+    const double round = 0x1.8p52, scale = c->zmax > 0.0 ? 1024.0 / c->zmax : 0.0;
+    /* the four lanes in registers, column j feeding lane j % 4 */
+    uint64_t h0 = 0x243f6a8885a308d3u, h1 = 0x13198a2e03707344u, h2 = 0xa4093822299f31d0u,
+             h3 = 0x082efa98ec4e6c89u;
     size_t d = m->d;
+#define RM_GRID(j) ((rm_centre_z(c, x[j], j) * scale + round) - round)
     RM_MATRIX_WITH_ROW(&m->X, i, x, {
-        for (size_t j = 0; j < d; j++) {
-            double v = (rm_centre_z(m->ctr, x[j], j) * scale + round) - round;
-            uint64_t *lane = &h[j % 4];
-            *lane = (*lane ^ (uint64_t)(int64_t)v) * 0x9e3779b97f4a7c15u;
-            *lane ^= *lane >> 29;
+        size_t j = 0;
+        for (; j + 4 <= d; j += 4) {
+            h0 = lane_step(h0, RM_GRID(j));
+            h1 = lane_step(h1, RM_GRID(j + 1));
+            h2 = lane_step(h2, RM_GRID(j + 2));
+            h3 = lane_step(h3, RM_GRID(j + 3));
         }
+        if (j < d)
+            h0 = lane_step(h0, RM_GRID(j));
+        if (j + 1 < d)
+            h1 = lane_step(h1, RM_GRID(j + 1));
+        if (j + 2 < d)
+            h2 = lane_step(h2, RM_GRID(j + 2));
     });
-    uint64_t all = h[0] ^ (h[1] * 0xd6e8feb86659fd93u) ^ (h[2] >> 7 | h[2] << 57) ^
-                   (h[3] * 0x9e3779b97f4a7c15u);
+#undef RM_GRID
+    uint64_t all = h0 ^ (h1 * 0xd6e8feb86659fd93u) ^ (h2 >> 7 | h2 << 57) ^
+                   (h3 * 0x9e3779b97f4a7c15u);
     all ^= all >> 32;
     all *= 0xd6e8feb86659fd93u;
     return all ^ (all >> 32);
@@ -45,8 +63,13 @@ static uint64_t mix64(uint64_t z)
 /* Rows ahead whose table slot is fetched while this one is looked up. */
 #define PREFETCH_AHEAD 16
 
+/* A slot of the copy-count table: 32 bits of the row's hash (never 0: 0 marks an empty
+ * slot) and the copies seen. Two rows whose hashes share the slot's bits and these are
+ * counted together, a chance of about 2^-32 per probe; their keys still differ (each
+ * mixes its own full hash), only the count each sees depends on their order. Eight bytes
+ * a slot: the table for 10^6 rows fits a 32 MiB cache, where sixteen did not. */
 typedef struct slot_entry {
-    uint64_t hash, seen;
+    uint32_t tag, seen;
 } slot_entry;
 
 int rm_row_keys(const rm_moments *m, double *keys, int threads)
@@ -62,40 +85,41 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     while (parts * 2 <= (size_t)team && parts * 2 <= slots)
         parts *= 2;
     size_t span = slots / parts;
-    /* open addressing: row hash -> copies seen so far, side by side (one cache miss) */
     slot_entry *table = rm_calloc_array(slots, sizeof *table);
     uint64_t *hash = rm_alloc_array(n, sizeof *hash);
-    if (!table || !hash) {
+    uint32_t *home = rm_alloc_array(n, sizeof *home);
+    if (!table || !hash || !home || slots > UINT32_MAX) {
         free(table);
         free(hash);
+        free(home);
         return RM_ENOMEM;
     }
 #pragma omp parallel for schedule(static) num_threads(team)
-    for (size_t i = 0; i < n; i++)
-        hash[i] = row_hash(m, i) | 1u; /* never 0: 0 marks an empty slot */
+    for (size_t i = 0; i < n; i++) {
+        hash[i] = row_hash(m, i);
+        home[i] = (uint32_t)(mix64(hash[i]) & (slots - 1)); /* the slot its probe starts at */
+    }
 #pragma omp parallel for schedule(static, 1) num_threads((int)parts)
     for (size_t p = 0; p < parts; p++) {
         slot_entry *mine = table + p * span;
         for (size_t i = 0; i < n; i++) {
-            if (i + PREFETCH_AHEAD < n) { /* the slot a later row will probe, on its way */
-                size_t ahead = (size_t)mix64(hash[i + PREFETCH_AHEAD]) & (slots - 1);
-                if (ahead / span == p)
-                    __builtin_prefetch(&table[ahead]);
-            }
-            uint64_t v = hash[i];
-            size_t slot = (size_t)mix64(v) & (slots - 1);
-            if (slot / span != p)
+            if (i + PREFETCH_AHEAD < n && home[i + PREFETCH_AHEAD] / span == p)
+                __builtin_prefetch(&table[home[i + PREFETCH_AHEAD]]); /* on its way */
+            if (home[i] / span != p)
                 continue;
-            slot &= span - 1;
-            while (mine[slot].hash != 0 && mine[slot].hash != v)
+            uint64_t v = hash[i];
+            uint32_t tag = (uint32_t)(v >> 32) | 1u;
+            size_t slot = home[i] & (span - 1);
+            while (mine[slot].tag != 0 && mine[slot].tag != tag)
                 slot = (slot + 1) & (span - 1);
-            mine[slot].hash = v;
+            mine[slot].tag = tag;
             uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * mine[slot].seen++);
             keys[i] = (double)(key >> 11) * 0x1p-53;
         }
     }
     free(table);
     free(hash);
+    free(home);
     return RM_OK;
 }
 

@@ -549,18 +549,23 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
         s->st.tau = settled && solver->softmax_step ? s->tau_gap : s->tau;
         if (s->polishing) /* the endgame's softmax, at its sharper delta */
             s->st.tau = s->tau;
-        if (s->history && s->steps_recorded < RM_SILO_WARM_STEPS && s->st.rejected == 0) {
-            double *v = s->history + s->steps_recorded * s->d;
-            memcpy(v, s->V, s->d * sizeof *v);
-            double offset = 0.0;
-            for (size_t j = 0; j < s->d; j++)
-                offset += s->mu[j] * v[j];
-            s->history_offsets[s->steps_recorded++] = offset;
-        }
         status = ensure_norms(s);
         if (status != RM_OK)
             return status;
         solver->propose(&s->st, s->next);
+        if (s->history && s->steps_recorded < RM_SILO_WARM_STEPS && s->st.rejected == 0) {
+            double *v = s->history + s->steps_recorded * s->d;
+            memcpy(v, s->V, s->d * sizeof *v);
+            double offset = 0.0, top = 0.0, floor_q = RM_SILO_STEP_FLOOR * s->st.u;
+            for (size_t j = 0; j < s->d; j++)
+                offset += s->mu[j] * v[j];
+            for (size_t i = 0; i < n; i++) /* the scores along v: S's first column */
+                if (s->q[i] >= floor_q && s->S[i * s->k] > top)
+                    top = s->S[i * s->k];
+            s->history_offsets[s->steps_recorded] = offset;
+            s->history_tops[s->steps_recorded] = top;
+            s->history_steps[s->steps_recorded++] = s->st.step; /* as propose took it */
+        }
         double F_before = s->st.F, gap_before = s->gap;
         if (solver->can_reject)
             save_point(s);

@@ -55,8 +55,10 @@ typedef struct silo {
     /* the warm start's sample (rm_silo_warm_rows rows, copied), when there is one */
     double *warm_X;
     size_t warm_m;
-    /* the top direction and the offset mu . v of the first steps, when recording */
-    double *history, history_offsets[RM_SILO_WARM_STEPS];
+    /* the first steps, when recording: the top direction, the offset mu . v, the largest
+     * score along it among the rows a step scales by (RM_SILO_STEP_FLOOR), the step */
+    double *history, history_offsets[RM_SILO_WARM_STEPS], history_tops[RM_SILO_WARM_STEPS];
+    double history_steps[RM_SILO_WARM_STEPS];
     size_t steps_recorded;
 } silo;
 

@@ -1,6 +1,7 @@
 /* See silo_solve.h: the sample solve that starts the solve on many rows. */
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #include "alloc.h"
 #include "passes.h"
@@ -14,8 +15,10 @@
 #define WARM_MIN_ROWS 100000
 #define WARM_ROWS 20000
 #define WARM_PER_D 10
-/* The replayed step: multiplicative weights with c = 1/2, as lowregret's first steps. */
-#define WARM_STEP_C 0.5
+
+/* A replayed step is multiplicative, whichever solver took it: pgd's longer steps are
+ * replayed at this c, which still leaves weight to the row at the top. */
+#define REPLAY_MAX_STEP 0.95
 
 size_t rm_silo_warm_rows(size_t n, size_t d)
 {
@@ -58,19 +61,19 @@ int rm_silo_warm_start(silo *s, double start)
     if (status >= 0 && T > 0) {
         int team = rm_threads(s->opt.threads, n);
         for (size_t t = 0; t < T; t++) {
-            double top = 0.0, floor_q = RM_SILO_STEP_FLOOR * s->st.u;
+            /* The step as the sample took it, scaled by the sample's largest score: the
+             * largest of all rows (further out, among 50 times as many) made every step
+             * smaller, and the solve on all rows took five more iterations to remove what
+             * these had left (n = 1e6, variance shell). A row scoring above twice the
+             * sample's largest goes. */
+            double top = in.history_tops[t], c = fmin(in.history_steps[t], REPLAY_MAX_STEP);
             const double *S = s->S + t * n, *q = s->q;
             double *next = s->next;
-            /* a maximum and a map: the same bits on any number of threads */
-#pragma omp parallel for schedule(static) num_threads(team) reduction(max : top)
-            for (size_t i = 0; i < n; i++)
-                if (q[i] >= floor_q && S[i] > top)
-                    top = S[i];
             if (!(top > 0.0))
                 continue;
 #pragma omp parallel for schedule(static) num_threads(team)
             for (size_t i = 0; i < n; i++) {
-                double f = 1.0 - WARM_STEP_C * S[i] / top;
+                double f = 1.0 - c * S[i] / top;
                 next[i] = q[i] * (f > 0.0 ? f : 0.0);
             }
             if (rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads) < 0.0)
