@@ -110,7 +110,8 @@ int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads)
     return RM_OK;
 }
 
-int rm_centre_move_to_rows(rm_centre *ctr, const double *Xs, size_t m, int threads)
+int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
+                           int threads)
 {
     size_t d = ctr->d, blocks = (d + MEDIAN_BLOCK - 1) / MEDIAN_BLOCK;
     double *c = rm_alloc_array(d, sizeof *c);
@@ -133,7 +134,7 @@ int rm_centre_move_to_rows(rm_centre *ctr, const double *Xs, size_t m, int threa
             size_t j0 = b * MEDIAN_BLOCK, width = d - j0 < MEDIAN_BLOCK ? d - j0 : MEDIAN_BLOCK;
             for (size_t t = 0; t < m; t++)
                 for (size_t j = 0; j < width; j++)
-                    col[j * m + t] = Xs[t * d + j0 + j];
+                    col[j * m + t] = rm_matrix_at(X, rows[t], j0 + j);
             for (size_t j = 0; j < width; j++) {
                 rm_select(col + j * m, m, (m - 1) / 2);
                 c[j0 + j] = col[j * m + (m - 1) / 2];

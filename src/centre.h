@@ -43,9 +43,10 @@ int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads);
  * (rm_centre_move) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */
 int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads);
 
-/* Move the centre to the lower medians of m >= 1 rows of the data (Xs: m x d,
- * row-major), and rescale. Returns RM_OK or RM_ENOMEM (then ctr is as it was). */
-int rm_centre_move_to_rows(rm_centre *ctr, const double *Xs, size_t m, int threads);
+/* Move the centre to the lower medians of the m >= 1 rows of X listed in rows, and
+ * rescale. Returns RM_OK or RM_ENOMEM (then ctr is as it was). */
+int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
+                           int threads);
 
 void rm_centre_free(rm_centre *ctr);
 

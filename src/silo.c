@@ -66,21 +66,27 @@ void rm_silo_free(silo *s)
         rm_centre_free(&s->ctr);
 }
 
-/* The warm start's sample, by the keys: its rows copied, and the centre moved to their
- * medians. */
+/* The warm start's sample, by the keys, its rows copied; and the centre moved to the
+ * medians of the gap's sample (its first GAP_ROWS rows by key: a centre only has to sit
+ * among the bulk, and the medians of 20000 rows took 0.16 s at d = 1000). */
 static int draw_warm_sample(silo *s, size_t m)
 {
+    size_t d = s->d;
     size_t *rows = rm_alloc_array(m, sizeof *rows);
-    s->warm_X = rm_alloc_array(m, s->d * sizeof(double));
+    s->warm_X = rm_alloc_array(m, d * sizeof(double));
     if (!rows || !s->warm_X) {
         free(rows);
         return RM_ENOMEM;
     }
     s->warm_m = rm_row_sample(s->keys, s->n, m, rows, s->work);
+    const rm_matrix *X = &s->m.X;
+    double *Xs = s->warm_X;
+    /* on threads: at d = 1000 the copy's first touch of its pages took 0.08 s */
+#pragma omp parallel for schedule(static) num_threads(rm_threads(s->opt.threads, s->warm_m * d))
     for (size_t t = 0; t < s->warm_m; t++)
-        rm_matrix_copy_row(&s->m.X, rows[t], s->warm_X + t * s->d);
+        rm_matrix_copy_row(X, rows[t], Xs + t * d);
     free(rows);
-    return rm_centre_move_to_rows(&s->ctr, s->warm_X, s->warm_m, s->opt.threads);
+    return rm_centre_move_to_rows(&s->ctr, X, s->sub_rows, s->n_sub, s->opt.threads);
 }
 
 int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
@@ -134,8 +140,6 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     ok = ok && s->S && s->V && s->best_V && s->mu && s->best_mu;
     if (ok)
         ok = rm_row_keys(&s->m, s->keys, opt->threads) == RM_OK;
-    if (ok && warm_m)
-        ok = draw_warm_sample(s, warm_m) == RM_OK;
     if (ok && s->n_sub) {
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
         s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));
@@ -145,6 +149,8 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
         if (ok)
             s->n_sub = rm_row_sample(s->keys, n, s->n_sub, s->sub_rows, s->work);
     }
+    if (ok && warm_m)
+        ok = draw_warm_sample(s, warm_m) == RM_OK;
     if (ok && s->dense) {
         s->C = rm_alloc_array(d, d * sizeof(double));
         s->C_work = rm_alloc_array(d, d * sizeof(double));
@@ -618,6 +624,7 @@ static int polish(silo *s, double start, const char **stop_reason)
     int status = RM_OK;
     size_t before = s->st.iteration;
     s->polishing = 1;
+    s->st.polishing = 1;
     for (size_t t = 0; t < sizeof stages / sizeof stages[0] && status == RM_OK; t++) {
         s->solver = stages[t].solver;
         s->delta = fmin(delta, stages[t].delta);
@@ -627,6 +634,7 @@ static int polish(silo *s, double start, const char **stop_reason)
     }
     /* The report's gap is the user's: at their delta, at the best iterate. */
     s->polishing = 0;
+    s->st.polishing = 0;
     s->solver = solver;
     s->delta = delta;
     s->tol = tol;
