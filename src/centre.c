@@ -49,6 +49,7 @@ static void centre_scale(rm_centre *ctr)
 {
     size_t d = ctr->d;
     const double *lo = ctr->lo, *hi = ctr->hi;
+    double *span = ctr->coarse_scale; /* each column's largest |x*g1 - c*g1|, for now */
     /* The extremes of x, and of z, are at each column's smallest or largest value. */
     double big = 0.0;
     for (size_t j = 0; j < d; j++)
@@ -57,23 +58,20 @@ static void centre_scale(rm_centre *ctr)
     double spread = 0.0;
     for (size_t j = 0; j < d; j++) {
         ctr->shifted[j] = ctr->median[j] * ctr->g1;
-        spread = fmax(spread, fabs(lo[j] * ctr->g1 - ctr->shifted[j]));
-        spread = fmax(spread, fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+        span[j] = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
+                       fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
+        spread = fmax(spread, span[j]);
     }
     ctr->g2 = rm_pow2_scale(spread);
     ctr->zmax = spread * ctr->g2;
     ctr->coarse_count = 0;
     for (size_t j = 0; j < d; j++) {
-        double span = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
-                           fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
-        ctr->coarse_scale[j] = 0.0;
         /* 2^-1022 * 2^53: below it a z value has lost digits to the subnormal range */
-        if (span > 0.0 && span * ctr->g2 < 0x1p-969) {
-            /* the span of x itself: span / g1 may have lost digits */
-            double width = fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j]);
-            ctr->coarse_scale[j] = rm_pow2_scale(width);
-            ctr->coarse_count++;
-        }
+        int coarse = span[j] > 0.0 && span[j] * ctr->g2 < 0x1p-969;
+        /* the span of x itself (span / g1 may have lost digits) */
+        ctr->coarse_scale[j] =
+            coarse ? rm_pow2_scale(fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j])) : 0.0;
+        ctr->coarse_count += (size_t)coarse;
     }
 }
 

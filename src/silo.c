@@ -104,8 +104,9 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     if (centre) {
         s->ctr = *centre;
     } else {
-        /* With a warm start the centre is the medians of its sample, drawn by keys taken
-         * at a provisional centre: one pass, where the medians of all rows take three. */
+        /* With a warm start the centre is the medians of a sample of rows, drawn by keys
+         * taken at a provisional centre: one pass, where the medians of all rows take
+         * three (draw_warm_sample). */
         int status = warm_m ? rm_centre_init_midrange(&s->ctr, X, opt->threads)
                             : rm_centre_init(&s->ctr, X, opt->threads);
         if (status != RM_OK)
@@ -505,10 +506,10 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
     double sigma2 = opt->sigma * opt->sigma, stall_ref = INFINITY;
     size_t stall_since = 0;
     size_t it_start = s->st.iteration;
-    int status = s->polishing ? return_to_best(s) : evaluate(s);
+    int status = s->st.polishing ? return_to_best(s) : evaluate(s);
     if (status < 0)
         return status;
-    if (!s->polishing || status == 1)
+    if (!s->st.polishing || status == 1)
         keep_best(s);
     double recent[SETTLE_WINDOW + 1]; /* the best F of the last iterations */
     for (;;) {
@@ -531,8 +532,8 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
             *stop_reason = "objective below sigma^2";
             return RM_OK;
         }
-        double stall_fraction = s->polishing ? POLISH_STALL_FRACTION : STALL_FRACTION;
-        size_t stall_window = s->polishing ? POLISH_STALL_WINDOW : STALL_WINDOW;
+        double stall_fraction = s->st.polishing ? POLISH_STALL_FRACTION : STALL_FRACTION;
+        size_t stall_window = s->st.polishing ? POLISH_STALL_WINDOW : STALL_WINDOW;
         if (s->best_F < stall_ref * (1.0 - stall_fraction)) {
             stall_ref = s->best_F;
             stall_since = s->st.iteration;
@@ -553,7 +554,7 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
          * own direction then, which closes the gap. */
         ensure_tau(s);
         s->st.tau = settled && solver->softmax_step ? s->tau_gap : s->tau;
-        if (s->polishing) /* the endgame's softmax, at its sharper delta */
+        if (s->st.polishing) /* the endgame's softmax, at its sharper delta */
             s->st.tau = s->tau;
         status = ensure_norms(s);
         if (status != RM_OK)
@@ -623,7 +624,6 @@ static int polish(silo *s, double start, const char **stop_reason)
     const char *why = NULL;
     int status = RM_OK;
     size_t before = s->st.iteration;
-    s->polishing = 1;
     s->st.polishing = 1;
     for (size_t t = 0; t < sizeof stages / sizeof stages[0] && status == RM_OK; t++) {
         s->solver = stages[t].solver;
@@ -633,7 +633,6 @@ static int polish(silo *s, double start, const char **stop_reason)
         status = rm_silo_iterate(s, start, &why);
     }
     /* The report's gap is the user's: at their delta, at the best iterate. */
-    s->polishing = 0;
     s->st.polishing = 0;
     s->solver = solver;
     s->delta = delta;

@@ -35,7 +35,7 @@ typedef struct rm_silo_state {
     size_t iteration;   /* 0 before the first step */
     double step;        /* the solver's own step parameter, kept across iterations */
     size_t rejected;    /* proposals rejected in a row just before this one */
-    int polishing;      /* in the endgame: a step refines a near-optimal point */
+    int polishing;      /* in the endgame (silo.c, polish): steps refine a near-optimal point */
     double *work;       /* n doubles of scratch */
     int threads;        /* the options' threads (0: one per core) */
 } rm_silo_state;

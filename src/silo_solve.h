@@ -22,7 +22,6 @@ typedef struct silo {
     size_t max_pairs;
     double delta, tol, eig_tol;
     int dense, effective_cap;
-    int polishing;       /* in the endgame (silo.c, polish) */
     int best_is_current; /* the current evaluation is the best iterate's */
     double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
     int tau_valid;           /* tau holds the step direction at q (ensure_tau) */

@@ -1,7 +1,7 @@
 /* See silo_solve.h: the sample solve that starts the solve on many rows. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 
 #include "alloc.h"
 #include "passes.h"
@@ -33,8 +33,8 @@ size_t rm_silo_warm_rows(size_t n, size_t d)
 }
 
 /* A solve on a sample of the rows (chosen by their values: the same whatever their order
- * and units; rm_silo_init draws it, since the centre is its medians) starts the solve on
- * all of them. The sample's first steps are what remove the outliers, each along the top
+ * and units; rm_silo_init draws it, beside the smaller sample the centre comes from)
+ * starts the solve on all of them. The sample's first steps are what remove the outliers, each along the top
  * direction of its moment: those directions score every row in one pass, and the steps
  * are replayed on all the rows (multiplicative weights, O(n) each). The sample's final
  * directions would not do: once its outliers are gone, they no longer point at them. The
@@ -54,9 +54,10 @@ int rm_silo_warm_start(silo *s, double start)
         status = in.history ? RM_OK : RM_ENOMEM;
     }
     const char *why;
-    in.eig_tol = WARM_EIG_TOL;
-    if (status == RM_OK)
+    if (status == RM_OK) {
+        in.eig_tol = WARM_EIG_TOL;
         status = rm_silo_iterate(&in, start, &why);
+    }
     size_t T = in.steps_recorded;
     if (status >= 0 && T > 0) {
         /* each step's scores together: a step reads one column, not every row's scores */
