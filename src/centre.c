@@ -79,9 +79,10 @@ int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
 {
     size_t d = X->d;
     int status = centre_alloc(ctr, d);
-    size_t *rank = status == RM_OK ? rm_alloc_array(d, sizeof(size_t)) : NULL;
-    if (status == RM_OK && !rank)
-        status = RM_ENOMEM;
+    if (status != RM_OK)
+        return status;
+    size_t *rank = rm_alloc_array(d, sizeof(size_t));
+    status = rank ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
         /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
         for (size_t j = 0; j < d; j++)

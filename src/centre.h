@@ -40,7 +40,7 @@ typedef struct rm_centre {
 int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads);
 
 /* A provisional centre at the midpoints of the columns' ranges, in one pass; move it
- * (rm_centre_move) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */
+ * (rm_centre_move_to_rows) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */
 int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads);
 
 /* Move the centre to the lower medians of the m >= 1 rows of X listed in rows, and
@@ -60,6 +60,19 @@ static inline double rm_centre_z(const rm_centre *ctr, double x, size_t j)
 static inline double rm_centre_x(const rm_centre *ctr, double z, size_t j)
 {
     return ctr->median[j] + z / ctr->g2 / ctr->g1;
+}
+
+/* In a coarse column j (coarse_scale[j] > 0) the pair that stands in for z and x: the
+ * offset (x - c) * coarse_scale[j], whose weighted means keep their digits, and the value
+ * x whose offset is a given mean of offsets. */
+static inline double rm_centre_coarse_offset(const rm_centre *ctr, double x, size_t j)
+{
+    return (x - ctr->median[j]) * ctr->coarse_scale[j];
+}
+
+static inline double rm_centre_coarse_x(const rm_centre *ctr, double offset, size_t j)
+{
+    return ctr->median[j] + offset / ctr->coarse_scale[j];
 }
 
 #endif

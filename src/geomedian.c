@@ -50,52 +50,40 @@ static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, cons
     return r;
 }
 
-/* The coarse columns of y (centre.h), whose z lost digits, from x (scaled into the
- * normal range, centre.h): the median solves
- * sum_i (y - x_i) / |y - x_i| = 0, so in a column too small to move the distances y is
- * the mean of x weighted by 1/|y - x_i|; where y sits on rows, those rows' terms (of first
- * order, not second) dominate, and y there is their mean. */
+/* The coarse columns of y (centre.h), whose z lost digits, from x (their offsets,
+ * centre.h): the median solves sum_i (y - x_i) / |y - x_i| = 0, so in a column too small
+ * to move the distances y is the mean of x weighted by 1/|y - x_i|; where y sits on rows,
+ * those rows' terms (of first order, not second) dominate, and y there is their mean. One
+ * pass gathers both; on: d doubles of scratch. */
 static void coarse_columns(const rm_matrix *P, const rm_centre *ctr, const double *yz,
-                           double *zrow, double *y)
+                           double *on, double *y)
 {
     size_t m = P->n, d = P->d;
     const double *g = ctr->coarse_scale;
     double far_sum = 0.0, on_count = 0.0;
-    for (int on_rows = 0; on_rows < 2; on_rows++) {
-        /* the first pass weighs the rows and fills y; a second only when y sits on rows */
-        for (size_t j = 0; j < d; j++)
-            if (g[j] > 0.0)
-                y[j] = 0.0;
-        for (size_t i = 0; i < m; i++) {
-            double s = 0.0, w;
-            RM_MATRIX_WITH_ROW(P, i, x, {
-                for (size_t j = 0; j < d; j++) {
-                    zrow[j] = rm_centre_z(ctr, x[j], j);
-                    s += (zrow[j] - yz[j]) * (zrow[j] - yz[j]);
-                }
-            });
-            double dist = sqrt(s);
-            if (on_rows)
-                w = dist < COINCIDENT ? 1.0 / on_count : 0.0;
-            else if (dist < COINCIDENT) {
-                on_count += 1.0;
-                continue;
-            } else {
-                w = 1.0 / dist;
-                far_sum += w;
-            }
-            RM_MATRIX_WITH_ROW(P, i, x, {
-                for (size_t j = 0; j < d; j++)
-                    if (g[j] > 0.0)
-                        y[j] += w * ((x[j] - ctr->median[j]) * g[j]);
-            });
-        }
-        if (on_count == 0.0)
-            break;
-    }
     for (size_t j = 0; j < d; j++)
         if (g[j] > 0.0)
-            y[j] = ctr->median[j] + (on_count > 0.0 ? y[j] : y[j] / far_sum) / g[j];
+            y[j] = on[j] = 0.0;
+    for (size_t i = 0; i < m; i++)
+        RM_MATRIX_WITH_ROW(P, i, x, {
+            double s = 0.0;
+            for (size_t j = 0; j < d; j++) {
+                double t = rm_centre_z(ctr, x[j], j) - yz[j];
+                s += t * t;
+            }
+            double dist = sqrt(s), w = dist < COINCIDENT ? 1.0 : 1.0 / dist;
+            double *sum = dist < COINCIDENT ? on : y;
+            if (dist < COINCIDENT)
+                on_count += 1.0;
+            else
+                far_sum += w;
+            for (size_t j = 0; j < d; j++)
+                if (g[j] > 0.0)
+                    sum[j] += w * rm_centre_coarse_offset(ctr, x[j], j);
+        });
+    for (size_t j = 0; j < d; j++)
+        if (g[j] > 0.0)
+            y[j] = rm_centre_coarse_x(ctr, on_count > 0.0 ? on[j] / on_count : y[j] / far_sum, j);
 }
 
 int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, int threads,

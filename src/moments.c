@@ -205,15 +205,15 @@ void rm_moments_unscale(const rm_moments *m, const double *q, const double *z, d
         x[j] = g[j] > 0.0 ? 0.0 : rm_centre_x(ctr, z[j], j);
     if (ctr->coarse_count == 0)
         return;
-    /* As differences from the median (a common offset, 1e15 + tiny, keeps the tiny part),
+    /* As offsets from the centre (a common offset, 1e15 + tiny, keeps the tiny part),
      * scaled into the normal range. */
     for (size_t i = 0; i < m->n; i++)
         RM_MATRIX_WITH_ROW(&m->X, i, xi, {
             for (size_t j = 0; j < m->d; j++)
                 if (g[j] > 0.0)
-                    x[j] += q[i] * ((xi[j] - ctr->median[j]) * g[j]);
+                    x[j] += q[i] * rm_centre_coarse_offset(ctr, xi[j], j);
         });
     for (size_t j = 0; j < m->d; j++)
         if (g[j] > 0.0)
-            x[j] = ctr->median[j] + x[j] / g[j];
+            x[j] = rm_centre_coarse_x(ctr, x[j], j);
 }

@@ -553,9 +553,8 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
          * can (its fixed point minimises a smoothed top eigenvalue): step along the gap's
          * own direction then, which closes the gap. */
         ensure_tau(s);
-        s->st.tau = settled && solver->softmax_step ? s->tau_gap : s->tau;
-        if (s->st.polishing) /* the endgame's softmax, at its sharper delta */
-            s->st.tau = s->tau;
+        /* (the endgame keeps the softmax, at its sharper delta) */
+        s->st.tau = settled && solver->softmax_step && !s->st.polishing ? s->tau_gap : s->tau;
         status = ensure_norms(s);
         if (status != RM_OK)
             return status;

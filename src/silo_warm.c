@@ -34,11 +34,12 @@ size_t rm_silo_warm_rows(size_t n, size_t d)
 
 /* A solve on a sample of the rows (chosen by their values: the same whatever their order
  * and units; rm_silo_init draws it, beside the smaller sample the centre comes from)
- * starts the solve on all of them. The sample's first steps are what remove the outliers, each along the top
- * direction of its moment: those directions score every row in one pass, and the steps
- * are replayed on all the rows (multiplicative weights, O(n) each). The sample's final
- * directions would not do: once its outliers are gone, they no longer point at them. The
- * solve on all the rows then only settles the boundary, from the sample's top vectors. */
+ * starts the solve on all of them. The sample's first steps are what remove the
+ * outliers, each along the top direction of its moment: those directions score every row
+ * in one pass, and the steps are replayed on all the rows (multiplicative weights, O(n)
+ * each). The sample's final directions would not do: once its outliers are gone, they no
+ * longer point at them. The solve on all the rows then only settles the boundary, from
+ * the sample's top vectors. */
 int rm_silo_warm_start(silo *s, double start)
 {
     size_t n = s->n, d = s->d, m = s->warm_m;
