@@ -85,10 +85,12 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     while (parts * 2 <= (size_t)team && parts * 2 <= slots)
         parts *= 2;
     size_t span = slots / parts;
+    if (slots - 1 > UINT32_MAX)
+        return RM_EOVERFLOW; /* a home slot in 32 bits: up to 2^31 rows */
     slot_entry *table = rm_calloc_array(slots, sizeof *table);
     uint64_t *hash = rm_alloc_array(n, sizeof *hash);
     uint32_t *home = rm_alloc_array(n, sizeof *home);
-    if (!table || !hash || !home || slots > UINT32_MAX) {
+    if (!table || !hash || !home) {
         free(table);
         free(hash);
         free(home);
