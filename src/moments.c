@@ -165,35 +165,29 @@ static double squared_distance(const double *z, const double *mu, size_t d)
 }
 
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const double *mu, const double *offsets, const double *V, size_t k,
-                       double *S, size_t ld, double *norms)
+                       const rm_scoring *sc, double *part)
 {
-    size_t d = m->d;
+    size_t d = m->d, k = sc->k;
     double muv[RM_MAX_BLOCK_VECTORS];
     for (size_t j = 0; j < k; j++)
-        muv[j] = offsets ? offsets[j] : cblas_ddot((int)d, mu, 1, V + j * d, 1);
+        muv[j] = sc->offsets ? sc->offsets[j] : cblas_ddot((int)d, sc->mu, 1, sc->V + j * d, 1);
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
         load_block(m, buf, r, rows);
         if (k > 0) {
-            /* score (i, j) at out[i * across + j * down]: rows of k, or columns ld apart */
-            size_t across = ld ? 1 : k, down = ld ? ld : 1;
-            double *out = S + (r - row0) * across;
-            if (ld) /* (V Z^T), k x rows, into the directions' columns */
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)rows, (int)d, 1.0,
-                            V, (int)d, buf->z, (int)d, 0.0, out, (int)ld);
-            else
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
-                            buf->z, (int)d, V, (int)d, 0.0, out, (int)k);
+            double *s = buf->y; /* rows x k */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,
+                        buf->z, (int)d, sc->V, (int)d, 0.0, s, (int)k);
             for (size_t i = 0; i < rows; i++)
                 for (size_t j = 0; j < k; j++) {
-                    double t = out[i * across + j * down] - muv[j];
-                    out[i * across + j * down] = t * t;
+                    double t = s[i * k + j] - muv[j];
+                    s[i * k + j] = t * t;
                 }
+            sc->take(sc->ctx, r, rows, s, k, part);
         }
-        if (norms)
+        if (sc->norms)
             for (size_t i = 0; i < rows; i++)
-                norms[r - row0 + i] = squared_distance(buf->z + i * d, mu, d);
+                sc->norms[r + i] = squared_distance(buf->z + i * d, sc->mu, d);
     }
 }
 

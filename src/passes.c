@@ -38,10 +38,9 @@ typedef enum { PRODUCT, DENSE, DENSE_ROWS, SCORES } pass_kind;
 typedef struct pass {
     pass_kind kind;
     const rm_moments *m;
-    const double *q, *V, *mu, *offsets;
+    const double *q, *V, *mu;
     size_t p;
-    double *S, *norms;
-    size_t ld; /* SCORES: 0, or each direction's scores together, ld apart */
+    const rm_scoring *scoring;
     const size_t *rows; /* DENSE_ROWS: the rows, their weights in q, count of them in n */
     size_t count;
     double *parts; /* chunk c's part at parts + c * part_size */
@@ -67,9 +66,7 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
                                          part + d * d);
         break;
     case SCORES:
-        rm_moments_scores(ps->m, buf, lo, hi, ps->mu, ps->offsets, ps->V, ps->p,
-                          ps->S ? ps->S + (ps->ld ? lo : lo * ps->p) : NULL, ps->ld,
-                          ps->norms ? ps->norms + lo : NULL);
+        rm_moments_scores(ps->m, buf, lo, hi, ps->scoring, part);
         break;
     }
 }
@@ -116,7 +113,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
                     size_t p, double *W, double *mu)
 {
     size_t d = m->d, size = d * p + (mu ? d : 0);
-    pass ps = {PRODUCT, m, q, V, mu, NULL, p, NULL, NULL, 0, NULL, 0, NULL, size, 0};
+    pass ps = {PRODUCT, m, q, V, mu, p, NULL, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -134,7 +131,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
 int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE, m, q, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, size, 0};
+    pass ps = {DENSE, m, q, NULL, NULL, 0, NULL, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -152,7 +149,7 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
                        size_t count, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE_ROWS, m, w, NULL, NULL, NULL, 0, NULL, NULL, 0, rows, count, NULL, size, 0};
+    pass ps = {DENSE_ROWS, m, w, NULL, NULL, 0, NULL, rows, count, NULL, size, 0};
     ps.chunks = chunk_count(count, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -175,10 +172,19 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
     return status;
 }
 
-int rm_pass_scores(const rm_moments *m, int threads, const double *mu, const double *offsets,
-                   const double *V, size_t k, double *S, size_t ld, double *norms)
+int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc, double *sums)
 {
-    pass ps = {SCORES, m, NULL, V, mu, offsets, k, S, norms, ld, NULL, 0, NULL, 0, 0};
+    size_t size = sc->part_size;
+    pass ps = {SCORES, m, NULL, NULL, NULL, 0, sc, NULL, 0, NULL, size, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
-    return run(&ps, threads);
+    if (size > 0) {
+        ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
+        if (!ps.parts)
+            return RM_ENOMEM;
+    }
+    int status = run(&ps, threads);
+    if (status == RM_OK && size > 0)
+        add_parts(&ps, sums, 0, size);
+    free(ps.parts);
+    return status;
 }

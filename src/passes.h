@@ -26,10 +26,8 @@ int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, 
 int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, const double *w,
                        size_t count, double *C, double *mu);
 
-/* The scores of every row (n x k; with ld > 0, k columns ld apart) and, when norms is
- * not NULL, ||z_i - mu||^2; with offsets, (z_i . v_j - offsets[j])^2 instead (see
- * rm_moments_scores). */
-int rm_pass_scores(const rm_moments *m, int threads, const double *mu, const double *offsets,
-                   const double *V, size_t k, double *S, size_t ld, double *norms);
+/* The scores of every row, handed block by block to sc->take (rm_moments_scores); with
+ * sc->part_size > 0, sums receives the chunks' parts added in chunk order. */
+int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc, double *sums);
 
 #endif

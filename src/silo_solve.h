@@ -11,6 +11,13 @@
 /* The sample solve's first steps that are replayed on all the rows (silo_warm.c). */
 #define RM_SILO_WARM_STEPS 16
 
+/* An iterate kept: its weights, mean, Ritz vectors and figures. */
+typedef struct silo_point {
+    double *q, *mu, *V; /* n, d, and RM_MAX_PAIRS * d values */
+    double F, gap;
+    size_t k, k_gap;
+} silo_point;
+
 typedef struct silo {
     size_t n, d;
     rm_options opt;
@@ -21,10 +28,10 @@ typedef struct silo {
     int own_centre;
     size_t max_pairs;
     double delta, tol, eig_tol;
+    double user_delta, user_tol; /* delta and tol as the user set them (polish sharpens them) */
     int dense, effective_cap;
     int best_is_current; /* the current evaluation is the best iterate's */
     double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
-    int tau_valid;           /* tau holds the step direction at q (ensure_tau) */
     /* weights and scores */
     double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
     double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
@@ -43,12 +50,14 @@ typedef struct silo {
     rm_eig_result eig;
     /* the evaluation at q */
     size_t k, k_gap; /* directions within 2 delta (steps) and within delta (the gap) */
-    double w[RM_MAX_PAIRS], a[RM_MAX_PAIRS];
+    double w[RM_MAX_PAIRS]; /* the gap's weights on the k_gap directions */
     double gap;
     /* the best iterate */
-    double *best_q, *best_mu, *best_V, best_values[RM_MAX_PAIRS];
-    double best_F, best_gap;
-    size_t best_k, best_k_gap;
+    silo_point best;
+    /* the certified iterate of lowest F: its gap within the user's tolerance at their
+     * delta or a sharper one (a gap at a sharper delta bounds the gap at theirs: its
+     * directions are among theirs); capped solvers only */
+    silo_point certified;
     size_t products, passes;
     double passes_partial; /* updates that read part of the data, in whole passes */
     /* the warm start's sample (rm_silo_warm_rows rows, copied), when there is one */
