@@ -9,7 +9,8 @@
 #include <math.h>
 #include <string.h>
 
-/* c <= 1/2 is what the regret analysis allows; the solve starts there. Like pgd's, the
+/* c <= 1/2 is what the regret analysis allows; the solve starts there (a solve warm-started
+ * from a sample starts at the step the sample's solve grew to, silo_warm.c). Like pgd's, the
  * step then grows by STEP_GROW after a step that lowered F by more than GROW_FALL (up to
  * STEP_MAX: the row at tau_max keeps some weight), and halves after one that raised it.
  * bench/silo_accuracy, eps = 0.1, against a fixed c = 1/2: fewer iterations on ten of the

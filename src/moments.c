@@ -9,8 +9,11 @@
 
 #include "alloc.h"
 
-/* About 256 KiB of z rows per block: in cache, and large enough for BLAS to be efficient. */
-enum { BLOCK_BYTES = 1 << 18, MIN_BLOCK_ROWS = 8 };
+/* About 1 MiB per block for its z rows and their products (RM_MAX_BLOCK_VECTORS values a
+ * row): at d = 100 it stays in a core's L2 cache, and BLAS calls this large amortise their
+ * packing (n = 1e6, d = 100: a 16-direction scores pass 0.10 -> 0.084 s, the dense moment
+ * 0.21 -> 0.19 s, against 256 KiB of z rows). */
+enum { BLOCK_BYTES = 1 << 20, MIN_BLOCK_ROWS = 8 };
 
 struct rm_pass_buffers {
     size_t d, rows;
@@ -23,7 +26,7 @@ rm_pass_buffers *rm_pass_buffers_alloc(size_t d, size_t max_rows)
     rm_pass_buffers *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
-    size_t rows = BLOCK_BYTES / (sizeof(double) * d);
+    size_t rows = BLOCK_BYTES / (sizeof(double) * (d + RM_MAX_BLOCK_VECTORS));
     if (rows < MIN_BLOCK_ROWS)
         rows = MIN_BLOCK_ROWS;
     b->d = d;
@@ -165,7 +168,7 @@ static double squared_distance(const double *z, const double *mu, size_t d)
 }
 
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const rm_scoring *sc, double *part)
+                       const rm_scoring *sc)
 {
     size_t d = m->d, k = sc->k;
     double muv[RM_MAX_BLOCK_VECTORS];
@@ -183,7 +186,7 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
                     double t = s[i * k + j] - muv[j];
                     s[i * k + j] = t * t;
                 }
-            sc->take(sc->ctx, r, rows, s, k, part);
+            sc->take(sc->ctx, r, rows, s, k);
         }
         if (sc->norms)
             for (size_t i = 0; i < rows; i++)

@@ -58,24 +58,21 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
 /* A scores pass: each row's scores s_ij = (z_i . v_j - o_j)^2 for the k columns of V
  * (d x k, column-major, k <= RM_MAX_BLOCK_VECTORS), o_j = offsets[j], or mu . v_j when
  * offsets is NULL (then s_ij = ((z_i - mu) . v_j)^2). The scores are not kept: each block
- * of them goes to take(), which turns them into what its caller needs (a weighted sum per
- * row, a copy, ...) and may add to part (part_size doubles per chunk, summed by the pass,
- * passes.h). norms, when not NULL, receives ||z_i - mu||^2 (then mu is needed). */
+ * of them goes to take(), which turns them into what its caller needs (a copy, or each
+ * row's new weight). norms, when not NULL, receives ||z_i - mu||^2 (then mu is needed). */
 typedef struct rm_scoring {
     const double *mu, *offsets, *V;
     size_t k;
     /* a block of `rows` rows from row `first` on; s: rows x k, row-major. NULL when
      * k = 0. */
-    void (*take)(void *ctx, size_t first, size_t rows, const double *s, size_t k,
-                 double *part);
+    void (*take)(void *ctx, size_t first, size_t rows, const double *s, size_t k);
     void *ctx;
-    size_t part_size;
     double *norms; /* at norms[first + i] */
 } rm_scoring;
 
 /* The scores of rows [row0, row1). */
 void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t row1,
-                       const rm_scoring *sc, double *part);
+                       const rm_scoring *sc);
 
 /* The data-unit value x = c + z / g of mu_q = z (d values), the weights q being given;
  * in a coarse column (centre.h) z has lost digits, and x there is sum q_i x_i from the

@@ -66,7 +66,7 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
                                          part + d * d);
         break;
     case SCORES:
-        rm_moments_scores(ps->m, buf, lo, hi, ps->scoring, part);
+        rm_moments_scores(ps->m, buf, lo, hi, ps->scoring);
         break;
     }
 }
@@ -172,19 +172,9 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
     return status;
 }
 
-int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc, double *sums)
+int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc)
 {
-    size_t size = sc->part_size;
-    pass ps = {SCORES, m, NULL, NULL, NULL, 0, sc, NULL, 0, NULL, size, 0};
+    pass ps = {SCORES, m, NULL, NULL, NULL, 0, sc, NULL, 0, NULL, 0, 0};
     ps.chunks = chunk_count(m->n, 0, 0);
-    if (size > 0) {
-        ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
-        if (!ps.parts)
-            return RM_ENOMEM;
-    }
-    int status = run(&ps, threads);
-    if (status == RM_OK && size > 0)
-        add_parts(&ps, sums, 0, size);
-    free(ps.parts);
-    return status;
+    return run(&ps, threads);
 }

@@ -26,8 +26,7 @@ int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, 
 int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, const double *w,
                        size_t count, double *C, double *mu);
 
-/* The scores of every row, handed block by block to sc->take (rm_moments_scores); with
- * sc->part_size > 0, sums receives the chunks' parts added in chunk order. */
-int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc, double *sums);
+/* The scores of every row, handed block by block to sc->take (rm_moments_scores). */
+int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc);
 
 #endif

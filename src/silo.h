@@ -54,7 +54,7 @@ typedef struct rm_solver {
      * does not (the filter's) needs accurate directions, or rounding-level differences in
      * the data (a permutation) change how many Lanczos steps run, and so the path. */
     double eig_tol;
-    /* 1: step along the softmax of the Ritz values (see step_scores in silo.c); 0: along
+    /* 1: step along the softmax of the Ritz values (see softmax_weights in silo.c); 0: along
      * the gap's own weights. */
     int softmax_step;
     /* 1: the solver reads st->norms (computed in the scores pass only then). */

@@ -45,11 +45,9 @@ typedef struct replay {
     double scale[RM_SILO_WARM_STEPS]; /* c_t / top_t, or 0 to skip step t */
 } replay;
 
-static void replay_steps(void *ctx, size_t first, size_t rows, const double *scores, size_t k,
-                         double *part)
+static void replay_steps(void *ctx, size_t first, size_t rows, const double *scores, size_t k)
 {
     const replay *r = ctx;
-    (void)part;
     for (size_t i = 0; i < rows; i++) {
         double w = r->q[first + i];
         for (size_t t = 0; t < k; t++) {
@@ -94,8 +92,8 @@ int rm_silo_warm_start(silo *s, double start)
             double top = in.history_tops[t], c = fmin(in.history_steps[t], REPLAY_MAX_STEP);
             r.scale[t] = top > 0.0 ? c / top : 0.0;
         }
-        rm_scoring sc = {NULL, in.history_offsets, in.history, T, replay_steps, &r, 0, NULL};
-        status = rm_pass_scores(&s->m, s->opt.threads, &sc, NULL);
+        rm_scoring sc = {NULL, in.history_offsets, in.history, T, replay_steps, &r, NULL};
+        status = rm_pass_scores(&s->m, s->opt.threads, &sc);
         s->passes += 1 + (in.passes * m + n - 1) / n; /* the sample's, in whole-data passes */
         s->products += in.products;
         /* (with too few rows left to fill the capped simplex, q stays at 1/n) */
@@ -103,9 +101,9 @@ int rm_silo_warm_start(silo *s, double start)
             rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads);
         if (s->lz)
             rm_lanczos_warm(s->lz, in.best.V, in.best.k);
-        /* the step the sample grew to: n = 1e6, variance shell, 2 iterations to settle
-         * instead of 4 from c = 1/2 */
-        s->st.step = in.st.step;
+        /* the step the sample grew to (at most a replayed step's): n = 1e6, variance
+         * shell, 2 iterations to settle instead of 4 from c = 1/2 */
+        s->st.step = fmin(in.st.step, REPLAY_MAX_STEP);
     }
     rm_silo_free(&in);
     free(s->warm_X); /* done with: the memory of the sample goes back */
