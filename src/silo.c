@@ -81,7 +81,7 @@ static void point_keep(const silo *s, silo_point *p)
 
 void rm_silo_free(silo *s)
 {
-    double *arrays[] = {s->q, s->next, s->tau, s->tau_gap, s->norms, s->work, s->S, s->keys,
+    double *arrays[] = {s->q, s->next, s->tau, s->tau_gap, s->norms, s->work, s->S,
                         s->prev_q, s->prev_tau, s->prev_tau_gap, s->prev_norms, s->S_sub,
                         s->tau_sub, s->work_sub, s->C, s->C_work, s->V, s->mu, s->history,
                         s->C_raw, s->mu_raw, s->q_C, s->delta_w, s->warm_X};
@@ -99,7 +99,7 @@ void rm_silo_free(silo *s)
 /* The warm start's sample, by the keys, its rows copied; and the centre moved to the
  * medians of the gap's sample (its first GAP_ROWS rows by key: a centre only has to sit
  * among the bulk, and the medians of 20000 rows took 0.16 s at d = 1000). */
-static int draw_warm_sample(silo *s, size_t m)
+static int draw_warm_sample(silo *s, const double *keys, size_t m)
 {
     size_t d = s->d;
     size_t *rows = rm_alloc_array(m, sizeof *rows);
@@ -108,7 +108,7 @@ static int draw_warm_sample(silo *s, size_t m)
         free(rows);
         return RM_ENOMEM;
     }
-    s->warm_m = rm_row_sample(s->keys, s->n, m, rows, s->work);
+    s->warm_m = rm_row_sample(keys, s->n, m, rows, s->work);
     const rm_matrix *X = &s->m.X;
     double *Xs = s->warm_X;
     /* on threads: at d = 1000 the copy's first touch of its pages took 0.08 s */
@@ -152,7 +152,7 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     s->dense = opt->oracle == RM_ORACLE_DENSE || (opt->oracle == RM_ORACLE_AUTO && d <= DENSE_MAX_D);
     s->n_sub = n > GAP_ROWS ? GAP_ROWS : 0;
 
-    double **vectors[] = {&s->q, &s->next, &s->tau, &s->tau_gap, &s->work, &s->keys};
+    double **vectors[] = {&s->q, &s->next, &s->tau, &s->tau_gap, &s->work};
     int ok = 1;
     for (size_t k = 0; k < sizeof vectors / sizeof vectors[0]; k++)
         ok &= (*vectors[k] = rm_alloc_array(n, sizeof(double))) != NULL;
@@ -172,19 +172,21 @@ int rm_silo_init(silo *s, const rm_matrix *X, const rm_options *opt, double eps,
     s->V = rm_alloc_array(d, RM_MAX_PAIRS * sizeof(double));
     s->mu = rm_alloc_array(d, sizeof(double));
     ok = ok && s->S && s->V && s->mu;
-    if (ok)
-        ok = rm_row_keys(&s->m, s->keys, opt->threads) == RM_OK;
     if (ok && s->n_sub) {
+        /* the samples by the rows' keys, which serve nothing else */
+        double *keys = rm_alloc_array(n, sizeof(double));
         s->S_sub = rm_alloc_array(s->n_sub, RM_MAX_PAIRS * sizeof(double));
         s->tau_sub = rm_alloc_array(s->n_sub, sizeof(double));
         s->work_sub = rm_alloc_array(s->n_sub, sizeof(double));
         s->sub_rows = rm_alloc_array(s->n_sub, sizeof(size_t));
-        ok = s->S_sub && s->tau_sub && s->work_sub && s->sub_rows;
+        ok = keys && s->S_sub && s->tau_sub && s->work_sub && s->sub_rows &&
+             rm_row_keys(&s->m, keys, opt->threads) == RM_OK;
         if (ok)
-            s->n_sub = rm_row_sample(s->keys, n, s->n_sub, s->sub_rows, s->work);
+            s->n_sub = rm_row_sample(keys, n, s->n_sub, s->sub_rows, s->work);
+        if (ok && warm_m)
+            ok = draw_warm_sample(s, keys, warm_m) == RM_OK;
+        free(keys);
     }
-    if (ok && warm_m)
-        ok = draw_warm_sample(s, warm_m) == RM_OK;
     if (ok && s->dense) {
         s->C = rm_alloc_array(d, d * sizeof(double));
         s->C_work = rm_alloc_array(d, d * sizeof(double));
@@ -482,14 +484,38 @@ static void keep_best(silo *s)
         point_keep(s, &s->certified);
 }
 
-double rm_silo_tau_max(const rm_silo_state *st, double floor_weight)
+/* The largest of v[i * stride] over the rows i whose weight q_i is positive and at least
+ * floor_weight (a maximum: the same on any number of threads). */
+static double largest_weighted(const double *q, const double *v, size_t stride, size_t n,
+                               double floor_weight, int threads)
 {
     double top = 0.0;
-#pragma omp parallel for schedule(static) num_threads(rm_threads(st->threads, st->n)) reduction(max : top)
-    for (size_t i = 0; i < st->n; i++)
-        if (st->q[i] > 0.0 && st->q[i] >= floor_weight && st->tau[i] > top)
-            top = st->tau[i];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n)) reduction(max : top)
+    for (size_t i = 0; i < n; i++)
+        if (q[i] > 0.0 && q[i] >= floor_weight && v[i * stride] > top)
+            top = v[i * stride];
     return top;
+}
+
+double rm_silo_tau_max(const rm_silo_state *st, double floor_weight)
+{
+    return largest_weighted(st->q, st->tau, 1, st->n, floor_weight, st->threads);
+}
+
+/* The warm start's record of a step about to be taken (silo_warm.c): the top direction,
+ * its offset mu . v, the largest score along it among the rows a step scales by (S's
+ * first column), and the step as propose took it. */
+static void record_step(silo *s)
+{
+    size_t t = s->steps_recorded++;
+    double *v = s->history + t * s->d, offset = 0.0;
+    memcpy(v, s->V, s->d * sizeof *v);
+    for (size_t j = 0; j < s->d; j++)
+        offset += s->mu[j] * v[j];
+    s->history_offsets[t] = offset;
+    s->history_tops[t] = largest_weighted(s->q, s->S, s->k, s->n,
+                                          RM_SILO_STEP_FLOOR * s->st.u, s->opt.threads);
+    s->history_steps[t] = s->st.step;
 }
 
 /* The value in data units of an objective in the scaled space: F / g^2. */
@@ -615,19 +641,8 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
         if (status != RM_OK)
             return status;
         solver->propose(&s->st, s->next);
-        if (s->history && s->steps_recorded < RM_SILO_WARM_STEPS && s->st.rejected == 0) {
-            double *v = s->history + s->steps_recorded * s->d;
-            memcpy(v, s->V, s->d * sizeof *v);
-            double offset = 0.0, top = 0.0, floor_q = RM_SILO_STEP_FLOOR * s->st.u;
-            for (size_t j = 0; j < s->d; j++)
-                offset += s->mu[j] * v[j];
-            for (size_t i = 0; i < n; i++) /* the scores along v: S's first column */
-                if (s->q[i] >= floor_q && s->S[i * s->k] > top)
-                    top = s->S[i * s->k];
-            s->history_offsets[s->steps_recorded] = offset;
-            s->history_tops[s->steps_recorded] = top;
-            s->history_steps[s->steps_recorded++] = s->st.step; /* as propose took it */
-        }
+        if (s->history && s->steps_recorded < RM_SILO_WARM_STEPS && s->st.rejected == 0)
+            record_step(s);
         double F_before = s->st.F, gap_before = s->gap;
         if (solver->can_reject)
             save_point(s);
@@ -645,9 +660,10 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
             s->gap = gap_before;
             /* In the endgame a rejected step (pgd's: lowregret keeps every step) that
              * raised F by more than 10% ends the stage: the step's first-order model has
-             * broken down, and shorter ones gained nothing there (DKK noise, n = 1e5, d = 1000: F x5.4, then three
-             * halvings of the pgd step, 1.1 s). Ending at any rise left lowregret 2.5%
-             * above the best F on one seed of heavy tails (bench/silo_accuracy). */
+             * broken down, and shorter ones gained nothing there (DKK noise, n = 1e5,
+             * d = 1000: F x5.4, then three halvings of the pgd step, 1.1 s). Ending at any
+             * rise left lowregret 2.5% above the best F on one seed of heavy tails
+             * (bench/silo_accuracy). */
             if (s->st.polishing && F_next > POLISH_BREAKDOWN * F_before) {
                 *stop_reason = "a step raised the objective";
                 return RM_OK;

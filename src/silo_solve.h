@@ -33,7 +33,7 @@ typedef struct silo {
     int best_is_current; /* the current evaluation is the best iterate's */
     double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
     /* weights and scores */
-    double *q, *next, *tau, *tau_gap, *norms, *work, *S, *keys;
+    double *q, *next, *tau, *tau_gap, *norms, *work, *S;
     double *prev_q, *prev_tau, *prev_tau_gap, *prev_norms; /* to undo a rejected step */
     int norms_valid, prev_norms_valid; /* norms (and prev_norms) hold the distances at q */
     double *S_sub, *tau_sub, *work_sub;
