@@ -22,7 +22,8 @@ typedef struct cell {
     double excess[SOLVERS][MAX_SEEDS];
     double gap[SILO][MAX_SEEDS];        /* gap / F */
     double f_ratio[SILO][MAX_SEEDS];    /* F / min F of the three */
-    double scaled[MAX_SEEDS], shifted[MAX_SEEDS];
+    double scaled[MAX_SEEDS], shifted[MAX_SEEDS];               /* moves of the estimate */
+    double scaled_excess[MAX_SEEDS], shifted_excess[MAX_SEEDS]; /* in the data's own units */
     double iterations[SILO][MAX_SEEDS], seconds[SILO][MAX_SEEDS];
 } cell;
 
@@ -126,12 +127,14 @@ static void run_sample(const char *model, const char *inliers, size_t n, size_t 
         for (size_t j = 0; j < d; j++)
             mean[j] /= 1000.0;
         c->scaled[seed] = distance(mean, base, d);
+        c->scaled_excess[seed] = distance(mean, s.mu, d) - oracle_error;
         for (size_t k = 0; k < s.n * d; k++)
             Y[k] = s.X[k] + 1e6;
         estimate(solvers[0], Y, s.n, d, eps, mean, NULL, NULL);
         for (size_t j = 0; j < d; j++)
             mean[j] -= 1e6;
         c->shifted[seed] = distance(mean, base, d);
+        c->shifted_excess[seed] = distance(mean, s.mu, d) - oracle_error;
         free(Y);
     }
     free(oracle);
@@ -176,17 +179,17 @@ int main(int argc, char **argv)
     printf("SILO accuracy: n = %zu, d = %zu, Gaussian N(mu, I) inliers unless named, median over %d "
            "seeds.\nexcess = ||estimate - mu|| - ||mean of the remaining inliers - mu||; gap/F "
            "and F/min F (min over the solvers whose weights respect the cap; median, then largest over "
-           "the seeds) for lowregret (lr) and pgd; the default's move when the data is x1000 or +1e6 "
-           "(max over seeds).\n",
+           "the seeds) for lowregret (lr) and pgd; when the data is x1000 or +1e6, the default's excess "
+           "(median, back in the data's units) and how far its estimate moves (max over seeds).\n",
            n, d, seeds);
     cell *c = malloc(sizeof *c);
     for (size_t e = 0; e < (quick ? 1 : 3); e++) {
         if (only_eps > 0.0 && fabs(epss[e] - only_eps) > 1e-9)
             continue;
-        printf("\neps = %.1f\n%-26s %9s %9s %9s %9s | %8s %8s %8s | %8s %8s %8s %8s | %9s %9s | "
-               "%5s\n",
+        printf("\neps = %.1f\n%-26s %9s %9s %9s %9s | %8s %8s %8s | %8s %8s %8s %8s | %9s %9s "
+               "%9s %9s | %5s\n",
                epss[e], "model", "lowregret", "pgd", "filter", "mean", "gap/F lr", "pgd",
-               "filter", "F/min lr", "pgd", "max lr", "pgd", "x1000", "+1e6", "it lr");
+               "filter", "F/min lr", "pgd", "max lr", "pgd", "x1000", "+1e6", "mv x1000", "mv +1e6", "it lr");
         for (size_t m = 0; m < rm_corruption_count() + 2; m++) {
             const char *model, *inliers = "gaussian";
             char label[64];
@@ -203,12 +206,13 @@ int main(int argc, char **argv)
             for (int k = 0; k < seeds; k++)
                 run_sample(model, inliers, n, d, epss[e], k, 1, c);
             printf("%-26s %9.4f %9.4f %9.4f %9.4f | %8.4f %8.4f %8.4f | %8.4f %8.4f %8.4f %8.4f | "
-                   "%9.2e %9.2e | %5.0f\n",
+                   "%9.4f %9.4f %9.2e %9.2e | %5.0f\n",
                    label, median(c->excess[0], seeds), median(c->excess[1], seeds),
                    median(c->excess[2], seeds), median(c->excess[3], seeds), median(c->gap[0], seeds),
                    median(c->gap[1], seeds), median(c->gap[2], seeds), median(c->f_ratio[0], seeds),
                    median(c->f_ratio[1], seeds), maximum(c->f_ratio[0], seeds),
-                   maximum(c->f_ratio[1], seeds), maximum(c->scaled, seeds),
+                   maximum(c->f_ratio[1], seeds), median(c->scaled_excess, seeds),
+                   median(c->shifted_excess, seeds), maximum(c->scaled, seeds),
                    maximum(c->shifted, seeds), median(c->iterations[0], seeds));
             fflush(stdout);
         }

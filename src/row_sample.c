@@ -125,17 +125,35 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     return RM_OK;
 }
 
+typedef struct keyed_row {
+    double key;
+    size_t row;
+} keyed_row;
+
+/* By key; ties (only copies of a row: see rm_row_keys) by row. */
+static int by_key(const void *a, const void *b)
+{
+    const keyed_row *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
 size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, double *work)
 {
-    if (count >= n) {
-        for (size_t i = 0; i < n; i++)
-            rows[i] = i;
-        return n;
-    }
-    double cut = rm_rank_value(keys, n, count - 1, work, 1);
-    size_t taken = 0;
-    for (size_t i = 0; i < n && taken < count; i++)
-        if (keys[i] <= cut)
-            rows[taken++] = i;
-    return taken;
+    if (count > n)
+        count = n;
+    keyed_row *taken = rm_alloc_array(count, sizeof *taken);
+    if (!taken)
+        return 0;
+    double cut = count ? rm_rank_value(keys, n, count - 1, work, 1) : 0.0;
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < count; i++)
+        if (count == n || keys[i] <= cut)
+            taken[m++] = (keyed_row){keys[i], i};
+    qsort(taken, m, sizeof *taken, by_key);
+    for (size_t t = 0; t < m; t++)
+        rows[t] = taken[t].row;
+    free(taken);
+    return m;
 }

@@ -17,8 +17,11 @@
  * RM_EOVERFLOW beyond 2^31 rows. */
 int rm_row_keys(const rm_moments *m, double *keys, int threads);
 
-/* The indices (ascending) of the `count` rows of smallest key into rows; work: n doubles.
- * Returns how many were taken (count, or n if smaller). Samples of different sizes are
+/* The indices of the `count` rows of smallest key into rows, in the order of their keys:
+ * the same rows in the same order whatever the order of the data, so that sums over a
+ * sample round alike and a solve on it is the same to the bit (in row order, a permutation
+ * of the data changed its rounding). work: n doubles. Returns how many were taken (count,
+ * or n if smaller; count > 0), or 0 when out of memory. Samples of different sizes are
  * nested. */
 size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, double *work);
 
