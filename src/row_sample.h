@@ -14,7 +14,7 @@
  * interchangeable, so the multiset a sample draws stays order-independent; a value within
  * rounding of a grid line (a chance of about 1e-13 each) is all that units can change.
  * threads: for the pass over the data (0: one per core). Returns RM_OK, RM_ENOMEM, or
- * RM_EOVERFLOW beyond 2^31 rows. */
+ * RM_EOVERFLOW beyond 2^32 - 1 rows. */
 int rm_row_keys(const rm_moments *m, double *keys, int threads);
 
 /* The indices of the `count` rows of smallest key into rows, in the order of their keys:
