@@ -61,19 +61,20 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-/* A slot of a copy-count table: 32 bits of the row's hash (never 0: 0 marks an empty
- * slot) and the copies seen. Two rows whose hashes share the slot's bits and these are
- * counted together, a chance of about 2^-32 per probe; their keys still differ (each
- * mixes its own full hash), only the count each sees depends on their order. */
+/* A slot of a copy-count table: 32 bits of the row's hash (the lowest set, so never 0: 0
+ * marks an empty slot) and the copies seen. Two rows whose hashes share the slot's bits
+ * and these are counted together, a chance of about 2^-31 per probe; their keys still
+ * differ (each mixes its own full hash), only the count each sees depends on their
+ * order. */
 typedef struct slot_entry {
     uint32_t tag, seen;
 } slot_entry;
 
-/* Rows per bucket on average. The copies are counted bucket by bucket, each bucket in a
- * table of its own (at least twice as many slots as rows: 32-64 KiB, in a core's cache),
- * on any free thread. One table of 2n slots (16 MiB at n = 1e6), split between the
- * threads by halves, took a cache miss a row: the keys took 0.12-0.14 s on two threads at
- * n = 1e6, d = 100, now 0.09-0.10 s. */
+/* Rows per bucket, at most on average (the bucket count is a power of two). The copies
+ * are counted bucket by bucket, each bucket in a table of its own (at least twice as many
+ * slots as rows: 32-64 KiB, in a core's cache), on any free thread. One table of 2n slots
+ * (16 MiB at n = 1e6), split between the threads by halves, took a cache miss a row: the
+ * keys took 0.12-0.14 s on two threads at n = 1e6, d = 100, now 0.09-0.10 s. */
 #define BUCKET_ROWS 2048
 
 static size_t pow2_at_least(size_t x)
@@ -82,6 +83,24 @@ static size_t pow2_at_least(size_t x)
     while (p < x)
         p <<= 1;
     return p;
+}
+
+/* The keys of one bucket's rows (hashes v[0..count), rows row[0..count), in row order),
+ * counted in table (slots entries, a power of two > count). */
+static void count_bucket(const uint64_t *v, const uint32_t *row, size_t count,
+                         slot_entry *table, size_t slots, double *keys)
+{
+    size_t mask = slots - 1;
+    memset(table, 0, slots * sizeof *table);
+    for (size_t t = 0; t < count; t++) {
+        uint32_t tag = (uint32_t)(v[t] >> 32) | 1u;
+        size_t slot = (size_t)(mix64(v[t]) >> 32) & mask;
+        while (table[slot].tag != 0 && table[slot].tag != tag)
+            slot = (slot + 1) & mask;
+        table[slot].tag = tag;
+        uint64_t key = mix64(v[t] + 0x9e3779b97f4a7c15u * table[slot].seen++);
+        keys[row[t]] = (double)(key >> 11) * 0x1p-53;
+    }
 }
 
 int rm_row_keys(const rm_moments *m, double *keys, int threads)
@@ -94,8 +113,6 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     uint64_t *hash = rm_alloc_array(n, sizeof *hash), *sorted = rm_alloc_array(n, sizeof *sorted);
     uint32_t *bucket = rm_alloc_array(n, sizeof *bucket), *row = rm_alloc_array(n, sizeof *row);
     size_t *first = rm_calloc_array(buckets + 1, sizeof *first);
-    slot_entry *tables = NULL;
-    size_t size = 0; /* slots of each thread's table: enough for the largest bucket */
     int status = hash && sorted && bucket && row && first ? RM_OK : RM_ENOMEM;
     if (status == RM_OK) {
 #pragma omp parallel for schedule(static) num_threads(team)
@@ -103,52 +120,53 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
             hash[i] = row_hash(m, i);
             bucket[i] = (uint32_t)(mix64(hash[i]) & (buckets - 1));
         }
-        /* The rows by bucket, in row order within each (a stable counting sort). */
+        /* The rows by bucket, in row order within each (a stable counting sort); first[b]
+         * ends as bucket b's first position. */
         for (size_t i = 0; i < n; i++)
             first[bucket[i] + 1]++;
-        size_t most = 0;
-        for (size_t b = 0; b < buckets; b++) {
-            most = most > first[b + 1] ? most : first[b + 1];
+        for (size_t b = 0; b < buckets; b++)
             first[b + 1] += first[b];
-        }
         for (size_t i = 0; i < n; i++) {
             size_t at = first[bucket[i]]++;
             sorted[at] = hash[i];
             row[at] = (uint32_t)i;
         }
-        for (size_t b = buckets; b > 0; b--) /* back to each bucket's first position */
+        for (size_t b = buckets; b > 0; b--)
             first[b] = first[b - 1];
         first[0] = 0;
-        size = pow2_at_least(2 * most + 2);
-        tables = rm_alloc_array((size_t)team * size, sizeof *tables);
-        status = tables ? RM_OK : RM_ENOMEM;
     }
+    free(hash);
+    free(bucket);
+    /* A table per thread for the usual bucket; a bucket beyond it (the copies of a
+     * repeated row all land in one: DKK noise repeats a point eps n times) gets its own. */
+    size_t usual = pow2_at_least(4 * BUCKET_ROWS);
+    slot_entry *tables = status == RM_OK ? rm_alloc_array((size_t)team * usual, sizeof *tables) : NULL;
+    if (status == RM_OK && !tables)
+        status = RM_ENOMEM;
     if (status == RM_OK) {
         /* A bucket's rows are counted in row order, by whichever thread: the keys are the
          * same on any number of threads. */
+        int failed = 0;
 #pragma omp parallel num_threads(team)
         {
-            slot_entry *table = tables + (size_t)omp_get_thread_num() * size;
+            slot_entry *mine = tables + (size_t)omp_get_thread_num() * usual;
 #pragma omp for schedule(dynamic, 4)
             for (size_t b = 0; b < buckets; b++) {
-                size_t mask = pow2_at_least(2 * (first[b + 1] - first[b]) + 2) - 1;
-                memset(table, 0, (mask + 1) * sizeof *table);
-                for (size_t t = first[b]; t < first[b + 1]; t++) {
-                    uint64_t v = sorted[t];
-                    uint32_t tag = (uint32_t)(v >> 32) | 1u;
-                    size_t slot = (size_t)(mix64(v) >> 32) & mask;
-                    while (table[slot].tag != 0 && table[slot].tag != tag)
-                        slot = (slot + 1) & mask;
-                    table[slot].tag = tag;
-                    uint64_t key = mix64(v + 0x9e3779b97f4a7c15u * table[slot].seen++);
-                    keys[row[t]] = (double)(key >> 11) * 0x1p-53;
+                size_t count = first[b + 1] - first[b], slots = pow2_at_least(2 * count + 2);
+                slot_entry *table = slots <= usual ? mine : rm_alloc_array(slots, sizeof *table);
+                if (!table) {
+#pragma omp atomic write
+                    failed = 1;
+                    continue;
                 }
+                count_bucket(sorted + first[b], row + first[b], count, table, slots, keys);
+                if (table != mine)
+                    free(table);
             }
         }
+        status = failed ? RM_ENOMEM : RM_OK;
     }
-    free(hash);
     free(sorted);
-    free(bucket);
     free(row);
     free(first);
     free(tables);
@@ -160,7 +178,7 @@ typedef struct keyed_row {
     size_t row;
 } keyed_row;
 
-/* By key; ties (only copies of a row: see rm_row_keys) by row. */
+/* By key; ties (two 53-bit keys alike, about n^2 / 2^54 of a chance) by row. */
 static int by_key(const void *a, const void *b)
 {
     const keyed_row *x = a, *y = b;

@@ -29,10 +29,11 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* d = 103: whole words of five columns, whole groups of four words, and a remainder. */
+/* d = 11: two rounds of the four hash chains and three columns left; n * d large enough
+ * for two threads, and 32 buckets for them to share. */
 Test(row_keys, follow_the_rows_through_a_permutation_and_threads)
 {
-    size_t n = 5000, d = 103;
+    size_t n = 50000, d = 11;
     double *X = tu_gaussian_matrix(n, d, 3.0, 11), *Y = malloc(n * d * sizeof *Y);
     size_t *perm = tu_permutation(n, 12);
     for (size_t i = 0; i < n; i++)
@@ -68,28 +69,32 @@ Test(row_keys, do_not_depend_on_units_or_offset)
     free(X), free(Y), free(a), free(b), free(c);
 }
 
-/* Three distinct rows, repeated in a scrambled order: each copy its own key, the multiset
- * of keys the same whatever the order, and a sample takes copies in proportion. */
+/* Three distinct rows, repeated in a scrambled order: each copy its own key (the same on
+ * one thread or two; the 20000 copies of one row fill a bucket beyond the usual table),
+ * the multiset of keys the same whatever the order, and a sample takes copies in
+ * proportion. */
 Test(row_keys, tell_copies_apart_and_sample_them_in_proportion)
 {
-    size_t n = 9000, d = 5;
+    size_t n = 30000, d = 5;
     double rows[3][5] = {{1, 2, 3, 4, 5}, {-1, 0, 0, 0, 7}, {0.5, 0.5, 0.5, 0.5, 0.5}};
     double *X = malloc(n * d * sizeof *X), *Y = malloc(n * d * sizeof *Y);
     size_t *perm = tu_permutation(n, 5);
-    for (size_t i = 0; i < n; i++) /* 6000 copies of the first row, 1500 of the others */
-        memcpy(X + i * d, rows[i < 6000 ? 0 : i < 7500 ? 1 : 2], sizeof rows[0]);
+    for (size_t i = 0; i < n; i++) /* 20000 copies of the first row, 5000 of the others */
+        memcpy(X + i * d, rows[i < 20000 ? 0 : i < 25000 ? 1 : 2], sizeof rows[0]);
     for (size_t i = 0; i < n; i++)
         memcpy(Y + i * d, X + perm[i] * d, d * sizeof *X);
-    double *a = keys_of(X, n, d, 2), *b = keys_of(Y, n, d, 1);
-    size_t m = 900, *taken = malloc(m * sizeof *taken);
+    double *a = keys_of(X, n, d, 2), *b = keys_of(Y, n, d, 1), *c = keys_of(X, n, d, 1);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(a[i], c[i], "row %zu", i);
+    size_t m = 3000, *taken = malloc(m * sizeof *taken);
     double *work = malloc(n * sizeof *work);
     cr_assert_eq(rm_row_sample(a, n, m, taken, work), m);
     size_t first = 0;
     for (size_t t = 0; t < m; t++) {
         cr_assert(t == 0 || a[taken[t]] > a[taken[t - 1]], "in the order of their keys");
-        first += taken[t] < 6000;
+        first += taken[t] < 20000;
     }
-    cr_assert(first > 540 && first < 660, "%zu of 900 from the row that is 2/3 of the data",
+    cr_assert(first > 1850 && first < 2150, "%zu of 3000 from the row that is 2/3 of the data",
               first);
     qsort(a, n, sizeof *a, cmp);
     qsort(b, n, sizeof *b, cmp);
@@ -97,5 +102,5 @@ Test(row_keys, tell_copies_apart_and_sample_them_in_proportion)
         cr_assert_eq(a[i], b[i]);
         cr_assert(i == 0 || a[i] != a[i - 1], "two copies share a key");
     }
-    free(X), free(Y), free(perm), free(a), free(b), free(taken), free(work);
+    free(X), free(Y), free(perm), free(a), free(b), free(c), free(taken), free(work);
 }
