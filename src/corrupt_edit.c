@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "corrupt.h"
 #include "directions.h"
+#include "select.h"
 
 static int corrupt_none(rm_corrupt_ctx *c)
 {
@@ -21,27 +22,13 @@ const rm_corruption rm_corruption_none = {
     0, defaults_none, corrupt_none,
 };
 
-typedef struct projection {
-    double t;
-    size_t row;
-} projection;
-
-/* Largest projection first; ties by row, so the order never depends on qsort. */
-static int by_projection_desc(const void *a, const void *b)
-{
-    const projection *p = a, *q = b;
-    if (p->t != q->t)
-        return p->t < q->t ? 1 : -1;
-    return (p->row > q->row) - (p->row < q->row);
-}
-
 /* The k rows with the largest projection (x_i - mu).v on a random unit v (written to
  * c->work): a malloc'd array of k entries with their projections, largest first, or NULL
  * when out of memory. */
-static projection *upper_tail(rm_corrupt_ctx *c)
+static rm_valued_row *upper_tail(rm_corrupt_ctx *c)
 {
     size_t n = c->n, d = c->d;
-    projection *p = rm_alloc_array(n, sizeof *p);
+    rm_valued_row *p = rm_alloc_array(n, sizeof *p);
     if (!p)
         return NULL;
     double *v = c->work;
@@ -51,16 +38,16 @@ static projection *upper_tail(rm_corrupt_ctx *c)
         double t = 0.0;
         for (size_t j = 0; j < d; j++)
             t += (x[j] - c->mu[j]) * v[j];
-        p[i].t = t;
+        p[i].value = t;
         p[i].row = i;
     }
-    qsort(p, n, sizeof *p, by_projection_desc);
+    qsort(p, n, sizeof *p, rm_valued_row_descending); /* largest first */
     return p;
 }
 
 static int corrupt_subtractive(rm_corrupt_ctx *c)
 {
-    projection *p = upper_tail(c);
+    rm_valued_row *p = upper_tail(c);
     if (!p)
         return RM_ENOMEM;
     /* Mark the tail, then close the gaps in row order. */
@@ -90,7 +77,7 @@ const rm_corruption rm_corruption_subtractive = {
 
 static int corrupt_flip(rm_corrupt_ctx *c)
 {
-    projection *p = upper_tail(c);
+    rm_valued_row *p = upper_tail(c);
     if (!p)
         return RM_ENOMEM;
     const double *v = c->work;
@@ -98,7 +85,7 @@ static int corrupt_flip(rm_corrupt_ctx *c)
         /* Reflect through the hyperplane through mu orthogonal to v. */
         double *x = c->X + p[i].row * c->d;
         for (size_t j = 0; j < c->d; j++)
-            x[j] -= 2.0 * p[i].t * v[j];
+            x[j] -= 2.0 * p[i].value * v[j];
         c->inlier[p[i].row] = 0;
     }
     free(p);

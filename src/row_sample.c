@@ -173,33 +173,20 @@ int rm_row_keys(const rm_moments *m, double *keys, int threads)
     return status;
 }
 
-typedef struct keyed_row {
-    double key;
-    size_t row;
-} keyed_row;
-
-/* By key; ties (two 53-bit keys alike, about n^2 / 2^54 of a chance) by row. */
-static int by_key(const void *a, const void *b)
-{
-    const keyed_row *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
 size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, double *work)
 {
     if (count > n)
         count = n;
-    keyed_row *taken = rm_alloc_array(count, sizeof *taken);
+    rm_valued_row *taken = rm_alloc_array(count, sizeof *taken);
     if (!taken)
         return 0;
     double cut = count ? rm_rank_value(keys, n, count - 1, work, 1) : 0.0;
     size_t m = 0;
     for (size_t i = 0; i < n && m < count; i++)
         if (count == n || keys[i] <= cut)
-            taken[m++] = (keyed_row){keys[i], i};
-    qsort(taken, m, sizeof *taken, by_key);
+            taken[m++] = (rm_valued_row){keys[i], i};
+    /* ties by row: two 53-bit keys alike, about n^2 / 2^54 of a chance */
+    qsort(taken, m, sizeof *taken, rm_valued_row_ascending);
     for (size_t t = 0; t < m; t++)
         rows[t] = taken[t].row;
     free(taken);

@@ -162,3 +162,24 @@ double rm_rank_value(const double *a, size_t n, size_t k, double *work, int thre
     rm_select(work, n, k);
     return work[k];
 }
+
+static int by_row(const rm_valued_row *x, const rm_valued_row *y)
+{
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+int rm_valued_row_ascending(const void *a, const void *b)
+{
+    const rm_valued_row *x = a, *y = b;
+    if (x->value != y->value)
+        return x->value < y->value ? -1 : 1;
+    return by_row(x, y);
+}
+
+int rm_valued_row_descending(const void *a, const void *b)
+{
+    const rm_valued_row *x = a, *y = b;
+    if (x->value != y->value)
+        return x->value < y->value ? 1 : -1;
+    return by_row(x, y);
+}

@@ -20,6 +20,16 @@ double rm_rank_value(const double *a, size_t n, size_t k, double *work, int thre
  * values. */
 double rm_median_inplace(double *a, size_t n);
 
+/* A value and the row it belongs to, for sorting rows by value with qsort: the comparators
+ * order by value, ascending or descending, and ties by row (ascending), so the order never
+ * depends on qsort's. */
+typedef struct rm_valued_row {
+    double value;
+    size_t row;
+} rm_valued_row;
+int rm_valued_row_ascending(const void *a, const void *b);
+int rm_valued_row_descending(const void *a, const void *b);
+
 /* (a + b) / 2 without overflow for finite a, b, exact when a == b. */
 double rm_midpoint(double a, double b);
 

@@ -707,7 +707,6 @@ static int polish(silo *s, double start, const char **stop_reason)
         {&rm_solver_pgd, 0.02, 0.005},
         {&rm_solver_pgd, 0.005, 0.002},
     };
-    double delta = s->delta, tol = s->tol;
     const rm_solver *solver = s->solver;
     const char *why = NULL;
     int status = RM_OK;
@@ -722,8 +721,8 @@ static int polish(silo *s, double start, const char **stop_reason)
      * returned). The dense oracle's pairs are exact. */
     double resolved = s->dense ? 0.0 : s->eig_tol;
     for (size_t t = 0; t < sizeof stages / sizeof stages[0] && status == RM_OK; t++) {
-        double stage_delta = fmin(delta, fmax(stages[t].delta, 2.0 * resolved));
-        double stage_tol = fmin(tol, fmax(stages[t].tol, resolved));
+        double stage_delta = fmin(s->user_delta, fmax(stages[t].delta, 2.0 * resolved));
+        double stage_tol = fmin(s->user_tol, fmax(stages[t].tol, resolved));
         if (t > 0 && stages[t].solver == s->solver && stage_delta == s->delta &&
             stage_tol == s->tol)
             continue; /* the floor made it the stage just run */
@@ -738,8 +737,8 @@ static int polish(silo *s, double start, const char **stop_reason)
      * theirs: see prefer_certified). */
     s->st.polishing = 0;
     s->solver = solver;
-    s->delta = delta;
-    s->tol = tol;
+    s->delta = s->user_delta;
+    s->tol = s->user_tol;
     if (status == RM_NOT_CONVERGED)
         *stop_reason = why; /* the cap or the budget cut the endgame short */
     if (status < 0)

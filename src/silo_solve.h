@@ -28,7 +28,8 @@ typedef struct silo {
     int own_centre;
     size_t max_pairs;
     double delta, tol, eig_tol;
-    double user_delta, user_tol; /* delta and tol as the user set them (polish sharpens them) */
+    double user_delta, user_tol; /* delta and tol as the user set them (polish sharpens
+                                  * delta and tol for its stages, then restores them) */
     int dense, effective_cap;
     int best_is_current; /* the current evaluation is the best iterate's */
     double directions_delta; /* the delta that k_gap, the gap and tau were taken at */
