@@ -19,7 +19,8 @@ typedef struct rm_eig_result {
     double *vectors;                 /* caller's buffer of d x RM_MAX_PAIRS, column-major */
     size_t products;                 /* operator applications to single vectors */
     size_t steps;                    /* calls of the operator (passes over the data) */
-    int converged;                   /* every returned residual <= tol * values[0] */
+    int converged;                   /* residuals[0] <= tol * values[0], the others
+                                        <= tol_rest * values[0] */
 } rm_eig_result;
 
 /* Block Lanczos workspace for one dimension d. Reused across calls, it warm-starts each
@@ -35,12 +36,15 @@ rm_lanczos *rm_lanczos_alloc(size_t d, size_t block, size_t max_steps, uint64_t 
 void rm_lanczos_free(rm_lanczos *lz);
 
 /* Top Ritz pairs of the operator: full reorthogonalisation, Rayleigh-Ritz on the whole
- * block Krylov space, stopped when every pair with value >= (1 - delta) * top (at most
- * max_pairs <= RM_MAX_PAIRS of them) has residual <= tol * top, or after max_steps block
- * steps (converged = 0), or when the space is invariant (exact). Returns RM_OK,
+ * block Krylov space, stopped when the pairs with value >= (1 - delta) * top (at most
+ * max_pairs <= RM_MAX_PAIRS of them) have converged: the top one to residual <= tol * top,
+ * the others to tol_rest * top (tol_rest >= tol; tol_rest = tol for every pair to tol);
+ * or after max_steps block steps (converged = 0), or when the space is invariant (exact).
+ * Whatever their residuals, the values are the exact Rayleigh quotients of the returned
+ * orthonormal vectors, each at most the eigenvalue of its rank. Returns RM_OK,
  * RM_ENUMERIC when the small eigensolver fails, RM_ENOMEM. */
 int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, double tol,
-                   size_t max_pairs, rm_eig_result *res);
+                   double tol_rest, size_t max_pairs, rm_eig_result *res);
 
 /* Forget the warm start: the next call starts from fresh random vectors. */
 void rm_lanczos_reset(rm_lanczos *lz);

@@ -234,9 +234,10 @@ static int rayleigh_ritz(rm_lanczos *lz, size_t cols, size_t want)
     return RM_OK;
 }
 
-/* Fill res from the Ritz pairs; returns whether every wanted pair has converged. */
-static int collect(rm_lanczos *lz, size_t want, double delta, double tol, size_t max_pairs,
-                   rm_eig_result *res)
+/* Fill res from the Ritz pairs; returns whether every wanted pair has converged: the top
+ * one to tol, the others to tol_rest. */
+static int collect(rm_lanczos *lz, size_t want, double delta, double tol, double tol_rest,
+                   size_t max_pairs, rm_eig_result *res)
 {
     size_t d = lz->d;
     double top = lz->theta[0];
@@ -253,7 +254,8 @@ static int collect(rm_lanczos *lz, size_t want, double delta, double tol, size_t
         res->values[j] = lz->theta[j];
         res->residuals[j] = cblas_dnrm2((int)d, au, 1);
         memcpy(res->vectors + j * d, u, d * sizeof *u);
-        if (!(res->residuals[j] <= tol * fabs(top)) && res->residuals[j] != 0.0)
+        double bound = (j == 0 ? tol : tol_rest) * fabs(top);
+        if (!(res->residuals[j] <= bound) && res->residuals[j] != 0.0)
             converged = 0;
     }
     res->k = k;
@@ -277,7 +279,7 @@ static void widen_if_crowded(rm_lanczos *lz, const rm_eig_result *res)
 }
 
 int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, double tol,
-                   size_t max_pairs, rm_eig_result *res)
+                   double tol_rest, size_t max_pairs, rm_eig_result *res)
 {
     size_t d = lz->d, mc = lz->max_cols;
     if (max_pairs > RM_MAX_PAIRS)
@@ -313,7 +315,7 @@ int rm_lanczos_top(rm_lanczos *lz, rm_operator_fn op, void *ctx, double delta, d
         int status = rayleigh_ritz(lz, cols, want);
         if (status != RM_OK)
             return status;
-        int converged = collect(lz, want, delta, tol, max_pairs, res);
+        int converged = collect(lz, want, delta, tol, tol_rest, max_pairs, res);
         if ((converged && res->steps >= min_steps) || cols == mc || res->steps >= lz->max_steps) {
             res->converged = converged || cols == d;
             widen_if_crowded(lz, res);

@@ -104,7 +104,7 @@ static void run_both(const double *A, size_t d, double delta, size_t max_pairs, 
     rm_lanczos *lz = rm_lanczos_alloc(d, block, 40, 7);
     cr_assert_not_null(lz);
     dense_op op = {A, d, 0};
-    cr_assert_eq(rm_lanczos_top(lz, apply, &op, delta, 1e-9, max_pairs, &res), 0);
+    cr_assert_eq(rm_lanczos_top(lz, apply, &op, delta, 1e-9, 1e-9, max_pairs, &res), 0);
     cr_assert_eq(op.calls, res.steps);
     check(&res, A, d, delta, 1e-9, max_pairs, what);
     rm_lanczos_free(lz);
@@ -205,11 +205,64 @@ Test(eigen, a_wider_block_follows_a_crowded_top)
     rm_lanczos *lz = rm_lanczos_alloc(d, 4, 40, 3);
     dense_op op = {A, d, 0};
     for (int call = 0; call < 3; call++)
-        cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-9, 16, &res), 0);
+        cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-9, 1e-9, 16, &res), 0);
     check(&res, A, d, 0.05, 1e-9, 16, "crowded top, third call");
     rm_lanczos_free(lz);
     free(vectors);
     free(A);
+}
+
+/* One Lanczos call on a continuum below the top (the edge of a sample covariance's
+ * spectrum: lambda_k falls as (k/d)^(2/3)), every pair in the window to tol, or only the
+ * top one with the others to a looser tol_rest. */
+static size_t continuum_call(const double *A, size_t d, double tol, double tol_rest,
+                             rm_eig_result *res)
+{
+    rm_lanczos *lz = rm_lanczos_alloc(d, 8, 40, 21);
+    cr_assert_not_null(lz);
+    dense_op op = {A, d, 0};
+    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.1, tol, tol_rest, 16, res), 0);
+    rm_lanczos_free(lz);
+    cr_assert(res->converged);
+    return res->steps;
+}
+
+Test(eigen, looser_tolerance_below_the_top_pair)
+{
+    size_t d = 400;
+    double *lambda = malloc(d * sizeof *lambda);
+    for (size_t k = 0; k < d; k++)
+        lambda[k] = 1.2 - 0.6 * pow((double)k / (double)d, 2.0 / 3.0);
+    double *A = with_spectrum(lambda, d, 17), *ref = reference_values(A, d);
+    double *vectors = malloc(d * RM_MAX_PAIRS * sizeof *vectors), *Av = malloc(d * sizeof *Av);
+    rm_eig_result res;
+    res.vectors = vectors;
+    size_t all_steps = continuum_call(A, d, 1e-3, 1e-3, &res);
+    size_t top_steps = continuum_call(A, d, 1e-3, 1e-2, &res);
+    /* the window is crowded (16 pairs), its lower pairs converge slower than the top */
+    cr_assert_eq(res.k, 16);
+    cr_assert_lt(top_steps, all_steps, "%zu steps, %zu for every pair", top_steps, all_steps);
+    for (size_t j = 0; j < res.k; j++) {
+        const double *v = vectors + j * d;
+        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)d, (int)d, 1.0, A, (int)d, v, 1, 0.0, Av, 1);
+        /* the value is v's Rayleigh quotient (what the gap's certificate needs), at most
+         * the eigenvalue of its rank (Cauchy interlacing) */
+        cr_assert_float_eq(cblas_ddot((int)d, v, 1, Av, 1), res.values[j], 1e-12);
+        cr_assert_leq(res.values[j], ref[j] * (1 + 1e-12), "value %zu", j);
+        cblas_daxpy((int)d, -res.values[j], v, 1, Av, 1);
+        double r = cblas_dnrm2((int)d, Av, 1);
+        cr_assert_float_eq(r, res.residuals[j], 1e-10 * ref[0]);
+        cr_assert_leq(r, (j == 0 ? 1e-3 : 1e-2) * ref[0] * (1 + 1e-12), "residual %zu", j);
+        for (size_t i = 0; i < j; i++)
+            cr_assert_float_eq(cblas_ddot((int)d, v, 1, vectors + i * d, 1), 0.0, 1e-10);
+    }
+    /* the top value as accurate as its residual allows */
+    cr_assert_geq(res.values[0], ref[0] - 1e-3 * ref[0]);
+    free(Av);
+    free(vectors);
+    free(ref);
+    free(A);
+    free(lambda);
 }
 
 Test(eigen, rank_one)
@@ -235,7 +288,7 @@ Test(eigen, zero_matrix_and_warm_start)
     res.vectors = vectors;
     rm_lanczos *lz = rm_lanczos_alloc(d, 8, 10, 1);
     dense_op op = {A, d, 0};
-    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 16, &res), 0);
+    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 1e-6, 16, &res), 0);
     cr_assert_eq(res.values[0], 0.0);
     cr_assert(res.converged);
     free(A);
@@ -244,9 +297,9 @@ Test(eigen, zero_matrix_and_warm_start)
     A = with_spectrum(lambda, d, 9);
     op.A = A;
     rm_lanczos_reset(lz);
-    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 16, &res), 0);
+    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 1e-6, 16, &res), 0);
     size_t cold = res.steps;
-    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 16, &res), 0);
+    cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-6, 1e-6, 16, &res), 0);
     cr_assert_leq(res.steps, cold);
     cr_assert_eq(res.steps, 1);
     cr_assert_float_eq(res.values[0], 5.0, 1e-9);
