@@ -625,7 +625,12 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
          * n = 1e6: 1.4 -> 1.2 s, F no lower) and moved no excess of bench/silo_accuracy by
          * more than 0.004. */
         if (s->gap <= s->tol * s->st.F) {
-            *stop_reason = "stationarity gap below tolerance";
+            /* The filter's weights may leave the capped simplex, where this gap is
+             * measured; its report measures the gap again on the simplex holding them,
+             * which may exceed the tolerance: the reason must say which one was small. */
+            *stop_reason = solver->capped ? "stationarity gap below tolerance"
+                                          : "stationarity gap on the capped simplex below "
+                                            "tolerance";
             return RM_OK;
         }
         double stall_fraction = s->st.polishing ? POLISH_STALL_FRACTION : STALL_FRACTION;
