@@ -36,8 +36,8 @@ static void exec_argv(const char *const argv[])
  * its test instead of stalling the suite. */
 enum { CHILD_SECONDS = 120 };
 
-/* Run argv with stdout and stderr into files (or stdout onto out_fd when >= 0), after
- * setup(ctx) in the child; returns the pid. */
+/* Run argv with stdout and stderr into files (stdout onto out_fd instead when out is
+ * NULL), after setup(ctx) in the child; returns the pid. */
 typedef void (*child_setup)(void *ctx);
 
 static pid_t spawn(const char *const argv[], int out_fd, const char *out, const char *err,
@@ -46,7 +46,7 @@ static pid_t spawn(const char *const argv[], int out_fd, const char *out, const 
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
-        int o = out_fd >= 0 ? out_fd : open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int o = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600) : out_fd;
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int in = open("/dev/null", O_RDONLY);
         if (o < 0 || e < 0 || in < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
