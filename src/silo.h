@@ -52,7 +52,8 @@ typedef struct rm_solver {
     /* Ritz residual tolerance of the Lanczos oracle, relative to the top eigenvalue; 0:
      * the default. Solvers that converge to the optimum correct a loose one; a path that
      * does not (the filter's) needs accurate directions, or rounding-level differences in
-     * the data (a permutation) change how many Lanczos steps run, and so the path. */
+     * the data (a permutation) change how many Lanczos steps run, and so the path. Used
+     * only up to the d where the oracle always reaches it (rm_silo_init). */
     double eig_tol;
     /* 1: step along the softmax of the Ritz values (see softmax_weights in silo.c); 0: along
      * the gap's own weights. */

@@ -217,6 +217,10 @@ Test(silo, invariant_under_permutation_scaling_and_translation)
     s = generate("dkk", 1200, 90, 0.1, 5); /* d beyond the dense oracle's range */
     check_invariance(&s, 0.1, RM_ORACLE_LANCZOS);
     rm_sample_free(&s);
+    /* beyond the d where the filter's own eigen tolerance applies (rm_silo_init) */
+    s = generate("dkk", 3000, 200, 0.1, 8);
+    check_invariance(&s, 0.1, RM_ORACLE_AUTO);
+    rm_sample_free(&s);
     /* enough rows for the warm start, whose sample (drawn by the rows' values) also
      * places the centre */
     s = generate("variance-shell", 120000, 6, 0.1, 4);
