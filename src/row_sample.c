@@ -177,13 +177,14 @@ size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, d
 {
     if (count > n)
         count = n;
-    rm_valued_row *taken = rm_alloc_array(count, sizeof *taken);
+    rm_valued_row *taken = count ? rm_alloc_array(count, sizeof *taken) : NULL;
     if (!taken)
         return 0;
-    double cut = count ? rm_rank_value(keys, n, count - 1, work, 1) : 0.0;
+    /* every key is below 1: all rows when all are asked for, without a selection */
+    double cut = count < n ? rm_rank_value(keys, n, count - 1, work, 1) : 1.0;
     size_t m = 0;
     for (size_t i = 0; i < n && m < count; i++)
-        if (count == n || keys[i] <= cut)
+        if (keys[i] <= cut)
             taken[m++] = (rm_valued_row){keys[i], i};
     /* ties by row: two 53-bit keys alike, about n^2 / 2^54 of a chance */
     qsort(taken, m, sizeof *taken, rm_valued_row_ascending);
