@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "clock.h"
-#include "blas.h"
-#include "method.h"
-#include "threads.h"
+#include "common/alloc.h"
+#include "common/blas.h"
+#include "common/clock.h"
+#include "common/method.h"
+#include "common/threads.h"
 
 static const rm_method *const methods[] = {
     &rm_method_lowregret,

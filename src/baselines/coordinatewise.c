@@ -1,0 +1,104 @@
+/* Coordinate-wise median and trimmed mean (see coordinatewise.h) and their methods. */
+#include "baselines/coordinatewise.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "common/alloc.h"
+#include "common/method.h"
+#include "numerics/quantiles.h"
+#include "numerics/select.h"
+#include "numerics/summation.h"
+
+/* Columns are copied out a group at a time, so that each pass over the row-major data
+ * serves GROUP columns instead of one. */
+enum { GROUP = 8 };
+
+typedef double (*column_statistic)(double *column, size_t n, double param);
+
+static int for_each_column(const rm_matrix *X, column_statistic stat, double param, double *out)
+{
+    size_t n = X->n, d = X->d;
+    size_t group = d < GROUP ? d : GROUP;
+    double *buf = rm_alloc_array(n, group * sizeof(double));
+    if (!buf)
+        return RM_ENOMEM;
+    for (size_t j0 = 0; j0 < d; j0 += group) {
+        size_t g = d - j0 < group ? d - j0 : group;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < g; k++)
+                buf[k * n + i] = rm_matrix_at(X, i, j0 + k);
+        for (size_t k = 0; k < g; k++)
+            out[j0 + k] = stat(buf + k * n, n, param);
+    }
+    free(buf);
+    return RM_OK;
+}
+
+static double column_median(double *a, size_t n, double unused)
+{
+    (void)unused;
+    return rm_median_inplace(a, n);
+}
+
+static double column_trimmed_mean(double *a, size_t n, double eps)
+{
+    size_t k = (size_t)floor(eps * (double)n);
+    if (2 * k >= n)
+        k = (n - 1) / 2;
+    /* Put the k smallest first, then the k largest last: a[k .. n-k) is what remains. */
+    rm_select(a, n, k);
+    size_t keep = n - 2 * k;
+    rm_select(a + k, n - k, keep - 1);
+    return rm_mean_strided(a + k, keep, 1);
+}
+
+int rm_coordinate_medians(const rm_matrix *X, double *out, int threads)
+{
+    /* Selection in a few passes over the rows (quantiles.c); column by column in memory
+     * only when that runs out of memory. */
+    int status = rm_column_medians(X, NULL, out, threads);
+    if (status == RM_ENOMEM)
+        status = for_each_column(X, column_median, 0.0, out);
+    return status;
+}
+
+int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out, int threads)
+{
+    size_t n = X->n, d = X->d, k = (size_t)floor(eps * (double)n);
+    if (2 * k >= n)
+        k = (n - 1) / 2;
+    int status = rm_column_trimmed_means(X, k, out, threads);
+    int finite = 1;
+    for (size_t j = 0; j < d && status == RM_OK; j++)
+        finite &= isfinite(out[j]);
+    /* Column by column when memory runs short, or when differences overflowed (values of
+     * both signs near the limit of double): that path sums with scaling. */
+    if (status == RM_ENOMEM || (status == RM_OK && !finite))
+        status = for_each_column(X, column_trimmed_mean, eps, out);
+    return status;
+}
+
+static int run_median(const rm_problem *p, double *mean, rm_report *report)
+{
+    (void)report;
+    return rm_coordinate_medians(&p->X, mean, p->opt->threads);
+}
+
+static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
+{
+    (void)report;
+    return rm_coordinate_trimmed_means(&p->X, p->eps, mean, p->opt->threads);
+}
+
+const rm_method rm_method_median = {
+    {"median", "coordinate-wise median: breakdown point 1/2, but error grows like eps*sqrt(d)*sigma",
+     0, 0.0, 0.5, 0},
+    run_median,
+};
+
+const rm_method rm_method_trimmed = {
+    {"trimmed", "coordinate-wise eps-trimmed mean: each coordinate robust, error grows like eps*sqrt(d)*sigma",
+     1, 0.0, 0.5, 0},
+    run_trimmed,
+};

@@ -1,0 +1,24 @@
+/* The sample mean, as a method: the reference every robust estimate is compared with. */
+#include <stdlib.h>
+
+#include "common/alloc.h"
+#include "common/method.h"
+#include "numerics/summation.h"
+
+static int run_mean(const rm_problem *p, double *mean, rm_report *report)
+{
+    (void)report;
+    int status = rm_column_means(&p->X, mean, p->opt->threads);
+    if (status != RM_OK)
+        return status;
+    if (p->opt->weights)
+        for (size_t i = 0; i < p->n; i++)
+            p->opt->weights[i] = 1.0 / (double)p->n;
+    return RM_OK;
+}
+
+const rm_method rm_method_mean = {
+    {"mean", "sample mean: optimal on clean data, but one corrupted row can move it arbitrarily far",
+     0, 0.0, 0.5, 1},
+    run_mean,
+};

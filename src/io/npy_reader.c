@@ -1,0 +1,430 @@
+/* The NumPy .npy reader (format versions 1.0, 2.0 and 3.0). The header is a Python dict
+ * literal, {'descr': '<f8', 'fortran_order': False, 'shape': (n, d), }, parsed strictly. */
+#define _DEFAULT_SOURCE /* madvise */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "common/alloc.h"
+#include "common/matrix.h"
+#include "common/threads.h"
+#include "io/npy_reader.h"
+
+enum { MAX_HEADER = 1 << 20, CHUNK = 1 << 16 };
+
+typedef struct npy_header {
+    char descr[16];
+    int fortran_order;
+    size_t shape[2];
+    size_t ndim;
+    int have_descr, have_order, have_shape;
+} npy_header;
+
+typedef struct cursor {
+    const char *s, *end;
+} cursor;
+
+static void skip_space(cursor *c)
+{
+    while (c->s < c->end && (*c->s == ' ' || *c->s == '\t' || *c->s == '\n' || *c->s == '\r'))
+        c->s++;
+}
+
+static int take(cursor *c, char ch)
+{
+    skip_space(c);
+    if (c->s < c->end && *c->s == ch) {
+        c->s++;
+        return 1;
+    }
+    return 0;
+}
+
+/* A quoted Python string (no escapes: none appear in .npy keys or float dtypes). */
+static int parse_string(cursor *c, char *out, size_t outsz)
+{
+    skip_space(c);
+    if (c->s >= c->end || (*c->s != '\'' && *c->s != '"'))
+        return 0;
+    char q = *c->s++;
+    size_t len = 0;
+    while (c->s < c->end && *c->s != q) {
+        if (*c->s == '\\' || len + 1 >= outsz)
+            return 0;
+        out[len++] = *c->s++;
+    }
+    if (c->s >= c->end)
+        return 0;
+    c->s++;
+    out[len] = '\0';
+    return 1;
+}
+
+static int parse_size(cursor *c, size_t *out)
+{
+    skip_space(c);
+    size_t v = 0;
+    const char *start = c->s;
+    while (c->s < c->end && *c->s >= '0' && *c->s <= '9') {
+        size_t digit = (size_t)(*c->s - '0');
+        if (v > (SIZE_MAX - digit) / 10)
+            return 0;
+        v = 10 * v + digit;
+        c->s++;
+    }
+    if (c->s < c->end && *c->s == 'L') /* Python 2 wrote longs as 3L */
+        c->s++;
+    *out = v;
+    return c->s > start;
+}
+
+static int parse_shape(cursor *c, npy_header *h, rm_read_error *err)
+{
+    if (!take(c, '('))
+        return 0;
+    size_t dims[32], ndim = 0;
+    while (!take(c, ')')) {
+        if (ndim == 32 || !parse_size(c, &dims[ndim]))
+            return 0;
+        ndim++;
+        if (!take(c, ',')) {
+            if (!take(c, ')'))
+                return 0;
+            break;
+        }
+    }
+    if (ndim == 0 || ndim > 2) {
+        rm_read_error_set(err, 0, 0, 0,
+                          "the array has %zu dimensions; robustmean reads 1-D (one column) or 2-D arrays",
+                          ndim);
+        return -1;
+    }
+    h->ndim = ndim;
+    h->shape[0] = dims[0];
+    h->shape[1] = ndim == 2 ? dims[1] : 1;
+    return 1;
+}
+
+static int parse_header(const char *text, size_t len, npy_header *h, rm_read_error *err)
+{
+    cursor c = {text, text + len};
+    memset(h, 0, sizeof *h);
+    if (!take(&c, '{'))
+        goto malformed;
+    while (!take(&c, '}')) {
+        char key[32];
+        if (!parse_string(&c, key, sizeof key) || !take(&c, ':'))
+            goto malformed;
+        if (strcmp(key, "descr") == 0) {
+            skip_space(&c);
+            if (c.s < c.end && *c.s == '[') {
+                rm_read_error_set(err, 0, 0, 0,
+                                  "unsupported dtype: a structured array (robustmean reads '<f8' and '<f4')");
+                return RM_EFORMAT;
+            }
+            if (!parse_string(&c, h->descr, sizeof h->descr))
+                goto malformed;
+            h->have_descr = 1;
+        } else if (strcmp(key, "fortran_order") == 0) {
+            skip_space(&c);
+            if ((size_t)(c.end - c.s) >= 4 && memcmp(c.s, "True", 4) == 0) {
+                h->fortran_order = 1;
+                c.s += 4;
+            } else if ((size_t)(c.end - c.s) >= 5 && memcmp(c.s, "False", 5) == 0) {
+                c.s += 5;
+            } else
+                goto malformed;
+            h->have_order = 1;
+        } else if (strcmp(key, "shape") == 0) {
+            int r = parse_shape(&c, h, err);
+            if (r < 0)
+                return RM_EFORMAT;
+            if (r == 0)
+                goto malformed;
+            h->have_shape = 1;
+        } else {
+            goto malformed;
+        }
+        if (!take(&c, ',')) {
+            if (!take(&c, '}'))
+                goto malformed;
+            break;
+        }
+    }
+    skip_space(&c);
+    if (c.s != c.end || !h->have_descr || !h->have_order || !h->have_shape)
+        goto malformed;
+    return RM_OK;
+malformed:
+    rm_read_error_set(err, 0, 0, 0,
+                      "malformed .npy header: expected {'descr': ..., 'fortran_order': ..., 'shape': (...)}");
+    return RM_EFORMAT;
+}
+
+/* Element conversion: item size, byte order and width from the dtype string. */
+typedef struct dtype {
+    size_t size;
+    int swap; /* stored big-endian */
+    int single;
+} dtype;
+
+static int parse_dtype(const char *descr, dtype *t)
+{
+    if (strlen(descr) != 3 || (descr[0] != '<' && descr[0] != '>') || descr[1] != 'f')
+        return 0;
+    if (descr[2] != '8' && descr[2] != '4')
+        return 0;
+    t->single = descr[2] == '4';
+    t->size = t->single ? 4 : 8;
+    t->swap = descr[0] == '>';
+    return 1;
+}
+
+static double convert(const unsigned char *p, const dtype *t)
+{
+    unsigned char b[8];
+    for (size_t k = 0; k < t->size; k++)
+        b[k] = t->swap ? p[t->size - 1 - k] : p[k];
+    if (t->single) {
+        float f;
+        memcpy(&f, b, 4);
+        return (double)f;
+    }
+    double v;
+    memcpy(&v, b, 8);
+    return v;
+}
+
+/* Read count elements into out (row-major n x d, doubles or, with single, floats)
+ * converting and reordering as needed. */
+static int read_elements(rm_source *src, const npy_header *h, const dtype *t, int single,
+                         rm_data *out, rm_read_error *err)
+{
+    size_t n = out->n, d = out->d, count = n * d;
+    int direct = !t->swap && t->single == single && (!h->fortran_order || d == 1 || n == 1);
+    if (direct) {
+        void *to = single ? (void *)out->values_float : (void *)out->values;
+        size_t got = rm_source_read(src, to, count * t->size);
+        if (got < count * t->size) {
+            rm_read_error_set(err, 0, 0, 0,
+                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
+                              count * t->size, got);
+            return src->read_errno ? RM_EIO : RM_EFORMAT;
+        }
+        return RM_OK;
+    }
+    unsigned char *chunk = malloc(CHUNK);
+    if (!chunk)
+        return RM_ENOMEM;
+    size_t per_chunk = CHUNK / t->size, done = 0;
+    int status = RM_OK;
+    while (done < count) {
+        size_t want = count - done < per_chunk ? count - done : per_chunk;
+        size_t got = rm_source_read(src, chunk, want * t->size);
+        if (got < want * t->size) {
+            rm_read_error_set(err, 0, 0, 0,
+                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
+                              count * t->size, done * t->size + got);
+            status = src->read_errno ? RM_EIO : RM_EFORMAT;
+            break;
+        }
+        for (size_t k = 0; k < want; k++) {
+            size_t e = done + k;
+            /* Fortran order stores column after column: element e is (e % n, e / n). */
+            size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
+            double v = convert(chunk + k * t->size, t);
+            if (!single) {
+                out->values[dest] = v;
+                continue;
+            }
+            out->values_float[dest] = (float)v;
+            if (isfinite(v) && !isfinite(out->values_float[dest])) {
+                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                                  "%.17g is outside the range of float (about 3.4e38), the storage asked for",
+                                  v);
+                free(chunk);
+                return RM_ERANGE;
+            }
+        }
+        done += want;
+    }
+    free(chunk);
+    return status;
+}
+
+/* Data already as the library holds it (little-endian, float64 or with single float32, C
+ * order, aligned) in a regular file is mapped, not read: no copy, no parse, and the pages
+ * are shared with the page cache. Private and writable: a change (dropping a row) never
+ * reaches the file. */
+static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int single,
+                        size_t offset, size_t bytes, rm_data *out)
+{
+    if (!src->size_known || t->swap || t->single != single || offset % t->size != 0 ||
+        bytes == 0 || (h->fortran_order && out->d > 1 && out->n > 1))
+        return 0;
+    void *base = mmap(NULL, offset + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                      fileno(src->file), 0);
+    if (base == MAP_FAILED)
+        return 0; /* e.g. a file system that cannot map: read it instead */
+    /* Measured on 800 MB: MAP_POPULATE took 0.34 s to set up the pages; asking for them
+     * ahead and faulting them in the (parallel) finiteness check takes 0.07 s in all. */
+    madvise(base, offset + bytes, MADV_WILLNEED);
+    out->mapping = base;
+    out->mapping_bytes = offset + bytes;
+    if (single)
+        out->values_float = (float *)(void *)((char *)base + offset);
+    else
+        out->values = (double *)(void *)((char *)base + offset);
+    return 1;
+}
+
+/* Refuse NaN and infinities, or drop their rows when asked. */
+static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error *err)
+{
+    size_t d = out->d, kept = 0, size = out->values_float ? sizeof(float) : sizeof(double);
+    rm_matrix X = out->values_float ? rm_matrix_of_floats(out->values_float, out->n, d)
+                                    : rm_matrix_of_doubles(out->values, out->n, d);
+    if (rm_matrix_all_finite(&X, opt->threads))
+        return RM_OK; /* the common case: one fast pass; the slow one below finds the place */
+    char *base = out->values_float ? (char *)out->values_float : (char *)out->values;
+    for (size_t i = 0; i < out->n; i++) {
+        size_t bad = d;
+        for (size_t j = 0; j < d && bad == d; j++)
+            if (!isfinite(rm_matrix_at(&X, i, j)))
+                bad = j;
+        if (bad < d && !opt->drop_nonfinite) {
+            double v = rm_matrix_at(&X, i, bad);
+            rm_read_error_set(err, 0, i + 1, bad + 1, "%s is not a finite number",
+                              isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
+            return RM_ENONFINITE;
+        }
+        if (bad < d) {
+            out->dropped_rows++;
+            continue;
+        }
+        if (kept != i)
+            memmove(base + kept * d * size, base + i * d * size, d * size);
+        kept++;
+    }
+    out->n = kept;
+    if (kept == 0) {
+        rm_read_error_set(err, 0, 0, 0,
+                          "all %zu rows hold non-finite values and were dropped", out->dropped_rows);
+        return RM_EEMPTY;
+    }
+    return RM_OK;
+}
+
+int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_read_error *err)
+{
+    unsigned char pre[12];
+    size_t got = rm_source_read(src, pre, 10);
+    if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        rm_read_error_set(err, 0, 0, 0,
+                          got < 6 || memcmp(pre, "\x93NUMPY", 6) != 0
+                              ? "not a .npy file: it does not start with \\x93NUMPY"
+                              : "truncated .npy header");
+        return RM_EFORMAT;
+    }
+    unsigned major = pre[6], minor = pre[7];
+    size_t header_len, prefix = 10;
+    if (major == 1) {
+        header_len = (size_t)pre[8] | (size_t)pre[9] << 8;
+    } else if (major == 2 || major == 3) {
+        if (rm_source_read(src, pre + 10, 2) < 2) {
+            rm_read_error_set(err, 0, 0, 0, "truncated .npy header");
+            return RM_EFORMAT;
+        }
+        header_len = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 |
+                     (size_t)pre[11] << 24;
+        prefix = 12;
+    } else {
+        rm_read_error_set(err, 0, 0, 0, "unsupported .npy format version %u.%u (1.0 to 3.0 are read)",
+                          major, minor);
+        return RM_EFORMAT;
+    }
+    if (header_len > MAX_HEADER) {
+        rm_read_error_set(err, 0, 0, 0, "malformed .npy header: it claims %zu bytes", header_len);
+        return RM_EFORMAT;
+    }
+    char *text = malloc(header_len + 1);
+    if (!text)
+        return RM_ENOMEM;
+    got = rm_source_read(src, text, header_len);
+    npy_header h;
+    int status = RM_OK;
+    if (got < header_len) {
+        rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got, header_len);
+        status = RM_EFORMAT;
+    } else {
+        status = parse_header(text, header_len, &h, err);
+    }
+    free(text);
+    if (status != RM_OK)
+        return status;
+
+    dtype t;
+    if (!parse_dtype(h.descr, &t)) {
+        char shown[64];
+        rm_quote_text(shown, sizeof shown, h.descr, strlen(h.descr));
+        rm_read_error_set(err, 0, 0, 0,
+                          "unsupported .npy dtype %s: robustmean reads float64 ('<f8') and float32 ('<f4')",
+                          shown);
+        return RM_EFORMAT;
+    }
+    if (h.shape[0] == 0) {
+        rm_read_error_set(err, 0, 0, 0, "the array has no rows (shape[0] is 0)");
+        return RM_EEMPTY;
+    }
+    if (h.shape[1] == 0) {
+        rm_read_error_set(err, 0, 0, 0, "the array has no columns (shape[1] is 0)");
+        return RM_EEMPTY;
+    }
+    size_t count, bytes, in_bytes;
+    if (!rm_mul_size(h.shape[0], h.shape[1], &count) ||
+        !rm_mul_size(count, sizeof(double), &bytes) || !rm_mul_size(count, t.size, &in_bytes)) {
+        rm_read_error_set(err, 0, 0, 0, "the array shape (%zu, %zu) is too large", h.shape[0],
+                          h.shape[1]);
+        return RM_EOVERFLOW;
+    }
+    size_t expected = prefix + header_len + in_bytes;
+    if (src->size_known && src->size != expected) {
+        if (src->size < expected)
+            rm_read_error_set(err, 0, 0, 0,
+                              "truncated .npy data: shape (%zu, %zu) needs %zu bytes of data, the file holds %zu",
+                              h.shape[0], h.shape[1], in_bytes,
+                              src->size > prefix + header_len ? src->size - prefix - header_len : 0);
+        else
+            rm_read_error_set(err, 0, 0, 0, "%zu unexpected bytes after the .npy data",
+                              src->size - expected);
+        return RM_EFORMAT;
+    }
+    out->n = h.shape[0];
+    out->d = h.shape[1];
+    int single = opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.single);
+    if (map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)) {
+        status = RM_OK;
+    } else {
+        if (single)
+            out->values_float = rm_alloc_array(count, sizeof(float));
+        else
+            out->values = rm_alloc_array(count, sizeof(double));
+        if (!out->values && !out->values_float) {
+            rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
+            return RM_ENOMEM;
+        }
+        status = read_elements(src, &h, &t, single, out, err);
+    }
+    if (status == RM_OK && !src->size_known) {
+        unsigned char extra;
+        if (rm_source_read(src, &extra, 1) == 1) {
+            rm_read_error_set(err, 0, 0, 0, "unexpected bytes after the .npy data");
+            status = RM_EFORMAT;
+        }
+    }
+    if (status == RM_OK)
+        status = check_finite(opt, out, err);
+    return status;
+}

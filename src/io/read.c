@@ -1,0 +1,117 @@
+/* rm_read_file(): open the input, recognise its format, and hand it to a reader. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "io/csv_reader.h"
+#include "io/npy_reader.h"
+#include "io/source.h"
+
+void rm_read_options_init(rm_read_options *opt)
+{
+    if (!opt)
+        return;
+    opt->format = RM_FORMAT_AUTO;
+    opt->delimiter = 0;
+    opt->header = RM_HEADER_AUTO;
+    opt->drop_nonfinite = 0;
+    opt->storage = RM_STORAGE_DOUBLE;
+    opt->threads = 0;
+}
+
+void rm_data_free(rm_data *data)
+{
+    if (!data)
+        return;
+    if (data->mapping)
+        munmap(data->mapping, data->mapping_bytes);
+    else {
+        free(data->values);
+        free(data->values_float);
+    }
+    memset(data, 0, sizeof *data);
+}
+
+static int has_npy_extension(const char *path)
+{
+    size_t len = strlen(path);
+    if (len < 4)
+        return 0;
+    const char *ext = path + len - 4;
+    return ext[0] == '.' && tolower((unsigned char)ext[1]) == 'n' &&
+           tolower((unsigned char)ext[2]) == 'p' && tolower((unsigned char)ext[3]) == 'y';
+}
+
+static int valid_options(const rm_read_options *opt, rm_read_error *err)
+{
+    if (opt->format < RM_FORMAT_AUTO || opt->format > RM_FORMAT_NPY) {
+        rm_read_error_set(err, 0, 0, 0, "unknown format code %d", opt->format);
+        return 0;
+    }
+    if (opt->delimiter && !strchr(",\t; ", opt->delimiter)) {
+        rm_read_error_set(err, 0, 0, 0,
+                          "unsupported delimiter (use ',', ';', a tab, or ' ' for white space)");
+        return 0;
+    }
+    if (opt->header < RM_HEADER_AUTO || opt->header > RM_HEADER_YES) {
+        rm_read_error_set(err, 0, 0, 0, "unknown header mode %d", opt->header);
+        return 0;
+    }
+    if (opt->threads < 0) {
+        rm_read_error_set(err, 0, 0, 0, "threads must be 0 (one per core) or more, not %d",
+                          opt->threads);
+        return 0;
+    }
+    if (opt->storage < RM_STORAGE_DOUBLE || opt->storage > RM_STORAGE_AS_FILE) {
+        rm_read_error_set(err, 0, 0, 0, "unknown storage code %d", opt->storage);
+        return 0;
+    }
+    return 1;
+}
+
+int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
+                 rm_read_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (!out) {
+        rm_read_error_set(err, 0, 0, 0, "no rm_data to read into");
+        return RM_EINVAL;
+    }
+    memset(out, 0, sizeof *out);
+    rm_read_options defaults;
+    if (!opt) {
+        rm_read_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (!valid_options(opt, err))
+        return RM_EINVAL;
+
+    rm_source src;
+    memset(&src, 0, sizeof src);
+    int status = rm_source_open(&src, path, err);
+    if (status == RM_OK) {
+        src.head_len = rm_source_read(&src, src.head, 6);
+        if (src.read_errno) {
+            char text[128];
+            rm_read_error_set(err, 0, 0, 0, "read failed: %s",
+                              rm_errno_text(src.read_errno, text, sizeof text));
+            status = RM_EIO;
+        }
+    }
+    if (status == RM_OK) {
+        int npy = opt->format == RM_FORMAT_NPY ||
+                  (opt->format == RM_FORMAT_AUTO &&
+                   ((path && has_npy_extension(path)) ||
+                    (src.head_len == 6 && memcmp(src.head, "\x93NUMPY", 6) == 0)));
+        status = npy ? rm_npy_read(&src, opt, out, err) : rm_csv_read(&src, opt, out, err);
+    }
+    if (src.file && src.file != stdin)
+        fclose(src.file);
+    if (status != RM_OK)
+        rm_data_free(out);
+    if (status != RM_OK && err && !err->message[0]) /* a failure the reader did not word */
+        rm_read_error_set(err, 0, 0, 0, "%s", rm_strerror(status));
+    return status;
+}

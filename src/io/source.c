@@ -1,0 +1,108 @@
+/* See source.h. */
+#include "io/source.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* strerror() may share one buffer between threads; strerror_r (XSI form) does not. */
+const char *rm_errno_text(int e, char *buf, size_t len)
+{
+    if (strerror_r(e, buf, len) != 0)
+        snprintf(buf, len, "error %d", e);
+    return buf;
+}
+
+int rm_source_open(rm_source *src, const char *path, rm_read_error *err)
+{
+    int from_stdin = !path || strcmp(path, "-") == 0;
+    src->file = from_stdin ? stdin : fopen(path, "rb");
+    if (!src->file) {
+        char text[128];
+        rm_read_error_set(err, 0, 0, 0, "cannot open: %s", rm_errno_text(errno, text, sizeof text));
+        return RM_EIO;
+    }
+    struct stat sb;
+    if (fstat(fileno(src->file), &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) {
+            rm_read_error_set(err, 0, 0, 0, "is a directory, not a data file");
+            return RM_EIO;
+        }
+        if (S_ISREG(sb.st_mode) && !from_stdin) {
+            src->size_known = 1;
+            src->size = (size_t)sb.st_size;
+        }
+    }
+    return RM_OK;
+}
+
+size_t rm_source_read(rm_source *src, void *buf, size_t len)
+{
+    unsigned char *out = buf;
+    size_t got = 0;
+    while (got < len && src->head_pos < src->head_len)
+        out[got++] = src->head[src->head_pos++];
+    while (got < len && !src->read_errno) {
+        size_t r = fread(out + got, 1, len - got, src->file);
+        got += r;
+        if (r == 0) {
+            if (ferror(src->file))
+                src->read_errno = errno ? errno : EIO;
+            break;
+        }
+    }
+    return got;
+}
+
+void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t column,
+                       const char *fmt, ...)
+{
+    if (!err)
+        return;
+    err->line = line;
+    err->row = row;
+    err->column = column;
+    char place[96] = "";
+    if (line && row && column)
+        snprintf(place, sizeof place, "line %zu (data row %zu), column %zu: ", line, row, column);
+    else if (line && row)
+        snprintf(place, sizeof place, "line %zu (data row %zu): ", line, row);
+    else if (line && column)
+        snprintf(place, sizeof place, "line %zu, column %zu: ", line, column);
+    else if (line)
+        snprintf(place, sizeof place, "line %zu: ", line);
+    else if (row && column)
+        snprintf(place, sizeof place, "row %zu, column %zu: ", row, column);
+    else if (row)
+        snprintf(place, sizeof place, "row %zu: ", row);
+    size_t used = strlen(place);
+    memcpy(err->message, place, used + 1);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
+    va_end(ap);
+}
+
+void rm_quote_text(char *out, size_t outsz, const char *text, size_t len)
+{
+    const size_t shown = 32;
+    size_t o = 0;
+    if (outsz < 8)
+        return;
+    out[o++] = '\'';
+    for (size_t i = 0; i < len && i < shown && o + 6 < outsz; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c < 0x7f && c != '\'')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", c);
+    }
+    if (len > shown && o + 4 < outsz) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o++] = '\'';
+    out[o] = '\0';
+}

@@ -1,0 +1,33 @@
+/* Exact coordinate-wise order statistics of a row-major matrix in a few passes over it.
+ *
+ * Copying each column out to select in it reads the whole matrix once per column (or per
+ * group of columns); here every pass reads the rows once, in order, for all columns at
+ * once: a histogram of each column locates the bin holding the wanted rank, a second pass
+ * collects that bin's values and selects in them. A bin too full to collect (many ties, or
+ * far outliers stretching the range) is refined by another histogram. Typically three
+ * passes: range, histogram, collection. Counts are integers, so the results do not depend
+ * on the number of threads. */
+#ifndef RM_QUANTILES_H
+#define RM_QUANTILES_H
+
+#include <stddef.h>
+
+#include "common/matrix.h"
+
+/* out[j] = the value of rank rank[j] (0-based, < n) in column j of X,
+ * and, when lo and hi are not NULL, each column's smallest and largest values. Finite
+ * values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
+int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *lo,
+                    double *hi, int threads);
+
+/* Each column's smallest and largest value, in one pass. */
+void rm_column_range(const rm_matrix *X, double *lo, double *hi, int threads);
+
+/* Coordinate-wise medians (the midpoint of the two middle values when n is even). lower:
+ * the lower medians (rank (n-1)/2) when already known (rm_centre's), else NULL. */
+int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads);
+
+/* Means of each column without its k smallest and k largest values (2k < n). */
+int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads);
+
+#endif

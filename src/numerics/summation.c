@@ -1,0 +1,148 @@
+/* Compensated, shifted and overflow-safe means; see summation.h. */
+#include "numerics/summation.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/threads.h"
+#include "robustmean.h"
+
+double rm_pow2_scale(double v)
+{
+    if (!(v > 0.0))
+        return 1.0;
+    int e;
+    frexp(v, &e); /* v = f * 2^e, 0.5 <= f < 1 */
+    return ldexp(1.0, e < -1022 ? 1022 : -e);
+}
+
+/* One Neumaier step: sum + t, the lost low part added into *comp. */
+static inline void neumaier_add(double *sum, double *comp, double t)
+{
+    double s = *sum + t;
+    if (fabs(*sum) >= fabs(t))
+        *comp += (*sum - s) + t;
+    else
+        *comp += (t - s) + *sum;
+    *sum = s;
+}
+
+static double shifted_mean(const double *a, size_t m, size_t stride, double scale)
+{
+    double ref = a[0] * scale, sum = 0.0, comp = 0.0;
+    for (size_t i = 1; i < m; i++)
+        neumaier_add(&sum, &comp, a[i * stride] * scale - ref);
+    return ref + (sum + comp) / (double)m;
+}
+
+double rm_mean_strided(const double *a, size_t m, size_t stride)
+{
+    double mean = shifted_mean(a, m, stride, 1.0);
+    if (isfinite(mean))
+        return mean;
+    double big = 0.0;
+    for (size_t i = 0; i < m; i++)
+        big = fmax(big, fabs(a[i * stride]));
+    double g = rm_pow2_scale(big);
+    return shifted_mean(a, m, stride, g) / g;
+}
+
+void rm_rows_mean(const rm_matrix *X, const size_t *rows, size_t m, double *mean, double *work)
+{
+    size_t d = X->d;
+    double *sum = work, *comp = work + d, *ref = work + 2 * d, *row = mean;
+    rm_matrix_copy_row(X, rows ? rows[0] : 0, ref);
+    memset(work, 0, 2 * d * sizeof *work);
+    for (size_t i = 1; i < m; i++) {
+        const double *x = rm_matrix_row(X, rows ? rows[i] : i, row);
+        for (size_t j = 0; j < d; j++)
+            neumaier_add(&sum[j], &comp[j], x[j] - ref[j]);
+    }
+    for (size_t j = 0; j < d; j++) {
+        mean[j] = ref[j] + (sum[j] + comp[j]) / (double)m;
+        if (isfinite(mean[j]))
+            continue;
+        /* Rare: the column's differences overflowed (values near the top of the double
+         * range with both signs). Redo it on values scaled by a power of two: its own, as
+         * a common one would push the small values of other columns into underflow. */
+        double big = 0.0, s = 0.0, c = 0.0;
+        for (size_t i = 0; i < m; i++)
+            big = fmax(big, fabs(rm_matrix_at(X, rows ? rows[i] : i, j)));
+        double g = rm_pow2_scale(big);
+        for (size_t i = 1; i < m; i++)
+            neumaier_add(&s, &c, rm_matrix_at(X, rows ? rows[i] : i, j) * g - ref[j] * g);
+        mean[j] = (ref[j] * g + (s + c) / (double)m) / g;
+    }
+}
+
+enum { BLOCK_ROWS = 64, CHUNK_ROWS = 8192, MAX_CHUNKS = 64 };
+
+/* Rows [lo, hi) of X, as differences from ref: sum + comp (Neumaier) over blocks; block
+ * holds the running block sum. */
+static void sum_rows(const rm_matrix *X, size_t lo, size_t hi, const double *ref, double *sum,
+                     double *comp, double *block)
+{
+    size_t d = X->d;
+    for (size_t b = lo; b < hi; b += BLOCK_ROWS) {
+        size_t end = hi - b < BLOCK_ROWS ? hi : b + BLOCK_ROWS;
+        memset(block, 0, d * sizeof *block);
+        for (size_t i = b; i < end; i++)
+            RM_MATRIX_WITH_ROW(X, i, x, {
+                for (size_t j = 0; j < d; j++)
+                    block[j] += x[j] - ref[j];
+            });
+        for (size_t j = 0; j < d; j++)
+            neumaier_add(&sum[j], &comp[j], block[j]);
+    }
+}
+
+int rm_column_means(const rm_matrix *X, double *mean, int threads)
+{
+    size_t n = X->n, d = X->d;
+    size_t chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    if (chunks > MAX_CHUNKS)
+        chunks = MAX_CHUNKS;
+    double *parts = rm_calloc_array(chunks, 2 * d * sizeof(double));
+    double *ref = rm_alloc_array(d, sizeof(double));
+    int failed = parts == NULL || ref == NULL;
+    if (!failed) {
+        rm_matrix_copy_row(X, 0, ref);
+#pragma omp parallel num_threads(rm_threads(threads, n * d))
+        {
+            double *block = malloc(d * sizeof *block);
+            if (!block) {
+#pragma omp atomic write
+                failed = 1;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t c = 0; c < chunks; c++)
+                if (block) {
+                    size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
+                    sum_rows(X, lo, hi, ref, parts + c * 2 * d, parts + c * 2 * d + d, block);
+                }
+            free(block);
+        }
+    }
+    if (failed) {
+        free(parts);
+        free(ref);
+        return RM_ENOMEM;
+    }
+    for (size_t j = 0; j < d; j++) {
+        double sum = 0.0, comp = 0.0;
+        for (size_t c = 0; c < chunks; c++) {
+            neumaier_add(&sum, &comp, parts[c * 2 * d + j]);
+            comp += parts[c * 2 * d + d + j];
+        }
+        mean[j] = ref[j] + (sum + comp) / (double)n;
+        /* The differences overflowed: the scaled path. Only doubles can: differences of
+         * floats (below 2^128) widened to double stay far from the double limit. */
+        if (!isfinite(mean[j]) && X->f64)
+            mean[j] = rm_mean_strided(X->f64 + j, n, d);
+    }
+    free(parts);
+    free(ref);
+    return RM_OK;
+}

@@ -1,0 +1,79 @@
+/* The iteration core the SILO solvers share (DESIGN.md, sections 2-3): weights q on the
+ * capped simplex, the weighted covariance's top Ritz pairs, the scores, the stationarity
+ * gap and the quasi-gradient tau, the stopping rules and the best iterate. A solver only
+ * says how to step from q along tau, and whether to keep the step. */
+#ifndef RM_SILO_H
+#define RM_SILO_H
+
+#include <stddef.h>
+
+#include "common/method.h"
+
+/* Defaults, chosen by measurement (see DESIGN.md and the notes in silo.c). */
+#define RM_SILO_DELTA 0.05
+#define RM_SILO_TOL 0.02
+#define RM_SILO_MAX_ITER 500
+#define RM_SILO_DIRECTIONS 16
+/* Multiplicative steps are scaled by the largest score among the rows holding at least
+ * this fraction of the cap: a row below it whose score is larger loses all its weight
+ * (it holds too little to matter), and does not slow the step of the rest. Measured at
+ * n = 1e6 on a variance shell: 1e-6 took 7 iterations after the warm start, 1e-2 6, to a
+ * lower F. */
+#define RM_SILO_STEP_FLOOR 1e-2
+
+/* What a solver sees. The core owns every buffer. */
+typedef struct rm_silo_state {
+    size_t n;
+    double eps, u;      /* u = 1/((1-eps) n), the cap */
+    const double *q;    /* current weights */
+    const double *tau;  /* the quasi-gradient tau_U at q (scores, n values) */
+    const double *tau_gap; /* tau_U for the U of the stationarity gap (the U that makes q
+                              look most stationary) */
+    const double *norms;   /* ||z_i - mu_q||^2: the squared distance of each row to the
+                              weighted mean, in every direction at once */
+    double F;           /* the objective at q */
+    size_t iteration;   /* 0 before the first step */
+    double step;        /* the solver's own step parameter, kept across iterations */
+    size_t rejected;    /* proposals rejected in a row just before this one */
+    int polishing;      /* in the endgame (silo.c, polish): steps refine a near-optimal point */
+    double *work;       /* n doubles of scratch */
+    int threads;        /* the options' threads (0: one per core) */
+} rm_silo_state;
+
+typedef struct rm_solver {
+    /* Write the next weights into next (n values). */
+    void (*propose)(rm_silo_state *st, double *next);
+    /* Called with the objective at the proposal: 1 keeps it, 0 returns to q (the solver
+     * will be asked again, and should change its step). NULL: always keep. */
+    int (*accept)(rm_silo_state *st, double F_next);
+    /* 0 when the steps ignore the cap (the filter): its result is certified on the capped
+     * simplex whose cap its largest weight meets. */
+    int capped;
+    /* Ritz residual tolerance of the Lanczos oracle, relative to the top eigenvalue; 0:
+     * the default. Solvers that converge to the optimum correct a loose one; a path that
+     * does not (the filter's) needs accurate directions, or rounding-level differences in
+     * the data (a permutation) change how many Lanczos steps run, and so the path. Used
+     * only up to the d where the oracle always reaches it (rm_silo_init). */
+    double eig_tol;
+    /* 1: step along the softmax of the Ritz values (see softmax_weights in silo.c); 0: along
+     * the gap's own weights. */
+    int softmax_step;
+    /* 1: the solver reads st->norms (computed in the scores pass only then). */
+    int needs_norms;
+    /* 1: accept may refuse a proposal (the core then keeps copies to go back to). */
+    int can_reject;
+} rm_solver;
+
+extern const rm_solver rm_solver_pgd, rm_solver_lowregret;
+
+/* Run the solver on the problem; writes the estimate and fills the SILO fields of the
+ * report. Returns RM_OK, RM_NOT_CONVERGED (iteration cap or time budget: the best
+ * iterate is returned) or a negative code. */
+int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *report);
+
+/* The largest score among the rows whose weight is at least floor_weight: steps are
+ * scaled by it. With floor_weight > 0, rows far beyond it whose weight has already decayed
+ * do not slow the rest; 0 takes every row still weighted (the classical filter). */
+double rm_silo_tau_max(const rm_silo_state *st, double floor_weight);
+
+#endif
