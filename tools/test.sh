@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, then build and run every test
-# through ctest twice: a plain optimised build with warnings as errors, and a build
-# under AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the plain build
+# through ctest twice: a plain optimised build with warnings as errors (then the check that
+# the library's calls go one way, tools/check_layers.py), and a build under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the plain build
 # is installed and the library used from there and from a .deb (tools/test_install.sh).
 # Then: concurrent calls under ThreadSanitizer, the programs under valgrind memcheck
 # (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 60)
@@ -23,6 +24,8 @@ run_suite() { # name, cmake options...
 }
 
 run_suite plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== layers"
+python3 tools/check_layers.py build/test-plain
 echo "== install tests"
 tools/test_install.sh build/test-plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \

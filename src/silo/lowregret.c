@@ -7,10 +7,10 @@
 
 #include "common/threads.h"
 #include "numerics/simplex.h"
-#include "silo/silo.h"
+#include "silo/solver.h"
 
 /* c <= 1/2 is what the regret analysis allows; the solve starts there (a solve warm-started
- * from a sample starts at the step the sample's solve grew to, silo_warm.c). Like pgd's, the
+ * from a sample starts at the step the sample's solve grew to, warm.c). Like pgd's, the
  * step then grows by STEP_GROW after a step that lowered F by more than GROW_FALL (up to
  * STEP_MAX: the row at tau_max keeps some weight), and halves after one that raised it.
  * bench/silo_accuracy, eps = 0.1, against a fixed c = 1/2: fewer iterations on ten of the
@@ -53,17 +53,5 @@ static int accept(rm_silo_state *st, double F_next)
     return 1;
 }
 
-const rm_solver rm_solver_lowregret = {propose, accept, 1, 0.0, 1, 0, 0};
-
-static int run(const rm_problem *p, double *mean, rm_report *report)
-{
-    return rm_silo_run(p, &rm_solver_lowregret, mean, report);
-}
-
-const rm_method rm_method_lowregret = {
-    {"lowregret",
-     "SILO low-regret KKT finder (multiplicative weights): error O(sigma*sqrt(eps)) for eps < 1/3, "
-     "dimension-free, sigma not needed",
-     1, 0.0, 0.5, 1},
-    run,
-};
+const rm_solver rm_solver_lowregret = {
+    .propose = propose, .accept = accept, .capped = 1, .softmax_step = 1};

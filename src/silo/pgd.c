@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "numerics/simplex.h"
-#include "silo/silo.h"
+#include "silo/solver.h"
 
 static void propose(rm_silo_state *st, double *next)
 {
@@ -48,17 +48,9 @@ static int accept(rm_silo_state *st, double F_next)
     return 0;
 }
 
-const rm_solver rm_solver_pgd = {propose, accept, 1, 0.0, 1, 1, 1};
-
-static int run(const rm_problem *p, double *mean, rm_report *report)
-{
-    return rm_silo_run(p, &rm_solver_pgd, mean, report);
-}
-
-const rm_method rm_method_pgd = {
-    {"pgd",
-     "SILO projected gradient descent on the capped simplex: error O(sigma*sqrt(eps)) for eps < 1/3, "
-     "sigma not needed",
-     1, 0.0, 0.5, 1},
-    run,
-};
+const rm_solver rm_solver_pgd = {.propose = propose,
+                                 .accept = accept,
+                                 .capped = 1,
+                                 .softmax_step = 1,
+                                 .needs_norms = 1,
+                                 .can_reject = 1};

@@ -1,24 +1,16 @@
-/* The iteration core the SILO solvers share (DESIGN.md, sections 2-3): weights q on the
- * capped simplex, the weighted covariance's top Ritz pairs, the scores, the stationarity
- * gap and the quasi-gradient tau, the stopping rules and the best iterate. A solver only
- * says how to step from q along tau, and whether to keep the step. */
-#ifndef RM_SILO_H
-#define RM_SILO_H
+/* A SILO solver's step rule (DESIGN.md, section 3): how to step from the weights q along
+ * the quasi-gradient tau, and whether to keep the step. The core (state.h) does the rest:
+ * the weighted covariance's top Ritz pairs, the scores, the stationarity gap, the
+ * stopping rules and the best iterate. */
+#ifndef RM_SILO_SOLVER_H
+#define RM_SILO_SOLVER_H
 
 #include <stddef.h>
 
-#include "common/method.h"
-
-/* Defaults, chosen by measurement (see DESIGN.md and the notes in silo.c). */
-#define RM_SILO_DELTA 0.05
-#define RM_SILO_TOL 0.02
-#define RM_SILO_MAX_ITER 500
-#define RM_SILO_DIRECTIONS 16
 /* Multiplicative steps are scaled by the largest score among the rows holding at least
  * this fraction of the cap: a row below it whose score is larger loses all its weight
- * (it holds too little to matter), and does not slow the step of the rest. Measured at
- * n = 1e6 on a variance shell: 1e-6 took 7 iterations after the warm start, 1e-2 6, to a
- * lower F. */
+ * (it holds too little to matter), and does not slow the step of the rest
+ * (bench/TUNING.md, RM_SILO_STEP_FLOOR). */
 #define RM_SILO_STEP_FLOOR 1e-2
 
 /* What a solver sees. The core owns every buffer. */
@@ -35,7 +27,7 @@ typedef struct rm_silo_state {
     size_t iteration;   /* 0 before the first step */
     double step;        /* the solver's own step parameter, kept across iterations */
     size_t rejected;    /* proposals rejected in a row just before this one */
-    int polishing;      /* in the endgame (silo.c, polish): steps refine a near-optimal point */
+    int polishing;      /* in the endgame (endgame.c): steps refine a near-optimal point */
     double *work;       /* n doubles of scratch */
     int threads;        /* the options' threads (0: one per core) */
 } rm_silo_state;
@@ -53,9 +45,9 @@ typedef struct rm_solver {
      * the default. Solvers that converge to the optimum correct a loose one; a path that
      * does not (the filter's) needs accurate directions, or rounding-level differences in
      * the data (a permutation) change how many Lanczos steps run, and so the path. Used
-     * only up to the d where the oracle always reaches it (rm_silo_init). */
+     * only up to the d where the oracle always reaches it (oracle.c). */
     double eig_tol;
-    /* 1: step along the softmax of the Ritz values (see softmax_weights in silo.c); 0: along
+    /* 1: step along the softmax of the Ritz values (softmax_weights, scores.c); 0: along
      * the gap's own weights. */
     int softmax_step;
     /* 1: the solver reads st->norms (computed in the scores pass only then). */
@@ -64,12 +56,7 @@ typedef struct rm_solver {
     int can_reject;
 } rm_solver;
 
-extern const rm_solver rm_solver_pgd, rm_solver_lowregret;
-
-/* Run the solver on the problem; writes the estimate and fills the SILO fields of the
- * report. Returns RM_OK, RM_NOT_CONVERGED (iteration cap or time budget: the best
- * iterate is returned) or a negative code. */
-int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *report);
+extern const rm_solver rm_solver_lowregret, rm_solver_pgd, rm_solver_filter;
 
 /* The largest score among the rows whose weight is at least floor_weight: steps are
  * scaled by it. With floor_weight > 0, rows far beyond it whose weight has already decayed

@@ -1,0 +1,156 @@
+/* See run.h. */
+#include "silo/run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/clock.h"
+#include "numerics/centre.h"
+#include "numerics/summation.h"
+#include "silo/endgame.h"
+#include "silo/gap.h"
+#include "silo/state.h"
+#include "silo/warm.h"
+
+static void fill_report(const silo *s, rm_report *rep)
+{
+    size_t n = s->n;
+    const silo_point *best = &s->kept.best;
+    rep->oracle = s->oracle.dense ? "dense" : "lanczos";
+    rep->iterations = s->st.iteration;
+    rep->products = s->cost.products;
+    rep->passes = s->cost.passes + (size_t)ceil(s->cost.passes_partial);
+    rep->objective = rm_silo_unscale_objective(s, best->F);
+    rep->gap = rm_silo_unscale_objective(s, best->gap);
+    rep->directions = best->k_gap;
+    rep->weight_cap = s->st.u;
+    double gap_rel = best->F > 0.0 ? best->gap / best->F : 0.0;
+    double eps = s->st.eps, top = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (best->q[i] > top)
+            top = best->q[i];
+    if (top > s->st.u) /* the filter: the eps whose cap its largest weight meets */
+        eps = 1.0 - 1.0 / ((double)n * top);
+    rep->guarantee = s->st.eps < 1.0 / 3.0;
+    rm_gap_bounds b = rm_gap_bounds_of(eps, s->tg.delta, gap_rel);
+    rep->certified = b.valid && gap_rel <= s->tg.tol;
+    rep->bound_objective = rep->certified ? b.objective : NAN;
+    rep->bound_error = rep->certified ? b.error : NAN;
+    rep->sigma_certificate =
+        s->opt.sigma > 0.0 ? rm_sigma_certificate(eps, rep->objective, s->opt.sigma) : NAN;
+    size_t outliers = 0;
+    for (size_t i = 0; i < n; i++)
+        outliers += best->q[i] < 0.5 * s->st.u;
+    rep->outliers = outliers;
+}
+
+/* The centre and the samples of a solve on X: with a warm start, the centre is the
+ * medians of the gap's sample, drawn by keys taken at a provisional centre (the columns'
+ * midranges: one pass, where the medians of all rows take three); without, the medians of
+ * all rows. *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is
+ * left to free. */
+static int prepare(const rm_matrix *X, int threads, rm_centre *ctr, size_t *gap_rows,
+                   size_t *gap_n, double **warm, size_t *warm_m)
+{
+    int status = *warm_m ? rm_centre_init_midrange(ctr, X, threads)
+                         : rm_centre_init(ctr, X, threads);
+    if (status != RM_OK || !*gap_n)
+        return status;
+    size_t *warm_rows = rm_alloc_array(*warm_m, sizeof *warm_rows);
+    rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr};
+    status = warm_rows ? rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m)
+                       : RM_ENOMEM;
+    if (status == RM_OK && *warm_m) {
+        *warm = rm_silo_warm_sample(X, warm_rows, *warm_m, threads);
+        status = *warm ? rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads) : RM_ENOMEM;
+    }
+    free(warm_rows);
+    if (status != RM_OK) {
+        free(*warm);
+        *warm = NULL;
+        rm_centre_free(ctr);
+    }
+    return status;
+}
+
+/* From the set-up (and the warm start) to the estimate's weights in s->kept.best. */
+static int solve(silo *s, double start, const char **stop_reason)
+{
+    const rm_solver *solver = s->solver;
+    int status = rm_silo_iterate(s, start, stop_reason);
+    if (status == RM_OK && solver->capped)
+        status = rm_silo_endgame(s, start, stop_reason);
+    if (status >= 0 && solver->capped)
+        rm_silo_prefer_certified(s);
+    if (status >= 0 && !solver->capped) {
+        /* Weights that left the capped simplex: measure the gap of the best iterate on the
+         * simplex that holds them, and certify (or not) with that simplex's eps. */
+        memcpy(s->q, s->kept.best.q, s->n * sizeof *s->q);
+        s->tg.effective_cap = 1;
+        int again = rm_silo_evaluate(s);
+        if (again != RM_OK)
+            status = again;
+        s->kept.best.gap = s->ev.gap;
+        s->kept.best.k_gap = s->ev.k_gap;
+    }
+    return status;
+}
+
+int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
+{
+    size_t n = p->n;
+    int threads = p->opt->threads;
+    double eps = isnan(p->eps) ? 0.0 : p->eps;
+    if (eps == 0.0) { /* Delta is the single point q = 1/n: the sample mean */
+        int status = rm_column_means(&p->X, mean, threads);
+        if (status != RM_OK)
+            return status;
+        if (p->opt->weights)
+            for (size_t i = 0; i < n; i++)
+                p->opt->weights[i] = 1.0 / (double)n;
+        rep->stop_reason = "eps = 0: the sample mean";
+        rep->weight_cap = 1.0 / (double)n;
+        return RM_OK;
+    }
+    if (p->d > 0x7fffffff || n > 0x7fffffff)
+        return RM_EOVERFLOW; /* BLAS takes int dimensions */
+    double start = rm_clock_seconds();
+    rm_centre ctr;
+    size_t warm_m = rm_silo_warm_rows(n, p->d), gap_n = rm_silo_gap_rows(n);
+    size_t *gap_rows = rm_alloc_array(gap_n, sizeof *gap_rows);
+    double *warm = NULL;
+    if (!gap_rows)
+        return RM_ENOMEM;
+    int status = prepare(&p->X, threads, &ctr, gap_rows, &gap_n, &warm, &warm_m);
+    if (status != RM_OK) {
+        free(gap_rows);
+        return status;
+    }
+    silo s;
+    silo_setup setup = {.X = &p->X,
+                        .centre = &ctr,
+                        .opt = p->opt,
+                        .eps = eps,
+                        .solver = solver,
+                        .gap_rows = gap_rows,
+                        .gap_n = gap_n};
+    status = rm_silo_init(&s, &setup);
+    if (status == RM_OK && warm)
+        status = rm_silo_warm_start(&s, warm, warm_m, start);
+    free(warm); /* done with: its memory goes back before the solve on all rows */
+    if (status == RM_OK)
+        status = solve(&s, start, &rep->stop_reason);
+    if (status >= 0) {
+        rep->converged = status == RM_OK;
+        fill_report(&s, rep);
+        rm_moments_unscale(&s.m, s.kept.best.q, s.kept.best.mu, mean);
+        if (p->opt->weights)
+            memcpy(p->opt->weights, s.kept.best.q, n * sizeof *s.kept.best.q);
+    }
+    rm_silo_free(&s);
+    rm_centre_free(&ctr);
+    free(gap_rows);
+    return status;
+}
