@@ -24,6 +24,7 @@
 
 #include "matrix_write.h"
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 static double now(void)
 {

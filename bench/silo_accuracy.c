@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 enum { MAX_SEEDS = 16 };
 static const char *const solvers[] = {"lowregret", "pgd", "filter", "mean"};
@@ -64,8 +65,8 @@ static int estimate(const char *method, const double *X, size_t n, size_t d, dou
     rm_options_init(&opt);
     opt.method = method;
     opt.eps = eps;
-    opt.weights = weights;
-    int s = rm_mean(X, n, d, &opt, mean, rep);
+    int s = weights ? rm_mean_weights(X, n, d, &opt, mean, weights, rep)
+                    : rm_mean(X, n, d, &opt, mean, rep);
     if (s < 0)
         fprintf(stderr, "silo_accuracy: %s failed: %s\n", method, rm_strerror(s));
     return s;

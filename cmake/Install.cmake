@@ -42,6 +42,7 @@ foreach(page IN LISTS RM_MAN_PAGES)
 endforeach()
 
 install(FILES ${PROJECT_SOURCE_DIR}/include/robustmean.h
+              ${PROJECT_SOURCE_DIR}/include/robustmean_generate.h
               ${PROJECT_BINARY_DIR}/include/robustmean_version.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 

@@ -6,10 +6,11 @@
  * several threads at once, as long as no two threads write the same object (the same
  * rm_report, the same output buffer, the same rm_data). Inputs are only read.
  *
- * Errors: functions return an int status, RM_OK (0) on success, a negative RM_E* code on
- * failure, and RM_NOT_CONVERGED (positive) when a result was written but an iterative
- * method stopped before its tolerance was met. rm_strerror() names each code. The library
- * never prints, never exits and never aborts.
+ * Errors: functions return an int holding an rm_status: RM_OK (0) on success, a negative
+ * RM_E* code on failure, and RM_NOT_CONVERGED (positive) when a result was written but an
+ * iterative method stopped before its tolerance was met. rm_strerror() names each code;
+ * a report or read error says more where there is more to say (which option, which row
+ * and column). The library never prints, never exits and never aborts.
  */
 #ifndef ROBUSTMEAN_H
 #define ROBUSTMEAN_H
@@ -32,7 +33,7 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------
  * Status codes
  * ------------------------------------------------------------------------------------- */
-enum {
+typedef enum rm_status {
     RM_OK = 0,
     RM_NOT_CONVERGED = 1, /* result written: the best iterate, tolerance not reached */
     RM_EINVAL = -1,       /* invalid argument: NULL pointer, n or d zero, bad option */
@@ -49,7 +50,7 @@ enum {
                              float, when values are stored as float) */
     RM_EEMPTY = -12,      /* the input holds no data rows */
     RM_ENUMERIC = -13     /* a numerical routine failed (e.g. the eigensolver) */
-};
+} rm_status;
 
 /**
  * A short English description of a status code (RM_OK, RM_NOT_CONVERGED or an RM_E* code).
@@ -82,7 +83,7 @@ typedef struct rm_method_info {
     int needs_eps;       /* 1 if rm_options.eps must be set */
     double eps_min;      /* valid eps: eps_min <= eps < eps_max */
     double eps_max;
-    int weights_rows;    /* 1 if the method gives each row a weight (rm_options.weights) */
+    int weights_rows;    /* 1 if the method gives each row a weight (rm_mean_weights) */
 } rm_method_info;
 
 /* The method table is static and read-only: these four functions are thread-safe, cannot
@@ -101,43 +102,80 @@ RM_API const char *rm_method_default(void);
  * Options and report
  * ------------------------------------------------------------------------------------- */
 
-/* Options for rm_mean(). Fill with rm_options_init(), then set fields. The struct is only
- * read by rm_mean(); the buffer behind `weights` is written. */
+/* How the SILO solvers find the top eigenvectors of the weighted covariance. */
+typedef enum rm_oracle {
+    RM_ORACLE_AUTO = 0,    /* by cost: the formed matrix for small d, else Lanczos */
+    RM_ORACLE_LANCZOS = 1, /* block Lanczos on products with Sigma_q, never formed */
+    RM_ORACLE_DENSE = 2    /* Sigma_q formed (d x d) and handed to LAPACK */
+} rm_oracle;
+
+/* The most top eigenvectors the SILO solvers use (rm_options.max_directions). */
+#define RM_MAX_DIRECTIONS 16
+/* The most threads rm_options.threads may ask for. */
+#define RM_MAX_THREADS 1024
+
+/* Options for rm_mean(). Fill with rm_options_init(), then set fields. Only read. */
 typedef struct rm_options {
     const char *method; /* NULL: rm_method_default() */
     double eps;         /* fraction of corrupted rows; NAN (the default) means not given */
     uint64_t seed;      /* for methods that draw random numbers (mom); echoed in reports */
     size_t max_iter;    /* iteration cap of iterative methods; 0: the method's default */
-    double tol;         /* convergence tolerance; 0: the method's default */
+    double tol;         /* convergence tolerance, >= 0; 0: the method's default */
     size_t blocks;      /* mom: number of blocks; 0: 2*floor(eps*n) + 1 */
-    double *weights;    /* NULL, or a caller-owned buffer of n doubles that receives the
-                           per-row weights of methods with weights_rows (they sum to 1) */
     /* The SILO solvers (pgd, filter, lowregret): */
-    double delta;       /* eigenvalues within (1-delta)*F count as top; 0: 0.05 */
+    double delta;       /* eigenvalues within (1-delta)*F count as top, 0 <= delta < 1;
+                           0: 0.05 */
     double sigma;       /* the inliers' scale, if known (sigma^2 = ||Cov_good||): enables
                            the certified error radius and the stop at F <= sigma^2;
                            0: unknown */
     double max_seconds; /* time budget; 0: none. When it runs out the best iterate so far
                            is returned with RM_NOT_CONVERGED */
-    size_t max_directions; /* top eigenvectors the steps and the gap use (1..16); 1 is the
-                              classical single direction; 0: the default (16) */
-    int oracle;         /* RM_ORACLE_AUTO (by cost), RM_ORACLE_LANCZOS or RM_ORACLE_DENSE */
-    int threads;        /* threads for the passes over the data; 0: one per core (OpenMP's
-                           default). Results do not depend on it. */
+    size_t max_directions; /* top eigenvectors the steps and the gap use
+                              (1..RM_MAX_DIRECTIONS); 1 is the classical single direction;
+                              0: the default (RM_MAX_DIRECTIONS) */
+    rm_oracle oracle;   /* RM_ORACLE_AUTO by default */
+    int threads;        /* threads for the passes over the data, 0..RM_MAX_THREADS; 0: one
+                           per core (OpenMP's default). Results do not depend on it. */
 } rm_options;
 
-enum { RM_ORACLE_AUTO = 0, RM_ORACLE_LANCZOS = 1, RM_ORACLE_DENSE = 2 };
-
-/** Fill opt with the defaults: default method, eps not given, seed 1, method defaults,
- * no weights buffer. Does nothing when opt is NULL; no allocation, cannot fail. */
+/** Fill opt with the defaults: default method, eps not given, seed 1, method defaults.
+ * Does nothing when opt is NULL; no allocation, cannot fail. */
 RM_API void rm_options_init(rm_options *opt);
+
+/* Why an iterative method stopped (rm_report.stop). */
+typedef enum rm_stop {
+    RM_STOP_NONE = 0,       /* a direct method: nothing to stop */
+    RM_STOP_GAP,            /* SILO: the stationarity gap fell below tol * F */
+    RM_STOP_GAP_CAPPED,     /* filter: the gap on the capped simplex fell below tol * F
+                               (its weights may leave that simplex: the report measures the
+                               gap again on the simplex that holds them) */
+    RM_STOP_SIGMA,          /* SILO: the objective fell below the given sigma^2 */
+    RM_STOP_STALLED,        /* the objective stopped falling */
+    RM_STOP_STEP_RAISED,    /* SILO's endgame: a step raised the objective */
+    RM_STOP_STEP_TOLERANCE, /* geomedian, mom: the step fell below the tolerance */
+    RM_STOP_EPS_ZERO,       /* SILO with eps = 0: the sample mean, nothing to iterate */
+    RM_STOP_ITERATION_CAP,  /* the iteration cap (RM_NOT_CONVERGED) */
+    RM_STOP_TIME_BUDGET     /* the time budget (RM_NOT_CONVERGED) */
+} rm_stop;
+
+/** The words for a stop reason, as in rm_report.stop_reason ("" for RM_STOP_NONE).
+ * @return a static string, never NULL; not freed. */
+RM_API const char *rm_stop_text(rm_stop stop);
 
 /* What rm_mean() did. Plain data (no owned pointers): the strings are static. */
 typedef struct rm_report {
-    const char *method;      /* the method that ran */
+    const char *method;      /* the method that ran ("" when none was found) */
     int status;              /* the value rm_mean() returned */
+    const char *invalid_option; /* when an option was invalid (RM_EINVAL, RM_EEPS,
+                                   RM_EMETHOD): the rm_options field ("eps", "tol", ...);
+                                   else NULL */
+    char message[192];       /* on failure, what was wrong in words where there is more to
+                                say than rm_strerror() (an invalid option, its value and
+                                what it accepts); else "" */
     int converged;           /* 1 when the method met its tolerance (or is not iterative) */
-    const char *stop_reason; /* why an iterative method stopped; "" for direct methods */
+    rm_stop stop;            /* why an iterative method stopped; RM_STOP_NONE for direct
+                                methods */
+    const char *stop_reason; /* rm_stop_text(stop) */
     size_t n, d;
     double eps;              /* as given (NAN when not given) */
     uint64_t seed;
@@ -172,14 +210,34 @@ typedef struct rm_report {
  * @param report NULL, or a report to fill (on success and on failure).
  * Ownership: nothing is retained after the call; all memory the method needs is allocated
  * and freed inside it. Threads: calls may run at once on the same X, as long as each has
- * its own mean, report and opt->weights buffers.
- * @return RM_OK; RM_NOT_CONVERGED when an iterative method hit its iteration cap (mean
- *         still holds its best iterate); or a negative RM_E* code, in which case mean is
- *         left untouched: RM_EINVAL (X or mean NULL, n or d zero, bad option), RM_EMETHOD,
- *         RM_EEPS, RM_ETOOFEW, RM_ENONFINITE, RM_EOVERFLOW, RM_ENOMEM, RM_ENUMERIC.
+ * its own mean and report buffers.
+ * @return RM_OK; RM_NOT_CONVERGED when an iterative method hit its iteration cap or time
+ *         budget (mean still holds its best iterate); or a negative RM_E* code, in which
+ *         case mean is left untouched: RM_EINVAL (X or mean NULL, n or d zero, an invalid
+ *         option: report->invalid_option names it), RM_EMETHOD, RM_EEPS, RM_ETOOFEW,
+ *         RM_ENONFINITE, RM_EOVERFLOW, RM_ENOMEM, RM_ENUMERIC.
  */
 RM_API int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
                    rm_report *report);
+
+/**
+ * rm_mean() that also gives each row's weight in the estimate, for methods that weight
+ * rows (rm_method_info.weights_rows): the estimate is sum_i weights[i] x_i, the weights
+ * sum to 1, and a SILO method flags as outliers the rows whose weight is below half the
+ * cap (rm_report.weight_cap). weights: a caller-owned buffer of n doubles, written on
+ * success; with a method that does not weight rows the call fails with RM_EINVAL
+ * (report->invalid_option "weights"). Otherwise as rm_mean().
+ */
+RM_API int rm_mean_weights(const double *X, size_t n, size_t d, const rm_options *opt,
+                           double *mean, double *weights, rm_report *report);
+
+/**
+ * Check opt as rm_mean() would, before any data is at hand. @return RM_OK, or RM_EINVAL,
+ * RM_EEPS or RM_EMETHOD with report (if not NULL) naming the option and saying what is
+ * wrong with it (invalid_option, message; the other fields as rm_mean() leaves them
+ * before it starts).
+ */
+RM_API int rm_options_check(const rm_options *opt, rm_report *report);
 
 /**
  * rm_mean() on data stored as float (n x d, row-major): half the bytes of every pass over
@@ -190,22 +248,30 @@ RM_API int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, d
 RM_API int rm_mean_float(const float *X, size_t n, size_t d, const rm_options *opt,
                          double *mean, rm_report *report);
 
+/** rm_mean_weights() on data stored as float, as rm_mean_float() is to rm_mean(). */
+RM_API int rm_mean_float_weights(const float *X, size_t n, size_t d, const rm_options *opt,
+                                 double *mean, double *weights, rm_report *report);
+
 /* ---------------------------------------------------------------------------------------
  * Reading data: CSV and NumPy .npy
  * ------------------------------------------------------------------------------------- */
 
-enum { RM_FORMAT_AUTO = 0, RM_FORMAT_CSV = 1, RM_FORMAT_NPY = 2 };
-enum { RM_HEADER_AUTO = -1, RM_HEADER_NO = 0, RM_HEADER_YES = 1 };
+typedef enum rm_format { RM_FORMAT_AUTO = 0, RM_FORMAT_CSV = 1, RM_FORMAT_NPY = 2 } rm_format;
+typedef enum rm_header { RM_HEADER_AUTO = -1, RM_HEADER_NO = 0, RM_HEADER_YES = 1 } rm_header;
 /* How the values are held in memory (rm_read_options.storage). */
-enum { RM_STORAGE_DOUBLE = 0, RM_STORAGE_FLOAT = 1, RM_STORAGE_AS_FILE = 2 };
+typedef enum rm_storage {
+    RM_STORAGE_DOUBLE = 0,
+    RM_STORAGE_FLOAT = 1,
+    RM_STORAGE_AS_FILE = 2
+} rm_storage;
 
 typedef struct rm_read_options {
-    int format;         /* RM_FORMAT_AUTO: .npy by extension or magic bytes, else CSV */
+    rm_format format;   /* RM_FORMAT_AUTO: .npy by extension or magic bytes, else CSV */
     char delimiter;     /* 0: detect; ',', '\t', ';', or ' ' (runs of spaces and tabs) */
-    int header;         /* RM_HEADER_AUTO: the first row is a header when a field in it is
+    rm_header header;   /* RM_HEADER_AUTO: the first row is a header when a field in it is
                            not a number, or when it reads 0,1,...,d-1 (d >= 3) */
     int drop_nonfinite; /* 1: drop rows holding NaN, Inf or an empty field instead of failing */
-    int storage;        /* RM_STORAGE_DOUBLE: values as double (rm_data.values).
+    rm_storage storage; /* RM_STORAGE_DOUBLE: values as double (rm_data.values).
                            RM_STORAGE_FLOAT: as float (rm_data.values_float), half the
                            memory and half the bytes per pass of rm_mean_float(): CSV
                            numbers are rounded to the nearest float (as strtof), .npy
@@ -234,8 +300,7 @@ typedef struct rm_data {
     int header_is_index; /* 1 when that header was detected although numeric: the column
                             numbers 0,1,...,d-1 (d >= 3) that pandas writes for unnamed
                             columns; RM_HEADER_NO reads such a line as data */
-    void *mapping;       /* internal: the file mapping behind values, if any */
-    size_t mapping_bytes;
+    struct rm_data_mapping *mapping; /* private: the file mapping behind values, if any */
 } rm_data;
 
 /* Where and why reading failed. The message names the place (line, data row, column)
@@ -271,116 +336,6 @@ RM_API int rm_read_file(const char *path, const rm_read_options *opt, rm_data *o
 /** Release what rm_read_file() allocated and zero *data; NULL-safe, safe on a zeroed
  * rm_data, so calling it twice is harmless. Cannot fail. */
 RM_API void rm_data_free(rm_data *data);
-
-/* ---------------------------------------------------------------------------------------
- * Synthetic data: inlier models and corruption models (the generators of rmgen/rmstudy)
- *
- * rm_generate() draws n rows whose inliers come from an inlier model with a known mean mu
- * (mu_j drawn uniform on [-10, 10]: far from 0, so an estimator that forgets to translate
- * shows it) and covariance Sigma (sigma^2 = its largest eigenvalue), and replaces
- * floor(eps*n) of them as a corruption model says. The adversary is strong: it sees the inliers it
- * corrupts (the variance shell aims along their direction of largest variance; the
- * subtractive and tail-flip models cut the actual eps-tail). Rows are shuffled, so the
- * outliers are never a contiguous block, and the sample says which rows are inliers.
- *
- * Reproducible: one seed gives the same bytes on every machine with the same C library
- * (GSL's mt19937, plain C loops, no BLAS, whose kernels round differently per CPU).
- * Thread rule: no global state; calls may run at once with distinct rm_sample outputs.
- * Within one seed the draws come in a fixed order (mu, the inlier law, the inliers, the
- * outliers, the shuffle), so two corruption models with one seed share mu and, when they
- * keep as many inliers, the inliers themselves.
- * ------------------------------------------------------------------------------------- */
-
-/* What a model is and which rm_generate_options fields it reads. Static, read-only. */
-typedef struct rm_model_info {
-    const char *name;       /* the value for rm_generate_options.corruption / .inliers */
-    const char *summary;    /* one line: what it draws */
-    const char *parameters; /* the fields it reads, with their defaults; "" when none */
-} rm_model_info;
-
-/** The number of corruption models rm_generate() knows. */
-RM_API size_t rm_corruption_count(void);
-/** The i-th corruption model (0 <= i < rm_corruption_count()), or NULL out of range. */
-RM_API const rm_model_info *rm_corruption_at(size_t i);
-/** The corruption model called name, or NULL when there is none. */
-RM_API const rm_model_info *rm_corruption_find(const char *name);
-/** The number of inlier models rm_generate() knows. */
-RM_API size_t rm_inlier_model_count(void);
-/** The i-th inlier model (0 <= i < rm_inlier_model_count()), or NULL out of range. */
-RM_API const rm_model_info *rm_inlier_model_at(size_t i);
-/** The inlier model called name, or NULL when there is none. */
-RM_API const rm_model_info *rm_inlier_model_find(const char *name);
-
-/* Options for rm_generate(). Fill with rm_generate_options_init(), then set fields. Every
- * model parameter left at 0 takes the model's default (rm_model_info.parameters and
- * rm_sample.used say which). Distances are in units of sqrt(tr Sigma), the typical norm
- * of an inlier's deviation (sqrt(d)*sigma for spherical inliers); shifts in units of
- * sigma. Only read by rm_generate(). */
-typedef struct rm_generate_options {
-    const char *corruption; /* corruption model; NULL: "none" */
-    const char *inliers;    /* inlier model; NULL: "gaussian" */
-    size_t n, d;            /* rows and columns asked for, both >= 1 */
-    double eps;             /* corrupted fraction, 0 <= eps < 1/3: floor(eps*n) rows */
-    uint64_t seed;
-    /* Inlier-model parameters. */
-    double scale;      /* scaled: sigma, > 0 (default 5) */
-    double decay;      /* diagonal, rotated: eigenvalues j^-decay, j = 1..d, decay in
-                          [0, 64] (default 1) */
-    double nu;         /* student: degrees of freedom, > 2 (default 3) */
-    double separation; /* mixture: distance between the component means (default 4) */
-    /* Corruption-model parameters. */
-    double distance;   /* far-cluster (default 10), obvious-subtle's far part (10),
-                          variance-shell and two-clusters (1), axis-noise (1) */
-    double angle;      /* two-clusters: degrees between the clusters, (0, 180] (75) */
-    double split;      /* two-clusters: share of the first cluster (0.7); obvious-subtle:
-                          share of the far cluster (0.5); in (0, 1) */
-    double shift;      /* subtle-shift: s, in units of sigma (sqrt(2 log(1/eps)) + 1) */
-    double spread;     /* tight clusters' covariance, spread*sigma^2*I (default 0.1) */
-    size_t axes;       /* axis-noise: number of coordinate axes, <= d (min(d, 5)) */
-} rm_generate_options;
-
-/** Fill opt with the defaults: models "none" and "gaussian", n = d = 0 (to be set),
- *  eps 0, seed 1, every model parameter 0 (the model's default). */
-RM_API void rm_generate_options_init(rm_generate_options *opt);
-
-/* A generated sample. Release with rm_sample_free(). */
-typedef struct rm_sample {
-    double *X;              /* n x d, row-major; owned */
-    size_t n, d;            /* n: rows generated (subtractive: fewer than asked) */
-    double *mu;             /* d values: the true mean of the inlier law; owned */
-    unsigned char *inlier;  /* n flags: 1 for a row drawn from the inlier law and left
-                               as drawn, 0 for an outlier; owned */
-    size_t outliers;        /* rows with inlier[i] == 0: floor(eps*n) (0 for "none" and
-                               "subtractive") */
-    size_t removed;         /* inliers deleted ("subtractive": floor(eps*n)), else 0 */
-    double sigma;           /* sqrt of the largest eigenvalue of the inlier covariance */
-    double trace;           /* trace of the inlier covariance */
-    rm_generate_options used; /* the options with every default filled in (the names
-                                 point to static storage) */
-} rm_sample;
-
-/**
- * Draw a sample as opt says.
- *
- * @param opt  the models, sizes, eps, seed and parameters (NULL is invalid: n, d needed).
- * @param out  receives the sample (zeroed on failure); free with rm_sample_free().
- * @return RM_OK; RM_EEPS when eps is NaN, negative or >= 1/3; RM_ETOOFEW when n is 0
- *         (no room for an inlier); RM_EINVAL for d = 0, an unknown model name or a
- *         parameter out of its range; RM_EOVERFLOW when n*d (or d*d for "rotated")
- *         bytes do not fit in size_t; RM_ENOMEM.
- */
-RM_API int rm_generate(const rm_generate_options *opt, rm_sample *out);
-
-/** Release what rm_generate() allocated; NULL-safe, and safe on a zeroed rm_sample. */
-RM_API void rm_sample_free(rm_sample *sample);
-
-/**
- * The oracle: the mean of the rows of sample flagged as inliers, into mean (d doubles,
- * caller-owned). Its distance to sample->mu is the error of an estimator that knew
- * which rows to keep.
- * @return RM_OK, RM_EINVAL (NULL argument, or no inlier row), RM_ENOMEM.
- */
-RM_API int rm_sample_inlier_mean(const rm_sample *sample, double *mean);
 
 #ifdef __cplusplus
 }

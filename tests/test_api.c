@@ -31,7 +31,7 @@ Test(api, options_init_defaults)
     cr_assert_eq(opt.seed, 1);
     cr_assert_eq(opt.max_iter, 0);
     cr_assert_eq(opt.tol, 0.0);
-    cr_assert_null(opt.weights);
+    cr_assert_eq(opt.oracle, RM_ORACLE_AUTO);
     rm_options_init(NULL); /* NULL-safe */
 }
 
@@ -87,9 +87,8 @@ Test(api, report_is_filled)
     opt.method = "mean";
     opt.seed = 99;
     double mean[3], w[4];
-    opt.weights = w;
     rm_report rep;
-    cr_assert_eq(rm_mean(X3, 4, 3, &opt, mean, &rep), RM_OK);
+    cr_assert_eq(rm_mean_weights(X3, 4, 3, &opt, mean, w, &rep), RM_OK);
     cr_assert_str_eq(rep.method, "mean");
     cr_assert_eq(rep.status, RM_OK);
     cr_assert_eq(rep.converged, 1);
@@ -134,6 +133,117 @@ Test(api, bad_arguments)
     opt.eps = 0.1;
     opt.tol = -1;
     expect_error(X3, 4, 3, &opt, RM_EINVAL);
+}
+
+static void expect_bad_option(const rm_options *opt, int status, const char *field,
+                              const char *words)
+{
+    rm_report rep;
+    cr_assert_eq(rm_options_check(opt, &rep), status, "%s", field);
+    cr_assert_str_eq(rep.invalid_option, field);
+    cr_assert_not_null(strstr(rep.message, words), "%s: '%s'", field, rep.message);
+    double mean[3] = {42, 42, 42};
+    cr_assert_eq(rm_mean(X3, 4, 3, opt, mean, &rep), status, "%s", field);
+    cr_assert_str_eq(rep.invalid_option, field);
+    cr_assert_not_null(strstr(rep.message, words), "%s: '%s'", field, rep.message);
+    cr_assert_eq(mean[0], 42);
+}
+
+/* A bad option is named by its field and worded, by rm_options_check before any data as by
+ * rm_mean; good options pass with no name and no words. */
+Test(api, a_bad_option_is_named_and_worded)
+{
+    rm_options opt;
+    rm_report rep;
+    rm_options_init(&opt);
+    opt.eps = 0.1;
+    cr_assert_eq(rm_options_check(&opt, &rep), RM_OK);
+    cr_assert_null(rep.invalid_option);
+    cr_assert_str_eq(rep.message, "");
+    cr_assert_str_eq(rep.method, "lowregret");
+    cr_assert_eq(rm_options_check(NULL, &rep), RM_EEPS); /* the default method needs eps */
+    cr_assert_str_eq(rep.invalid_option, "eps");
+
+    rm_options o = opt;
+    o.method = "nope";
+    expect_bad_option(&o, RM_EMETHOD, "method", "unknown method 'nope'");
+    o = opt;
+    o.eps = NAN;
+    expect_bad_option(&o, RM_EEPS, "eps", "method lowregret needs the fraction");
+    o.eps = 0.5;
+    expect_bad_option(&o, RM_EEPS, "eps", "accepts 0 <= eps < 0.5, not 0.5");
+    o = opt;
+    o.tol = -1;
+    expect_bad_option(&o, RM_EINVAL, "tol", "not -1");
+    o.tol = INFINITY;
+    expect_bad_option(&o, RM_EINVAL, "tol", "finite");
+    o = opt;
+    o.delta = 1;
+    expect_bad_option(&o, RM_EINVAL, "delta", "[0, 1)");
+    o = opt;
+    o.sigma = NAN;
+    expect_bad_option(&o, RM_EINVAL, "sigma", "finite");
+    o = opt;
+    o.max_seconds = -2;
+    expect_bad_option(&o, RM_EINVAL, "max_seconds", "not -2");
+    o = opt;
+    o.max_directions = RM_MAX_DIRECTIONS + 1;
+    expect_bad_option(&o, RM_EINVAL, "max_directions", "1 to 16");
+    o = opt;
+    o.oracle = (rm_oracle)7;
+    expect_bad_option(&o, RM_EINVAL, "oracle", "not 7");
+    o = opt;
+    o.threads = RM_MAX_THREADS + 1;
+    expect_bad_option(&o, RM_EINVAL, "threads", "1 to 1024");
+    o.threads = -1;
+    expect_bad_option(&o, RM_EINVAL, "threads", "not -1");
+}
+
+/* Weights are an output of their own: asked of a method that weights rows they come back
+ * summing to 1; of one that does not, the call fails naming them. */
+Test(api, weights_are_an_explicit_output)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "median";
+    double mean[3] = {42, 42, 42}, w[4] = {-1, -1, -1, -1};
+    rm_report rep;
+    cr_assert_eq(rm_mean_weights(X3, 4, 3, &opt, mean, w, &rep), RM_EINVAL);
+    cr_assert_str_eq(rep.invalid_option, "weights");
+    cr_assert_not_null(strstr(rep.message, "median does not weight rows"), "%s", rep.message);
+    cr_assert_eq(mean[0], 42);
+    cr_assert_eq(rm_mean_weights(X3, 4, 3, &opt, mean, NULL, &rep), RM_EINVAL);
+    opt.method = "pgd";
+    opt.eps = 0.25;
+    cr_assert_eq(rm_mean_weights(X3, 4, 3, &opt, mean, w, &rep), RM_OK);
+    double sum = 0, x0 = 0;
+    for (int i = 0; i < 4; i++) {
+        cr_assert_geq(w[i], 0.0);
+        sum += w[i];
+        x0 += w[i] * X3[i * 3];
+    }
+    cr_assert_float_eq(sum, 1.0, 1e-12);
+    cr_assert_float_eq(mean[0], x0, 1e-12, "the estimate is the weights' mean");
+}
+
+/* Every stop reason has its words, and the report carries both. */
+Test(api, stop_reasons_have_words)
+{
+    cr_assert_str_eq(rm_stop_text(RM_STOP_NONE), "");
+    for (int k = RM_STOP_GAP; k <= RM_STOP_TIME_BUDGET; k++) {
+        const char *t = rm_stop_text((rm_stop)k);
+        cr_assert(t[0] && strcmp(t, "unknown stop reason") != 0, "stop %d", k);
+        for (int j = RM_STOP_GAP; j < k; j++)
+            cr_assert_str_neq(t, rm_stop_text((rm_stop)j));
+    }
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "mean";
+    double mean[3];
+    rm_report rep;
+    cr_assert_eq(rm_mean(X3, 4, 3, &opt, mean, &rep), RM_OK);
+    cr_assert_eq(rep.stop, RM_STOP_NONE);
+    cr_assert_str_eq(rep.stop_reason, "");
 }
 
 Test(api, non_finite_data_is_refused)

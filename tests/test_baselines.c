@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "geomedian.h"
+#include "baselines/geomedian.h"
 #include "robustmean.h"
 #include "test_util.h"
 

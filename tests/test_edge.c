@@ -345,8 +345,8 @@ Test(edge, a_column_of_subnormals_takes_the_methods_own_weights)
         opt.method = info->name;
         opt.eps = 0.1;
         double mean[D], w[N], want = 0.0, sum = 0.0;
-        opt.weights = info->weights_rows ? w : NULL;
-        int status = rm_mean(X, N, D, &opt, mean, NULL);
+        int status = info->weights_rows ? rm_mean_weights(X, N, D, &opt, mean, w, NULL)
+                                        : rm_mean(X, N, D, &opt, mean, NULL);
         cr_assert(status == RM_OK || status == RM_NOT_CONVERGED, "%s", info->name);
         if (info->weights_rows) {
             for (size_t i = 0; i < N; i++)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
-#include "eigen.h"
+#include "common/blas.h"
+#include "numerics/lanczos.h"
 #include "test_util.h"
 
 typedef struct dense_op {

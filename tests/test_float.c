@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 typedef struct shape {
     size_t n, d;
@@ -25,12 +26,10 @@ static void same_result(const float *Xf, const double *Xd, size_t n, size_t d, c
     double *wa = malloc(n * sizeof *wa), *wb = malloc(n * sizeof *wb);
     rm_report ra, rb;
     const rm_method_info *info = rm_method_find(method);
-    if (info->weights_rows)
-        opt.weights = wa;
-    int sa = rm_mean_float(Xf, n, d, &opt, a, &ra);
-    if (info->weights_rows)
-        opt.weights = wb;
-    int sb = rm_mean(Xd, n, d, &opt, b, &rb);
+    int sa = info->weights_rows ? rm_mean_float_weights(Xf, n, d, &opt, a, wa, &ra)
+                                : rm_mean_float(Xf, n, d, &opt, a, &ra);
+    int sb = info->weights_rows ? rm_mean_weights(Xd, n, d, &opt, b, wb, &rb)
+                                : rm_mean(Xd, n, d, &opt, b, &rb);
     cr_assert(sa >= 0, "%s n %zu d %zu: status %d", method, n, d, sa);
     cr_assert_eq(sa, sb, "%s: status", method);
     for (size_t j = 0; j < d; j++) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gap.h"
+#include "silo/gap.h"
 #include "test_util.h"
 
 static int cmp(const void *a, const void *b)

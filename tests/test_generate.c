@@ -7,11 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "corrupt.h"
-#include "directions.h"
-#include "inliers.h"
-#include "rng.h"
+#include "generate/corrupt.h"
+#include "generate/directions.h"
+#include "generate/inliers.h"
+#include "common/rng.h"
 #include "robustmean.h"
+#include "robustmean_generate.h"
 #include "test_util.h"
 
 static rm_sample make(const char *corruption, const char *inliers, size_t n, size_t d,

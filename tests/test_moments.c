@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "centre.h"
-#include "moments.h"
+#include "numerics/centre.h"
+#include "numerics/moments.h"
 #include "test_util.h"
 
 /* Sigma_q formed naively in long double on the centred, scaled rows z. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 #include "test_util.h"
 
 void *__real_malloc(size_t size);
@@ -119,9 +120,10 @@ static int estimate(const void *ctx, double *result, size_t *len)
     opt.oracle = e->oracle;
     opt.threads = 1; /* the same allocations in the same order on every run */
     double weights[400];
-    opt.weights = weights;
     *len = e->d;
-    return rm_mean(e->X, e->n, e->d, &opt, result, NULL);
+    return rm_method_find(e->method)->weights_rows
+               ? rm_mean_weights(e->X, e->n, e->d, &opt, result, weights, NULL)
+               : rm_mean(e->X, e->n, e->d, &opt, result, NULL);
 }
 
 Test(nomem, every_method_returns_enomem_and_frees_everything)

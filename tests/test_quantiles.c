@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "quantiles.h"
+#include "numerics/quantiles.h"
 #include "test_util.h"
 
 static int cmp(const void *a, const void *b)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 #include "test_util.h"
 
 #define GEN(...) ((const char *const[]){RM_GEN, __VA_ARGS__, NULL})

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "centre.h"
-#include "row_sample.h"
+#include "numerics/centre.h"
+#include "numerics/row_sample.h"
 #include "test_util.h"
 
 /* The keys of the n x d row-major X, at its midrange centre. */

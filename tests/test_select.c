@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "select.h"
+#include "numerics/select.h"
 #include "test_util.h"
 
 static const size_t sizes[] = {1, 2, 3, 4, 5, 24, 25, 26, 100, 101, 500, 501, 5000};

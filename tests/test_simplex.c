@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simplex.h"
+#include "numerics/simplex.h"
 #include "test_util.h"
 
 static const size_t sizes[] = {1, 2, 3, 100, 101, 500, 501};

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "summation.h"
+#include "numerics/summation.h"
 #include "test_util.h"
 
 Test(summation, large_offset_keeps_the_noise)

@@ -57,8 +57,10 @@ static void run_all(work *w)
         opt.method = rm_method_at(m)->name;
         opt.eps = 0.1;
         opt.seed = (uint64_t)w->id;
-        opt.weights = rm_method_at(m)->weights_rows ? w->weights[m] : NULL;
-        w->status[m] = rm_mean(w->X, N, D, &opt, w->mean[m], &w->report[m]);
+        w->status[m] = rm_method_at(m)->weights_rows
+                           ? rm_mean_weights(w->X, N, D, &opt, w->mean[m], w->weights[m],
+                                             &w->report[m])
+                           : rm_mean(w->X, N, D, &opt, w->mean[m], &w->report[m]);
     }
     rm_data data;
     w->read_status = rm_read_file(w->path, NULL, &data, NULL);

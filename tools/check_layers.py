@@ -6,8 +6,8 @@ build directory, from the symbols its objects define and use.
 
 Layers, lowest first: common; numerics and io (each sees common only); silo, baselines and
 generate (each sees common and numerics); the method table in src/ itself sees them all.
-A file includes a header with its folder ("numerics/select.h"), of its own layer or of one
-it may see. No header includes itself through others (no include cycle), and, from the
+A file includes a header with its folder ("numerics/select.h"; the top's own headers have
+none), of its own layer or of one it may see. No header includes itself through others (no include cycle), and, from the
 objects, no two files call each other through any chain (every file is below the ones
 that call it). Programs (tools/, bench/, examples/) include only the public header and the programs'
 own helpers in tools/.
@@ -28,7 +28,7 @@ SEES = {
     "generate": {"common", "numerics"},
     "": {"common", "numerics", "io", "silo", "baselines", "generate"},  # the method table
 }
-PUBLIC = {"robustmean.h", "robustmean_version.h"}
+PUBLIC = {"robustmean.h", "robustmean_generate.h", "robustmean_version.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -58,7 +58,7 @@ for rel, incs in sorted(includes.items()):
     for inc in incs:
         if inc in PUBLIC:
             continue
-        if "/" not in inc:
+        if "/" not in inc and layer:
             problems.append(f"src/{rel}: includes \"{inc}\" without its folder")
             continue
         if inc not in includes:

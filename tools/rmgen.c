@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "matrix_write.h"
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 typedef struct settings {
     rm_generate_options gen;

@@ -1,6 +1,7 @@
 /* robustmean: the command-line estimator. A thin program over the library: parse options,
  * read the data, call rm_mean(), print. */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,6 @@ typedef struct settings {
     const char *outliers_path;
     int format;
     int verbose, quiet;
-    int eps_given;
 } settings;
 
 enum {
@@ -101,6 +101,20 @@ static char parse_delimiter(const char *text)
     cli_usage_error("--delimiter must be ',', ';', tab or space, not '%s'", text);
 }
 
+/* The flag that sets an rm_options field. */
+static const char *flag_of(const char *field)
+{
+    static const char *const flags[][2] = {
+        {"method", "--method"},        {"eps", "--eps"},       {"tol", "--tol"},
+        {"delta", "--delta"},          {"sigma", "--sigma"},   {"max_seconds", "--max-seconds"},
+        {"max_directions", "--directions"}, {"oracle", "--oracle"}, {"threads", "--threads"},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (field && strcmp(flags[i][0], field) == 0)
+            return flags[i][1];
+    return field ? field : "an option";
+}
+
 static void parse_args(int argc, char **argv, settings *s)
 {
     static const struct option longopts[] = {
@@ -137,15 +151,8 @@ static void parse_args(int argc, char **argv, settings *s)
         switch (c) {
         case 'e':
             s->opt.eps = cli_parse_double("--eps", optarg);
-            if (!(s->opt.eps >= 0.0 && s->opt.eps < 0.5))
-                cli_usage_error("--eps must be in [0, 0.5), not %s", optarg);
-            s->eps_given = 1;
             break;
-        case 'm':
-            if (!rm_method_find(optarg))
-                cli_usage_error("unknown method '%s' (see --help for the list)", optarg);
-            s->opt.method = optarg;
-            break;
+        case 'm': s->opt.method = optarg; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "csv") == 0)
                 s->format = FORMAT_CSV;
@@ -161,41 +168,17 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_NO_HEADER: s->read.header = RM_HEADER_NO; break;
         case OPT_DROP_NONFINITE: s->read.drop_nonfinite = 1; break;
         case OPT_SEED: s->opt.seed = cli_parse_u64("--seed", optarg); break;
-        case OPT_MAX_ITER:
-            s->opt.max_iter = cli_parse_size("--max-iter", optarg);
-            if (s->opt.max_iter == 0)
-                cli_usage_error("--max-iter must be at least 1");
-            break;
-        case OPT_TOL:
-            s->opt.tol = cli_parse_double("--tol", optarg);
-            if (!(s->opt.tol > 0.0))
-                cli_usage_error("--tol must be positive, not %s", optarg);
-            break;
-        case OPT_BLOCKS:
-            s->opt.blocks = cli_parse_size("--blocks", optarg);
-            if (s->opt.blocks == 0)
-                cli_usage_error("--blocks must be at least 1");
-            break;
+        case OPT_MAX_ITER: s->opt.max_iter = cli_parse_size("--max-iter", optarg); break;
+        case OPT_TOL: s->opt.tol = cli_parse_double("--tol", optarg); break;
+        case OPT_BLOCKS: s->opt.blocks = cli_parse_size("--blocks", optarg); break;
         case OPT_OUTLIERS: s->outliers_path = optarg; break;
-        case OPT_SIGMA:
-            s->opt.sigma = cli_parse_double("--sigma", optarg);
-            if (!(s->opt.sigma > 0.0))
-                cli_usage_error("--sigma must be positive, not %s", optarg);
-            break;
-        case OPT_DELTA:
-            s->opt.delta = cli_parse_double("--delta", optarg);
-            if (!(s->opt.delta > 0.0 && s->opt.delta < 1.0))
-                cli_usage_error("--delta must be in (0, 1), not %s", optarg);
-            break;
+        case OPT_SIGMA: s->opt.sigma = cli_parse_double("--sigma", optarg); break;
+        case OPT_DELTA: s->opt.delta = cli_parse_double("--delta", optarg); break;
         case OPT_MAX_SECONDS:
             s->opt.max_seconds = cli_parse_double("--max-seconds", optarg);
-            if (!(s->opt.max_seconds > 0.0))
-                cli_usage_error("--max-seconds must be positive, not %s", optarg);
             break;
         case OPT_DIRECTIONS:
             s->opt.max_directions = cli_parse_size("--directions", optarg);
-            if (s->opt.max_directions < 1 || s->opt.max_directions > 16)
-                cli_usage_error("--directions must be 1 to 16, not %s", optarg);
             break;
         case OPT_ORACLE:
             if (strcmp(optarg, "auto") == 0)
@@ -210,9 +193,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_FLOAT32: s->read.storage = RM_STORAGE_FLOAT; break;
         case OPT_THREADS: {
             size_t t = cli_parse_size("--threads", optarg);
-            if (t < 1 || t > 1024)
-                cli_usage_error("--threads must be 1 to 1024, not %s", optarg);
-            s->opt.threads = s->read.threads = (int)t;
+            s->opt.threads = s->read.threads = t > INT_MAX ? INT_MAX : (int)t;
             break;
         }
         case 'v': s->verbose = 1; break;
@@ -227,13 +208,12 @@ static void parse_args(int argc, char **argv, settings *s)
     if (optind < argc)
         cli_usage_error("one input file at most; '%s' is extra", argv[optind]);
 
-    const char *name = s->opt.method ? s->opt.method : rm_method_default();
+    /* The library checks the options, and says which one is wrong and why. */
+    rm_report rep;
+    if (rm_options_check(&s->opt, &rep) != RM_OK)
+        cli_usage_error("%s: %s", flag_of(rep.invalid_option), rep.message);
+    const char *name = rep.method;
     const rm_method_info *m = rm_method_find(name);
-    if (m->needs_eps && !s->eps_given)
-        cli_usage_error("method %s needs --eps (the fraction of corrupted rows)", name);
-    if (s->eps_given && !(s->opt.eps >= m->eps_min && s->opt.eps < m->eps_max))
-        cli_usage_error("method %s accepts eps in [%g, %g), not %g", name, m->eps_min,
-                        m->eps_max, s->opt.eps);
     if (s->weights_path && !m->weights_rows)
         cli_usage_error("method %s does not weight rows, so --weights has nothing to write", name);
     if (s->outliers_path && !m->weights_rows)
@@ -420,9 +400,15 @@ int main(int argc, char **argv)
         cli_error("out of memory");
         return EXIT_DATA;
     }
-    s.opt.weights = weights;
     rm_report rep;
-    int status = data.values_float
+    int status;
+    if (weights)
+        status = data.values_float ? rm_mean_float_weights(data.values_float, data.n, data.d,
+                                                           &s.opt, mean, weights, &rep)
+                                   : rm_mean_weights(data.values, data.n, data.d, &s.opt, mean,
+                                                     weights, &rep);
+    else
+        status = data.values_float
                      ? rm_mean_float(data.values_float, data.n, data.d, &s.opt, mean, &rep)
                      : rm_mean(data.values, data.n, data.d, &s.opt, mean, &rep);
     int code = 0;

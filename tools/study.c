@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "robustmean.h"
+#include "robustmean_generate.h"
 #include "study.h"
 
 static double now(void)

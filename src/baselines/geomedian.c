@@ -173,7 +173,7 @@ static int run_geomedian(const rm_problem *p, double *mean, rm_report *report)
                                      &report->iterations, &report->objective);
     if (status >= 0) {
         report->converged = status == RM_OK;
-        report->stop_reason = status == RM_OK ? "step below tolerance" : "iteration cap";
+        report->stop = status == RM_OK ? RM_STOP_STEP_TOLERANCE : RM_STOP_ITERATION_CAP;
     }
     return status;
 }

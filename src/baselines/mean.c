@@ -11,9 +11,9 @@ static int run_mean(const rm_problem *p, double *mean, rm_report *report)
     int status = rm_column_means(&p->X, mean, p->opt->threads);
     if (status != RM_OK)
         return status;
-    if (p->opt->weights)
+    if (p->weights)
         for (size_t i = 0; i < p->n; i++)
-            p->opt->weights[i] = 1.0 / (double)p->n;
+            p->weights[i] = 1.0 / (double)p->n;
     return RM_OK;
 }
 

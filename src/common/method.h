@@ -1,5 +1,5 @@
 /* The internal shape of a method: its public description and the function that runs it.
- * Each method lives in its own file and is listed once, in methods.c. */
+ * Each method lives in its own file and is listed once, in method_table.c. */
 #ifndef RM_METHOD_H
 #define RM_METHOD_H
 
@@ -12,11 +12,13 @@ typedef struct rm_problem {
     rm_matrix X;
     size_t n, d; /* X.n, X.d */
     double eps;
-    const rm_options *opt; /* never NULL */
+    const rm_options *opt; /* never NULL; threads resolved (never 0) */
+    double *weights;       /* NULL, or n doubles for each row's weight (methods with
+                              weights_rows), the caller's: written on success */
 } rm_problem;
 
 /* run() writes the estimate to mean (d doubles, scratch owned by rm_mean) and may fill
- * iterations, objective, converged and stop_reason in report (never NULL); it returns
+ * iterations, objective, converged and stop in report (never NULL); it returns
  * RM_OK, RM_NOT_CONVERGED or a negative code. */
 typedef struct rm_method {
     rm_method_info info;

@@ -1,11 +1,13 @@
-/* Names of the status codes of robustmean.h. */
+/* The words for the status codes and stop reasons of robustmean.h. */
 #include "robustmean.h"
 
 const char *rm_strerror(int status)
 {
     switch (status) {
     case RM_OK: return "success";
-    case RM_NOT_CONVERGED: return "iteration cap reached before convergence (best result returned)";
+    case RM_NOT_CONVERGED:
+        return "stopped by the iteration cap or the time budget before convergence (best result "
+               "returned)";
     case RM_EINVAL: return "invalid argument";
     case RM_ENOMEM: return "out of memory";
     case RM_EMETHOD: return "unknown method";
@@ -21,4 +23,21 @@ const char *rm_strerror(int status)
     case RM_ENUMERIC: return "numerical failure";
     default: return "unknown status code";
     }
+}
+
+const char *rm_stop_text(rm_stop stop)
+{
+    switch (stop) {
+    case RM_STOP_NONE: return "";
+    case RM_STOP_GAP: return "stationarity gap below tolerance";
+    case RM_STOP_GAP_CAPPED: return "stationarity gap on the capped simplex below tolerance";
+    case RM_STOP_SIGMA: return "objective below sigma^2";
+    case RM_STOP_STALLED: return "objective stalled";
+    case RM_STOP_STEP_RAISED: return "a step raised the objective";
+    case RM_STOP_STEP_TOLERANCE: return "step below tolerance";
+    case RM_STOP_EPS_ZERO: return "eps = 0: the sample mean";
+    case RM_STOP_ITERATION_CAP: return "iteration cap";
+    case RM_STOP_TIME_BUDGET: return "time budget";
+    }
+    return "unknown stop reason";
 }

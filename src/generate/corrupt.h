@@ -9,6 +9,7 @@
 
 #include "generate/inliers.h"
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 /* Rows of X before the shuffle: [0, n_in) inliers as drawn (inlier[i] = 1), then, for an
  * additive model, [n_in, n) the outliers the model writes (inlier[i] = 0). */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 
 typedef enum rm_noise { RM_NOISE_GAUSSIAN, RM_NOISE_STUDENT, RM_NOISE_LAPLACE } rm_noise;
 

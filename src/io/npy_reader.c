@@ -264,15 +264,20 @@ static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int
     if (!src->size_known || t->swap || t->single != single || offset % t->size != 0 ||
         bytes == 0 || (h->fortran_order && out->d > 1 && out->n > 1))
         return 0;
+    struct rm_data_mapping *mapping = malloc(sizeof *mapping);
+    if (!mapping)
+        return 0; /* read it instead (which will need more memory, and say so) */
     void *base = mmap(NULL, offset + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE,
                       fileno(src->file), 0);
-    if (base == MAP_FAILED)
+    if (base == MAP_FAILED) {
+        free(mapping);
         return 0; /* e.g. a file system that cannot map: read it instead */
-    /* Measured on 800 MB: MAP_POPULATE took 0.34 s to set up the pages; asking for them
-     * ahead and faulting them in the (parallel) finiteness check takes 0.07 s in all. */
+    }
+    /* The pages asked for ahead and faulted in by the (parallel) finiteness check, not set
+     * up on one thread by MAP_POPULATE (bench/TUNING.md, NPY_WILLNEED). */
     madvise(base, offset + bytes, MADV_WILLNEED);
-    out->mapping = base;
-    out->mapping_bytes = offset + bytes;
+    *mapping = (struct rm_data_mapping){.base = base, .bytes = offset + bytes};
+    out->mapping = mapping;
     if (single)
         out->values_float = (float *)(void *)((char *)base + offset);
     else

@@ -24,9 +24,10 @@ void rm_data_free(rm_data *data)
 {
     if (!data)
         return;
-    if (data->mapping)
-        munmap(data->mapping, data->mapping_bytes);
-    else {
+    if (data->mapping) {
+        munmap(data->mapping->base, data->mapping->bytes);
+        free(data->mapping);
+    } else {
         free(data->values);
         free(data->values_float);
     }

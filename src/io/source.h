@@ -17,6 +17,12 @@ typedef struct rm_source {
     size_t size;
 } rm_source;
 
+/* What backs the values of an rm_data read from a mapped file (rm_data_free unmaps it). */
+struct rm_data_mapping {
+    void *base;
+    size_t bytes;
+};
+
 /* Open path ("-" or NULL: standard input) into a zeroed src, noting the size of a
  * regular file. Returns RM_OK, or RM_EIO worded in err (cannot open, a directory). */
 int rm_source_open(rm_source *src, const char *path, rm_read_error *err);

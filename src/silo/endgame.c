@@ -21,10 +21,10 @@ static const polish_stage stages[] = {
     {.solver = &rm_solver_pgd, .delta = 0.005, .tol = 0.002},
 };
 
-int rm_silo_endgame(silo *s, double start, const char **stop_reason)
+int rm_silo_endgame(silo *s, double start, rm_stop *stop)
 {
     const rm_solver *solver = s->solver;
-    const char *why = NULL;
+    rm_stop why = RM_STOP_NONE;
     int status = RM_OK;
     size_t before = s->st.iteration;
     s->st.polishing = 1;
@@ -54,7 +54,7 @@ int rm_silo_endgame(silo *s, double start, const char **stop_reason)
     s->tg.delta = s->tg.user_delta;
     s->tg.tol = s->tg.user_tol;
     if (status == RM_NOT_CONVERGED)
-        *stop_reason = why; /* the cap or the budget cut the endgame short */
+        *stop = why; /* the cap or the budget cut the endgame short */
     if (status < 0)
         return status;
     if (s->st.iteration > before) { /* (with no step, the main loop's gap stands) */

@@ -8,9 +8,9 @@
 
 /* Run the stages on a solve whose iteration stopped with RM_OK; start: the clock time the
  * time budget counts from. The best iterate and its gap at the user's delta are left in
- * s. Returns RM_OK, RM_NOT_CONVERGED (the cap or the budget cut it short; *stop_reason
- * then says which) or a negative code. */
-int rm_silo_endgame(silo *s, double start, const char **stop_reason);
+ * s. Returns RM_OK, RM_NOT_CONVERGED (the cap or the budget cut it short; *stop then
+ * says which) or a negative code. */
+int rm_silo_endgame(silo *s, double start, rm_stop *stop);
 
 /* Make the estimate the certified iterate of lowest F when the iterate of lowest F is
  * not certified (its gap at the user's delta above their tolerance) and another was;

@@ -72,7 +72,7 @@ int rm_silo_return_to_best(silo *s, int *evaluated)
     return rm_silo_evaluate(s);
 }
 
-int rm_silo_iterate(silo *s, double start, const char **stop_reason)
+int rm_silo_iterate(silo *s, double start, rm_stop *stop)
 {
     const rm_options *opt = &s->opt;
     const rm_solver *solver = s->solver;
@@ -96,7 +96,7 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
         recent[s->st.iteration % (SETTLE_WINDOW + 1)] = s->kept.best.F;
         /* The user's own target first: where both hold, it is the reason to give. */
         if (sigma2 > 0.0 && rm_silo_unscale_objective(s, s->st.F) <= sigma2) {
-            *stop_reason = "objective below sigma^2";
+            *stop = RM_STOP_SIGMA;
             return RM_OK;
         }
         /* Stop at a small gap. Gap_delta lets U pick any direction within delta of the
@@ -109,9 +109,7 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
             /* The filter's weights may leave the capped simplex, where this gap is
              * measured; its report measures the gap again on the simplex holding them,
              * which may exceed the tolerance: the reason must say which one was small. */
-            *stop_reason = solver->capped ? "stationarity gap below tolerance"
-                                          : "stationarity gap on the capped simplex below "
-                                            "tolerance";
+            *stop = solver->capped ? RM_STOP_GAP : RM_STOP_GAP_CAPPED;
             return RM_OK;
         }
         double stall_fraction = s->st.polishing ? POLISH_STALL_FRACTION : STALL_FRACTION;
@@ -120,15 +118,15 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
             stall_ref = s->kept.best.F;
             stall_since = s->st.iteration;
         } else if (s->st.iteration - stall_since >= stall_window) {
-            *stop_reason = "objective stalled";
+            *stop = RM_STOP_STALLED;
             return RM_OK;
         }
         if (s->st.iteration >= max_iter) {
-            *stop_reason = "iteration cap";
+            *stop = RM_STOP_ITERATION_CAP;
             return RM_NOT_CONVERGED;
         }
         if (opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds) {
-            *stop_reason = "time budget";
+            *stop = RM_STOP_TIME_BUDGET;
             return RM_NOT_CONVERGED;
         }
         /* Once F has settled short of stationarity, the softmax direction has done what it
@@ -164,7 +162,7 @@ int rm_silo_iterate(silo *s, double start, const char **stop_reason)
             s->ev.gap = gap_before;
             /* In the endgame (pgd's steps: lowregret keeps every step) */
             if (s->st.polishing && F_next > POLISH_BREAKDOWN * F_before) {
-                *stop_reason = "a step raised the objective";
+                *stop = RM_STOP_STEP_RAISED;
                 return RM_OK;
             }
             continue;

@@ -76,12 +76,12 @@ static int prepare(const rm_matrix *X, int threads, rm_centre *ctr, size_t *gap_
 }
 
 /* From the set-up (and the warm start) to the estimate's weights in s->kept.best. */
-static int solve(silo *s, double start, const char **stop_reason)
+static int solve(silo *s, double start, rm_stop *stop)
 {
     const rm_solver *solver = s->solver;
-    int status = rm_silo_iterate(s, start, stop_reason);
+    int status = rm_silo_iterate(s, start, stop);
     if (status == RM_OK && solver->capped)
-        status = rm_silo_endgame(s, start, stop_reason);
+        status = rm_silo_endgame(s, start, stop);
     if (status >= 0 && solver->capped)
         rm_silo_prefer_certified(s);
     if (status >= 0 && !solver->capped) {
@@ -107,10 +107,10 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         int status = rm_column_means(&p->X, mean, threads);
         if (status != RM_OK)
             return status;
-        if (p->opt->weights)
+        if (p->weights)
             for (size_t i = 0; i < n; i++)
-                p->opt->weights[i] = 1.0 / (double)n;
-        rep->stop_reason = "eps = 0: the sample mean";
+                p->weights[i] = 1.0 / (double)n;
+        rep->stop = RM_STOP_EPS_ZERO;
         rep->weight_cap = 1.0 / (double)n;
         return RM_OK;
     }
@@ -141,13 +141,13 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         status = rm_silo_warm_start(&s, warm, warm_m, start);
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
-        status = solve(&s, start, &rep->stop_reason);
+        status = solve(&s, start, &rep->stop);
     if (status >= 0) {
         rep->converged = status == RM_OK;
         fill_report(&s, rep);
         rm_moments_unscale(&s.m, s.kept.best.q, s.kept.best.mu, mean);
-        if (p->opt->weights)
-            memcpy(p->opt->weights, s.kept.best.q, n * sizeof *s.kept.best.q);
+        if (p->weights)
+            memcpy(p->weights, s.kept.best.q, n * sizeof *s.kept.best.q);
     }
     rm_silo_free(&s);
     rm_centre_free(&ctr);

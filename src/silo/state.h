@@ -163,9 +163,8 @@ double rm_silo_largest_weighted(const double *q, const double *v, size_t stride,
 
 /* iterate.c: step from the current weights until a stopping rule holds, keeping the best
  * iterate; start: the clock time the time budget counts from. Returns RM_OK,
- * RM_NOT_CONVERGED (iteration cap, time budget) or a negative code; *stop_reason says
- * why. */
-int rm_silo_iterate(silo *s, double start, const char **stop_reason);
+ * RM_NOT_CONVERGED (iteration cap, time budget) or a negative code; *stop says why. */
+int rm_silo_iterate(silo *s, double start, rm_stop *stop);
 /* Back to the best iterate, evaluated at the current delta: only its directions when it
  * is the current point, else an evaluation anew (*evaluated = 1). RM_OK or a negative
  * code. */

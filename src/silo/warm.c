@@ -126,7 +126,7 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start)
     memset(&in, 0, sizeof in);
     if (status == RM_OK)
         status = rm_silo_init(&in, &setup);
-    const char *why;
+    rm_stop why;
     if (status == RM_OK)
         status = rm_silo_iterate(&in, start, &why);
     size_t T = h.count;

@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     double mean[MAX_D], scaled[MAX_D], weights[MAX_N];
-    opt.weights = info->weights_rows ? weights : NULL;
     rm_report rep;
-    int status = rm_mean(X, n, d, &opt, mean, &rep);
+    int status = info->weights_rows ? rm_mean_weights(X, n, d, &opt, mean, weights, &rep)
+                                    : rm_mean(X, n, d, &opt, mean, &rep);
     if (status < 0) {
         /* Only what the options can cause: eps not given or out of range, too few rows.
          * A numerical failure (RM_ENUMERIC) on finite data is a bug. */
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(0, "estimate outside the rows' box", info->name);
         }
     }
-    if (opt.weights) {
+    if (info->weights_rows) {
         double sum = 0.0;
         for (size_t i = 0; i < n; i++) {
             check(weights[i] >= 0.0 && isfinite(weights[i]), "bad weight", info->name);

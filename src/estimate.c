@@ -1,6 +1,6 @@
-/* The table of methods and rm_mean(): validate once, then hand a clean problem to the
- * method. Adding a method is one file and one row of `methods`. */
+/* rm_mean() and its variants: check once, then hand a clean problem to the method. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,63 +9,13 @@
 #include "common/clock.h"
 #include "common/method.h"
 #include "common/threads.h"
-
-static const rm_method *const methods[] = {
-    &rm_method_lowregret,
-    &rm_method_pgd,
-    &rm_method_filter,
-    &rm_method_mean,
-    &rm_method_median,
-    &rm_method_trimmed,
-    &rm_method_geomedian,
-    &rm_method_mom,
-};
-
-enum { METHOD_COUNT = sizeof methods / sizeof methods[0] };
-
-static const char default_method[] = "lowregret";
-
-size_t rm_method_count(void) { return METHOD_COUNT; }
-
-const rm_method_info *rm_method_at(size_t i)
-{
-    return i < METHOD_COUNT ? &methods[i]->info : NULL;
-}
-
-static const rm_method *find_method(const char *name)
-{
-    if (!name)
-        return NULL;
-    for (size_t i = 0; i < METHOD_COUNT; i++)
-        if (strcmp(methods[i]->info.name, name) == 0)
-            return methods[i];
-    return NULL;
-}
-
-const rm_method_info *rm_method_find(const char *name)
-{
-    const rm_method *m = find_method(name);
-    return m ? &m->info : NULL;
-}
-
-const char *rm_method_default(void) { return default_method; }
-
-void rm_options_init(rm_options *opt)
-{
-    if (!opt)
-        return;
-    memset(opt, 0, sizeof *opt);
-    opt->method = NULL;
-    opt->eps = NAN;
-    opt->seed = 1;
-    opt->weights = NULL;
-}
+#include "options.h"
 
 static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *opt)
 {
     memset(rep, 0, sizeof *rep);
     rep->method = "";
-    rep->stop_reason = "";
+    rep->stop = RM_STOP_NONE;
     rep->n = n;
     rep->d = d;
     rep->eps = opt->eps;
@@ -81,38 +31,53 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->guarantee = 1;
 }
 
+int rm_options_check(const rm_options *opt, rm_report *report)
+{
+    rm_options defaults;
+    if (!opt) {
+        rm_options_init(&defaults);
+        opt = &defaults;
+    }
+    rm_report local;
+    rm_report *rep = report ? report : &local;
+    report_start(rep, 0, 0, opt);
+    const rm_method *method;
+    int status = rm_options_validate(opt, &method, rep);
+    if (method)
+        rep->method = method->info.name;
+    rep->status = status;
+    rep->converged = status == RM_OK;
+    rep->stop_reason = rm_stop_text(rep->stop);
+    return status;
+}
+
 static int validate(const rm_matrix *X, const rm_options *opt, const double *mean,
-                    const rm_method **method)
+                    const double *weights, int want_weights, const rm_method **method,
+                    rm_report *rep)
 {
     size_t n = X->n, d = X->d;
-    if ((!X->f64 && !X->f32) || !mean || n == 0 || d == 0)
+    if ((!X->f64 && !X->f32) || !mean || n == 0 || d == 0 || (want_weights && !weights))
         return RM_EINVAL;
     size_t count, bytes;
     if (!rm_mul_size(n, d, &count) || !rm_mul_size(count, sizeof(double), &bytes))
         return RM_EOVERFLOW;
-    const char *name = opt->method ? opt->method : default_method;
-    *method = find_method(name);
-    if (!*method)
-        return RM_EMETHOD;
-    const rm_method_info *info = &(*method)->info;
-    double eps = opt->eps;
-    if (info->needs_eps && isnan(eps))
-        return RM_EEPS;
-    if (!isnan(eps) && !(eps >= info->eps_min && eps < info->eps_max))
-        return RM_EEPS;
-    if (!(opt->tol >= 0.0) || !isfinite(opt->tol) || !(opt->delta >= 0.0 && opt->delta < 1.0) ||
-        !(opt->sigma >= 0.0) || !isfinite(opt->sigma) || !(opt->max_seconds >= 0.0) ||
-        opt->max_directions > 16 || opt->oracle < RM_ORACLE_AUTO || opt->oracle > RM_ORACLE_DENSE ||
-        opt->threads < 0)
+    int status = rm_options_validate(opt, method, rep);
+    if (status != RM_OK)
+        return status;
+    if (want_weights && !(*method)->info.weights_rows) {
+        rep->invalid_option = "weights";
+        snprintf(rep->message, sizeof rep->message, "method %s does not weight rows",
+                 (*method)->info.name);
         return RM_EINVAL;
+    }
     if (!rm_matrix_all_finite(X, opt->threads))
         return RM_ENONFINITE;
     return RM_OK;
 }
 
-/* rm_mean and rm_mean_float: X holds doubles or floats. */
-static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean,
-                         rm_report *report)
+/* Every variant: X holds doubles or floats; weights, when asked for, n doubles. */
+static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, double *weights,
+                    int want_weights, rm_report *report)
 {
     size_t n = X->n, d = X->d;
     double start = rm_clock_seconds();
@@ -126,7 +91,7 @@ static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean
     report_start(rep, n, d, opt);
 
     const rm_method *method = NULL;
-    int status = validate(X, opt, mean, &method);
+    int status = validate(X, opt, mean, weights, want_weights, &method, rep);
     if (method)
         rep->method = method->info.name;
     double *estimate = NULL;
@@ -142,7 +107,12 @@ static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean
         if (resolved.threads == 0)
             resolved.threads = omp_get_max_threads();
         int caller = rm_blas_enter();
-        rm_problem problem = {*X, n, d, opt->eps, &resolved};
+        rm_problem problem = {.X = *X,
+                              .n = n,
+                              .d = d,
+                              .eps = opt->eps,
+                              .opt = &resolved,
+                              .weights = want_weights ? weights : NULL};
         status = method->run(&problem, estimate, rep);
         rm_blas_leave(caller);
     }
@@ -156,6 +126,7 @@ static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean
         memcpy(mean, estimate, d * sizeof *mean);
     free(estimate);
     rep->status = status;
+    rep->stop_reason = rm_stop_text(rep->stop);
     if (status < 0)
         rep->converged = 0;
     rep->seconds = rm_clock_seconds() - start;
@@ -166,12 +137,26 @@ int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *
             rm_report *report)
 {
     rm_matrix M = rm_matrix_of_doubles(X, n, d);
-    return estimate_mean(&M, opt, mean, report);
+    return estimate(&M, opt, mean, NULL, 0, report);
 }
 
 int rm_mean_float(const float *X, size_t n, size_t d, const rm_options *opt, double *mean,
                   rm_report *report)
 {
     rm_matrix M = rm_matrix_of_floats(X, n, d);
-    return estimate_mean(&M, opt, mean, report);
+    return estimate(&M, opt, mean, NULL, 0, report);
+}
+
+int rm_mean_weights(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
+                    double *weights, rm_report *report)
+{
+    rm_matrix M = rm_matrix_of_doubles(X, n, d);
+    return estimate(&M, opt, mean, weights, 1, report);
+}
+
+int rm_mean_float_weights(const float *X, size_t n, size_t d, const rm_options *opt,
+                          double *mean, double *weights, rm_report *report)
+{
+    rm_matrix M = rm_matrix_of_floats(X, n, d);
+    return estimate(&M, opt, mean, weights, 1, report);
 }
