@@ -142,7 +142,7 @@ static int estimate_mean(const rm_matrix *X, const rm_options *opt, double *mean
         if (resolved.threads == 0)
             resolved.threads = omp_get_max_threads();
         int caller = rm_blas_enter();
-        rm_problem problem = {*X, n, d, opt->eps, &resolved};
+        rm_problem problem = {.X = *X, .n = n, .d = d, .eps = opt->eps, .opt = &resolved};
         status = method->run(&problem, estimate, rep);
         rm_blas_leave(caller);
     }
