@@ -109,27 +109,27 @@ static double parse_parameter(const char *option, const char *text)
 static void parse_args(int argc, char **argv, settings *s)
 {
     static const struct option longopts[] = {
-        {"model", required_argument, NULL, OPT_MODEL},
-        {"inliers", required_argument, NULL, OPT_INLIERS},
-        {"eps", required_argument, NULL, 'e'},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"truth", required_argument, NULL, OPT_TRUTH},
-        {"list", no_argument, NULL, OPT_LIST},
-        {"scale", required_argument, NULL, OPT_SCALE},
-        {"decay", required_argument, NULL, OPT_DECAY},
-        {"nu", required_argument, NULL, OPT_NU},
-        {"separation", required_argument, NULL, OPT_SEPARATION},
-        {"distance", required_argument, NULL, OPT_DISTANCE},
-        {"angle", required_argument, NULL, OPT_ANGLE},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"shift", required_argument, NULL, OPT_SHIFT},
-        {"spread", required_argument, NULL, OPT_SPREAD},
-        {"axes", required_argument, NULL, OPT_AXES},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {.name = "model", .has_arg = required_argument, .val = OPT_MODEL},
+        {.name = "inliers", .has_arg = required_argument, .val = OPT_INLIERS},
+        {.name = "eps", .has_arg = required_argument, .val = 'e'},
+        {.name = "seed", .has_arg = required_argument, .val = OPT_SEED},
+        {.name = "output", .has_arg = required_argument, .val = 'o'},
+        {.name = "truth", .has_arg = required_argument, .val = OPT_TRUTH},
+        {.name = "list", .has_arg = no_argument, .val = OPT_LIST},
+        {.name = "scale", .has_arg = required_argument, .val = OPT_SCALE},
+        {.name = "decay", .has_arg = required_argument, .val = OPT_DECAY},
+        {.name = "nu", .has_arg = required_argument, .val = OPT_NU},
+        {.name = "separation", .has_arg = required_argument, .val = OPT_SEPARATION},
+        {.name = "distance", .has_arg = required_argument, .val = OPT_DISTANCE},
+        {.name = "angle", .has_arg = required_argument, .val = OPT_ANGLE},
+        {.name = "split", .has_arg = required_argument, .val = OPT_SPLIT},
+        {.name = "shift", .has_arg = required_argument, .val = OPT_SHIFT},
+        {.name = "spread", .has_arg = required_argument, .val = OPT_SPREAD},
+        {.name = "axes", .has_arg = required_argument, .val = OPT_AXES},
+        {.name = "verbose", .has_arg = no_argument, .val = 'v'},
+        {.name = "help", .has_arg = no_argument, .val = 'h'},
+        {.name = "version", .has_arg = no_argument, .val = 'V'},
+        {0},
     };
     rm_generate_options *g = &s->gen;
     opterr = 0;
@@ -212,10 +212,16 @@ static void write_truth(FILE *f, const rm_sample *s)
     const struct {
         const char *name;
         double value;
-    } p[] = {{"scale", u->scale},       {"decay", u->decay},       {"nu", u->nu},
-             {"separation", u->separation}, {"distance", u->distance}, {"angle", u->angle},
-             {"split", u->split},       {"shift", u->shift},       {"spread", u->spread},
-             {"axes", (double)u->axes}};
+    } p[] = {{.name = "scale", .value = u->scale},
+             {.name = "decay", .value = u->decay},
+             {.name = "nu", .value = u->nu},
+             {.name = "separation", .value = u->separation},
+             {.name = "distance", .value = u->distance},
+             {.name = "angle", .value = u->angle},
+             {.name = "split", .value = u->split},
+             {.name = "shift", .value = u->shift},
+             {.name = "spread", .value = u->spread},
+             {.name = "axes", .value = (double)u->axes}};
     fputs(",\n \"parameters\": {", f);
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) {
         fprintf(f, "%s\"%s\": ", k ? ", " : "", p[k].name);

@@ -133,7 +133,7 @@ static name_list parse_names(const char *option, const char *text, name_at_fn at
             order[used++] = i;
         }
     }
-    name_list list = {malloc((used + 1) * sizeof(const char *)), 0};
+    name_list list = {.names = malloc((used + 1) * sizeof(const char *)), .count = 0};
     if (!list.names)
         cli_usage_error("out of memory");
     for (size_t k = 0; k < used; k++)
@@ -205,19 +205,19 @@ static double *parse_eps(const char *text, size_t *out_count)
 static void parse_args(int argc, char **argv, settings *s)
 {
     static const struct option longopts[] = {
-        {"methods", required_argument, NULL, 'm'},
-        {"models", required_argument, NULL, OPT_MODELS},
-        {"inliers", required_argument, NULL, OPT_INLIERS},
-        {"n-per-d", required_argument, NULL, OPT_N_PER_D},
-        {"eps", required_argument, NULL, 'e'},
-        {"seeds", required_argument, NULL, OPT_SEEDS},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"plot", required_argument, NULL, OPT_PLOT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {.name = "methods", .has_arg = required_argument, .val = 'm'},
+        {.name = "models", .has_arg = required_argument, .val = OPT_MODELS},
+        {.name = "inliers", .has_arg = required_argument, .val = OPT_INLIERS},
+        {.name = "n-per-d", .has_arg = required_argument, .val = OPT_N_PER_D},
+        {.name = "eps", .has_arg = required_argument, .val = 'e'},
+        {.name = "seeds", .has_arg = required_argument, .val = OPT_SEEDS},
+        {.name = "seed", .has_arg = required_argument, .val = OPT_SEED},
+        {.name = "output", .has_arg = required_argument, .val = 'o'},
+        {.name = "plot", .has_arg = required_argument, .val = OPT_PLOT},
+        {.name = "quiet", .has_arg = no_argument, .val = 'q'},
+        {.name = "help", .has_arg = no_argument, .val = 'h'},
+        {.name = "version", .has_arg = no_argument, .val = 'V'},
+        {0},
     };
     const char *methods = "all", *models = "all", *inliers = "gaussian", *ns = "2000",
                *ds = "20", *eps = "0.1";
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
     }
     if (have_csv)
         study_csv_header(csv.file);
-    study s = {set.grid, NULL, 0};
+    study s = {.grid = set.grid};
     int result = study_execute(&s, have_csv ? csv.file : NULL, !set.quiet);
     int code = result == 0 ? 0 : EXIT_DATA;
     if (result >= 0) {

@@ -195,7 +195,7 @@ int study_execute(study *s, FILE *csv, int show_progress)
         cli_error("out of memory for %zu runs", total);
         return -1;
     }
-    progress p = {show_progress, isatty(STDERR_FILENO), 0, now(), 0.0};
+    progress p = {.enabled = show_progress, .tty = isatty(STDERR_FILENO), .start = now()};
     size_t failed = 0;
     for (size_t i = 0; i < g->inliers.count; i++)
         for (size_t m = 0; m < g->models.count; m++)

@@ -280,7 +280,7 @@ int study_plot_draw(const study *s, const char *dir, const char *terminal)
             for (size_t mo = 0; mo < g->models.count && !failed; mo++)
                 for (size_t a = 0; a < axis_count(g, o1) && !failed; a++)
                     for (size_t b = 0; b < axis_count(g, o2) && !failed; b++) {
-                        figure f = {axis, i, mo, {0, 0, 0}};
+                        figure f = {.axis = axis, .inliers = i, .model = mo, .fixed = {0, 0, 0}};
                         f.fixed[o1] = a;
                         f.fixed[o2] = b;
                         char name[512];

@@ -92,13 +92,23 @@ static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
 }
 
 const rm_method rm_method_median = {
-    {"median", "coordinate-wise median: breakdown point 1/2, but error grows like eps*sqrt(d)*sigma",
-     0, 0.0, 0.5, 0},
-    run_median,
+    .info = {.name = "median",
+             .summary = "coordinate-wise median: breakdown point "
+                        "1/2, but error grows like eps*sqrt(d)*sigma",
+             .needs_eps = 0,
+             .eps_min = 0.0,
+             .eps_max = 0.5,
+             .weights_rows = 0},
+    .run = run_median,
 };
 
 const rm_method rm_method_trimmed = {
-    {"trimmed", "coordinate-wise eps-trimmed mean: each coordinate robust, error grows like eps*sqrt(d)*sigma",
-     1, 0.0, 0.5, 0},
-    run_trimmed,
+    .info = {.name = "trimmed",
+             .summary = "coordinate-wise eps-trimmed mean: each coordinate "
+                        "robust, error grows like eps*sqrt(d)*sigma",
+             .needs_eps = 1,
+             .eps_min = 0.0,
+             .eps_max = 0.5,
+             .weights_rows = 0},
+    .run = run_trimmed,
 };

@@ -25,7 +25,7 @@ static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, cons
                                   double *zrow, double *tz)
 {
     size_t m = P->n, d = P->d;
-    pass_result r = {0.0, 0.0, 0.0};
+    pass_result r = {.objective = 0.0, .coincident = 0.0, .inverse_sum = 0.0};
     memset(tz, 0, d * sizeof *tz);
     for (size_t i = 0; i < m; i++) {
         double s = 0.0;
@@ -114,7 +114,7 @@ int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, int thr
         yz[j] = rm_centre_z(&ctr, y[j], j);
     status = RM_NOT_CONVERGED;
     size_t it = 0;
-    pass_result r = {0.0, 0.0, 0.0};
+    pass_result r = {.objective = 0.0, .coincident = 0.0, .inverse_sum = 0.0};
     while (it < max_iter) {
         it++;
         r = weiszfeld_pass(P, &ctr, yz, zrow, tz);
@@ -179,8 +179,12 @@ static int run_geomedian(const rm_problem *p, double *mean, rm_report *report)
 }
 
 const rm_method rm_method_geomedian = {
-    {"geomedian",
-     "geometric median (Weiszfeld): breakdown point 1/2, error grows like eps*sqrt(d)*sigma",
-     0, 0.0, 0.5, 0},
-    run_geomedian,
+    .info = {.name = "geomedian",
+             .summary = "geometric median (Weiszfeld): breakdown point "
+                        "1/2, error grows like eps*sqrt(d)*sigma",
+             .needs_eps = 0,
+             .eps_min = 0.0,
+             .eps_max = 0.5,
+             .weights_rows = 0},
+    .run = run_geomedian,
 };

@@ -18,7 +18,12 @@ static int run_mean(const rm_problem *p, double *mean, rm_report *report)
 }
 
 const rm_method rm_method_mean = {
-    {"mean", "sample mean: optimal on clean data, but one corrupted row can move it arbitrarily far",
-     0, 0.0, 0.5, 1},
-    run_mean,
+    .info = {.name = "mean",
+             .summary = "sample mean: optimal on clean data, but one "
+                        "corrupted row can move it arbitrarily far",
+             .needs_eps = 0,
+             .eps_min = 0.0,
+             .eps_max = 0.5,
+             .weights_rows = 1},
+    .run = run_mean,
 };

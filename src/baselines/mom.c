@@ -46,7 +46,7 @@ static int canonical_order(const rm_matrix *X, size_t *perm)
     if (!refs)
         return RM_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        refs[i] = (row_ref){X, i};
+        refs[i] = (row_ref){.X = X, .index = i};
     qsort(refs, n, sizeof *refs, compare_rows);
     for (size_t i = 0; i < n; i++)
         perm[i] = refs[i].index;
@@ -91,8 +91,12 @@ static int run_mom(const rm_problem *p, double *mean, rm_report *report)
 }
 
 const rm_method rm_method_mom = {
-    {"mom",
-     "median of means (geometric median of 2*floor(eps*n)+1 seeded blocks): error grows like sigma*sqrt(eps*d)",
-     1, 0.0, 0.5, 0},
-    run_mom,
+    .info = {.name = "mom",
+             .summary = "median of means (geometric median of 2*floor(eps*n)+1 seeded blocks): "
+                        "error grows like sigma*sqrt(eps*d)",
+             .needs_eps = 1,
+             .eps_min = 0.0,
+             .eps_max = 0.5,
+             .weights_rows = 0},
+    .run = run_mom,
 };

@@ -16,12 +16,12 @@ typedef struct rm_matrix {
 
 static inline rm_matrix rm_matrix_of_doubles(const double *X, size_t n, size_t d)
 {
-    return (rm_matrix){X, NULL, n, d};
+    return (rm_matrix){.f64 = X, .n = n, .d = d};
 }
 
 static inline rm_matrix rm_matrix_of_floats(const float *X, size_t n, size_t d)
 {
-    return (rm_matrix){NULL, X, n, d};
+    return (rm_matrix){.f32 = X, .n = n, .d = d};
 }
 
 /* X[i][j] as a double. */

@@ -60,11 +60,15 @@ static void defaults_far(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_far = {
-    {"far-cluster",
-     "a tight cluster far away in a random direction: obvious to any outlier test",
-     "distance: from mu, in units of sqrt(tr Sigma) (default 10; 20 for the farther "
-     "variant); spread: cluster covariance spread*sigma^2*I (default 0.1)"},
-    1, defaults_far, corrupt_far,
+    .info = {.name = "far-cluster",
+             .summary = "a tight cluster far away in a random "
+                        "direction: obvious to any outlier test",
+             .parameters = "distance: from mu, in units of sqrt(tr Sigma) "
+                           "(default 10; 20 for the farther variant); spread: "
+                           "cluster covariance spread*sigma^2*I (default 0.1)"},
+    .additive = 1,
+    .defaults = defaults_far,
+    .corrupt = corrupt_far,
 };
 
 /* A tight cluster at `distance` along the inliers' direction of largest variance: the
@@ -92,11 +96,15 @@ static void defaults_near(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_shell = {
-    {"variance-shell",
-     "a tight cluster at the inliers' typical distance, along their direction of largest "
-     "variance: outlier norms look typical, so norm-based pruning cannot see them",
-     "distance: in units of sqrt(tr Sigma) (default 1); spread (default 0.1)"},
-    1, defaults_near, corrupt_shell,
+    .info = {.name = "variance-shell",
+             .summary = "a tight cluster at the inliers' typical distance, along "
+                        "their direction of largest variance: outlier norms look "
+                        "typical, so norm-based pruning cannot see them",
+             .parameters = "distance: in units of sqrt(tr Sigma) "
+                           "(default 1); spread (default 0.1)"},
+    .additive = 1,
+    .defaults = defaults_near,
+    .corrupt = corrupt_shell,
 };
 
 static int corrupt_two(rm_corrupt_ctx *c)
@@ -130,12 +138,15 @@ static void defaults_two(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_two = {
-    {"two-clusters",
-     "two tight clusters at the inliers' typical distance, at an angle to each other, "
-     "split unevenly: one direction of variance is not enough to find both",
-     "distance (default 1); angle: degrees between them (default 75); split: share of "
-     "the first (default 0.7); spread (default 0.1)"},
-    1, defaults_two, corrupt_two,
+    .info = {.name = "two-clusters",
+             .summary = "two tight clusters at the inliers' typical distance, "
+                        "at an angle to each other, split unevenly: one "
+                        "direction of variance is not enough to find both",
+             .parameters = "distance (default 1); angle: degrees between them (default 75); split: "
+                           "share of the first (default 0.7); spread (default 0.1)"},
+    .additive = 1,
+    .defaults = defaults_two,
+    .corrupt = corrupt_two,
 };
 
 static int corrupt_dkk(rm_corrupt_ctx *c)
@@ -159,11 +170,14 @@ static int corrupt_dkk(rm_corrupt_ctx *c)
 static void defaults_none(rm_generate_options *opt) { (void)opt; }
 
 const rm_corruption rm_corruption_dkk = {
-    {"dkk",
-     "Diakonikolas et al. (2017): half uniform on the vertices mu + sigma*{0,1}^d, half "
-     "copies of the point mu + sigma*(-11, 3, 1, ..., 1) at distance sigma*sqrt(d+128)",
-     ""},
-    1, defaults_none, corrupt_dkk,
+    .info = {.name = "dkk",
+             .summary = "Diakonikolas et al. (2017): half uniform on the vertices mu + "
+                        "sigma*{0,1}^d, half copies of the point mu + sigma*(-11, 3, 1, ..., 1) at "
+                        "distance sigma*sqrt(d+128)",
+             .parameters = ""},
+    .additive = 1,
+    .defaults = defaults_none,
+    .corrupt = corrupt_dkk,
 };
 
 static int corrupt_subtle(rm_corrupt_ctx *c)
@@ -189,11 +203,14 @@ static void defaults_subtle(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_subtle = {
-    {"subtle-shift",
-     "outliers drawn from the inlier law shifted by s*sigma along a random direction "
-     "(Gaussian outliers for Gaussian inliers), s near the detection threshold",
-     "shift: s (default sqrt(2 log(1/eps)) + 1)"},
-    1, defaults_subtle, corrupt_subtle,
+    .info = {.name = "subtle-shift",
+             .summary = "outliers drawn from the inlier law shifted by s*sigma "
+                        "along a random direction (Gaussian outliers for "
+                        "Gaussian inliers), s near the detection threshold",
+             .parameters = "shift: s (default sqrt(2 log(1/eps)) + 1)"},
+    .additive = 1,
+    .defaults = defaults_subtle,
+    .corrupt = corrupt_subtle,
 };
 
 static int corrupt_axes(rm_corrupt_ctx *c)
@@ -236,12 +253,14 @@ static void defaults_axes(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_axes = {
-    {"axis-noise",
-     "QUE-style symmetric noise: +- tight clusters on a few random coordinate axes, in "
-     "pairs, inflating the variance along them without moving the mean",
-     "axes: how many (default min(d, 5)); distance: of each cluster from mu (default 1); "
-     "spread (default 0.1); an odd outlier out sits at mu"},
-    1, defaults_axes, corrupt_axes,
+    .info = {.name = "axis-noise",
+             .summary = "QUE-style symmetric noise: +- tight clusters on a few random coordinate "
+                        "axes, in pairs, inflating the variance along them without moving the mean",
+             .parameters = "axes: how many (default min(d, 5)); distance: of each cluster from mu "
+                           "(default 1); spread (default 0.1); an odd outlier out sits at mu"},
+    .additive = 1,
+    .defaults = defaults_axes,
+    .corrupt = corrupt_axes,
 };
 
 static int corrupt_box(rm_corrupt_ctx *c)
@@ -254,11 +273,14 @@ static int corrupt_box(rm_corrupt_ctx *c)
 }
 
 const rm_corruption rm_corruption_box = {
-    {"uniform-box",
-     "outliers uniform on the box mu_j + [0, 2 sd_j] (sd_j the inliers' standard "
-     "deviation of coordinate j: [mu, mu + 2 sigma]^d for spherical inliers)",
-     ""},
-    1, defaults_none, corrupt_box,
+    .info = {.name = "uniform-box",
+             .summary = "outliers uniform on the box mu_j + [0, 2 sd_j] "
+                        "(sd_j the inliers' standard deviation of coordinate "
+                        "j: [mu, mu + 2 sigma]^d for spherical inliers)",
+             .parameters = ""},
+    .additive = 1,
+    .defaults = defaults_none,
+    .corrupt = corrupt_box,
 };
 
 static int corrupt_mixed(rm_corrupt_ctx *c)
@@ -280,10 +302,13 @@ static void defaults_mixed(rm_generate_options *opt)
 }
 
 const rm_corruption rm_corruption_mixed = {
-    {"obvious-subtle",
-     "a far cluster (as far-cluster) plus a variance shell (as variance-shell, distance "
-     "1): pruning the obvious outliers must not stop the search for the subtle ones",
-     "split: share of the far cluster (default 0.5); distance: of the far cluster "
-     "(default 10); spread (default 0.1)"},
-    1, defaults_mixed, corrupt_mixed,
+    .info = {.name = "obvious-subtle",
+             .summary = "a far cluster (as far-cluster) plus a variance shell "
+                        "(as variance-shell, distance 1): pruning the obvious "
+                        "outliers must not stop the search for the subtle ones",
+             .parameters = "split: share of the far cluster (default 0.5); distance: of the far "
+                           "cluster (default 10); spread (default 0.1)"},
+    .additive = 1,
+    .defaults = defaults_mixed,
+    .corrupt = corrupt_mixed,
 };

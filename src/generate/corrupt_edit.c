@@ -18,8 +18,12 @@ static int corrupt_none(rm_corrupt_ctx *c)
 static void defaults_none(rm_generate_options *opt) { (void)opt; }
 
 const rm_corruption rm_corruption_none = {
-    {"none", "no corruption: every row is an inlier (eps is checked, then ignored)", ""},
-    0, defaults_none, corrupt_none,
+    .info = {.name = "none",
+             .summary = "no corruption: every row is an inlier (eps is checked, then ignored)",
+             .parameters = ""},
+    .additive = 0,
+    .defaults = defaults_none,
+    .corrupt = corrupt_none,
 };
 
 /* The k rows with the largest projection (x_i - mu).v on a random unit v (written to
@@ -68,11 +72,14 @@ static int corrupt_subtractive(rm_corrupt_ctx *c)
 }
 
 const rm_corruption rm_corruption_subtractive = {
-    {"subtractive",
-     "deletes the floor(eps*n) inliers that reach furthest along a random direction: the "
-     "sample has n - floor(eps*n) rows, all inliers, and their mean is biased",
-     ""},
-    0, defaults_none, corrupt_subtractive,
+    .info = {.name = "subtractive",
+             .summary = "deletes the floor(eps*n) inliers that reach furthest "
+                        "along a random direction: the sample has n - "
+                        "floor(eps*n) rows, all inliers, and their mean is biased",
+             .parameters = ""},
+    .additive = 0,
+    .defaults = defaults_none,
+    .corrupt = corrupt_subtractive,
 };
 
 static int corrupt_flip(rm_corrupt_ctx *c)
@@ -93,9 +100,12 @@ static int corrupt_flip(rm_corrupt_ctx *c)
 }
 
 const rm_corruption rm_corruption_flip = {
-    {"tail-flip",
-     "reflects the floor(eps*n) inliers that reach furthest along a random direction "
-     "through the hyperplane through mu orthogonal to it: they become the outliers",
-     ""},
-    0, defaults_none, corrupt_flip,
+    .info = {.name = "tail-flip",
+             .summary = "reflects the floor(eps*n) inliers that reach furthest "
+                        "along a random direction through the hyperplane "
+                        "through mu orthogonal to it: they become the outliers",
+             .parameters = ""},
+    .additive = 0,
+    .defaults = defaults_none,
+    .corrupt = corrupt_flip,
 };

@@ -141,8 +141,18 @@ static int draw(const rm_corruption *model, const rm_generate_options *used, gsl
     int status = rm_inlier_law_init(&law, used->inliers, used, out->mu, r);
     if (status != RM_OK)
         return status;
-    rm_corrupt_ctx c = {out->X, out->inlier, n, d, model->additive ? n - k : n, k, 0,
-                        out->mu, &law, used, r, work};
+    rm_corrupt_ctx c = {.X = out->X,
+                        .inlier = out->inlier,
+                        .n = n,
+                        .d = d,
+                        .n_in = model->additive ? n - k : n,
+                        .k = k,
+                        .removed = 0,
+                        .mu = out->mu,
+                        .law = &law,
+                        .opt = used,
+                        .rng = r,
+                        .work = work};
     for (size_t i = 0; i < c.n_in; i++) {
         rm_inlier_law_draw(&law, r, out->X + i * d);
         out->inlier[i] = 1;

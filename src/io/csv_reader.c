@@ -284,7 +284,7 @@ static int parallel_lines(csv_state *st, char *s, char *end)
     int failed = 0;
 #pragma omp parallel num_threads((int)count)
     {
-        rm_csv_line lp = {st->serial.delimiter, st->numbers, NULL, 0, 0};
+        rm_csv_line lp = {.delimiter = st->serial.delimiter, .numbers = st->numbers};
 #pragma omp for schedule(static, 1)
         for (size_t t = 0; t < count; t++) {
             size_t first = pieces[t].row0 - st->rows_seen;

@@ -109,7 +109,7 @@ static int parse_shape(cursor *c, npy_header *h, rm_read_error *err)
 
 static int parse_header(const char *text, size_t len, npy_header *h, rm_read_error *err)
 {
-    cursor c = {text, text + len};
+    cursor c = {.s = text, .end = text + len};
     memset(h, 0, sizeof *h);
     if (!take(&c, '{'))
         goto malformed;

@@ -77,7 +77,7 @@ static int run(pass *ps, int threads)
     size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
     size_t most = (rows + ps->chunks - 1) / ps->chunks; /* rows of the largest chunk */
     int team = rm_threads(threads, rows * ps->m->d);
-    rm_team_reserve blas = {0, 0};
+    rm_team_reserve blas = {.need = 0, .ok = 0};
 #pragma omp parallel num_threads(team)
     {
         rm_pass_buffers *buf = rm_pass_buffers_alloc(ps->m->d, most);
@@ -113,7 +113,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
                     size_t p, double *W, double *mu)
 {
     size_t d = m->d, size = d * p + (mu ? d : 0);
-    pass ps = {PRODUCT, m, q, V, mu, p, NULL, NULL, 0, NULL, size, 0};
+    pass ps = {.kind = PRODUCT, .m = m, .q = q, .V = V, .mu = mu, .p = p, .part_size = size};
     ps.chunks = chunk_count(m->n, 0, 0);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -131,7 +131,7 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
 int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE, m, q, NULL, NULL, 0, NULL, NULL, 0, NULL, size, 0};
+    pass ps = {.kind = DENSE, .m = m, .q = q, .part_size = size};
     ps.chunks = chunk_count(m->n, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -149,7 +149,7 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
                        size_t count, double *C, double *mu)
 {
     size_t d = m->d, size = d * d + d;
-    pass ps = {DENSE_ROWS, m, w, NULL, NULL, 0, NULL, rows, count, NULL, size, 0};
+    pass ps = {.kind = DENSE_ROWS, .m = m, .q = w, .rows = rows, .count = count, .part_size = size};
     ps.chunks = chunk_count(count, size * sizeof(double), DENSE_PARTS_BYTES);
     ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
     if (!ps.parts)
@@ -174,7 +174,7 @@ int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, con
 
 int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc)
 {
-    pass ps = {SCORES, m, NULL, NULL, NULL, 0, sc, NULL, 0, NULL, 0, 0};
+    pass ps = {.kind = SCORES, .m = m, .scoring = sc};
     ps.chunks = chunk_count(m->n, 0, 0);
     return run(&ps, threads);
 }

@@ -185,7 +185,7 @@ size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, d
     size_t m = 0;
     for (size_t i = 0; i < n && m < count; i++)
         if (keys[i] <= cut)
-            taken[m++] = (rm_valued_row){keys[i], i};
+            taken[m++] = (rm_valued_row){.value = keys[i], .row = i};
     /* ties by row: two 53-bit keys alike, about n^2 / 2^54 of a chance */
     qsort(taken, m, sizeof *taken, rm_valued_row_ascending);
     for (size_t t = 0; t < m; t++)

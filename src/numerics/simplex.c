@@ -32,7 +32,7 @@ static piece evaluate(const double *y, size_t n, double u, double theta, int thr
     piece part[MAX_CHUNKS];
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
     for (size_t c = 0; c < chunks; c++) {
-        piece p = {0.0, 0.0, 0, 0};
+        piece p = {.sum = 0.0, .free_sum = 0.0, .free_count = 0, .capped = 0};
         for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
             double t = y[i] - theta;
             if (t >= u) {
@@ -44,7 +44,7 @@ static piece evaluate(const double *y, size_t n, double u, double theta, int thr
         }
         part[c] = p;
     }
-    piece p = {0.0, 0.0, 0, 0};
+    piece p = {.sum = 0.0, .free_sum = 0.0, .free_count = 0, .capped = 0};
     for (size_t c = 0; c < chunks; c++) {
         p.free_sum += part[c].free_sum;
         p.free_count += part[c].free_count;

@@ -156,7 +156,7 @@ double rm_gap_minimise(const double *S, size_t n, size_t k, size_t ld, const dou
 
 rm_gap_bounds rm_gap_bounds_of(double eps, double delta, double gap_rel)
 {
-    rm_gap_bounds b = {0, NAN, NAN};
+    rm_gap_bounds b = {.valid = 0, .objective = NAN, .error = NAN};
     if (!(eps >= 0.0 && eps < 1.0 / 3.0) || !(gap_rel >= 0.0))
         return b;
     /* (1 - delta - gap) s^2 <= sigma^2 + a (s + sigma)^2 with a = eps / (1 - 2 eps):
