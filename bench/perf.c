@@ -341,21 +341,21 @@ int main(int argc, char **argv)
                 unlink(npy);
 
                 rm_report rep;
-                /* best of three: one run of a 1.5 s estimate varied by 10% here */
+                /* best of three: one run varies with the machine's load (TUNING.md,
+                 * PERF_REPEAT) */
                 int repeat = 3;
                 double t_shift = timed_mean(s.X, n, d, "median", 0, mean, NULL, repeat);
                 double *plain = malloc(d * sizeof *plain);
                 double t_mean = timed_mean(s.X, n, d, "mean", 0, plain, NULL, 5);
                 /* one thread and all of them in turn: the machine's load drifts over
-                 * seconds, and three runs of each in a row compared two phases of it
-                 * (speedups of 1.55-1.82 at n = 1e6, d = 100 in five runs of perf) */
+                 * seconds (TUNING.md, PERF_INTERLEAVED_THREADS) */
                 double t_one = INFINITY, t_est = INFINITY;
                 for (int r = 0; r < repeat; r++) {
                     t_one = fmin(t_one, timed_mean(s.X, n, d, NULL, 1, mean, &rep, 1));
                     t_est = fmin(t_est, timed_mean(s.X, n, d, NULL, 0, mean, &rep, 1));
                 }
                 /* the sample mean again after the estimate: the ratio divides by its best
-                 * time (one slow measurement of a 0.07 s pass moves the ratio by 20%) */
+                 * time (TUNING.md, PERF_MEAN_TWICE) */
                 t_mean = fmin(t_mean, timed_mean(s.X, n, d, "mean", 0, plain, NULL, 5));
                 free(plain);
                 double *mean32 = malloc(d * sizeof *mean32);

@@ -16,9 +16,9 @@
  * CPU), and when the address space cannot hold them it retries for ever: under a low
  * `ulimit -v` a program would hang before main(). So it checks first and refuses to
  * start, saying what to change. The buffers the library needs later are checked when
- * they are (src/reserve.c). */
+ * they are (src/common/reserve.c). */
 #define BLAS_BUFFER_MIB 129 /* 128 MiB and a page, rounded up */
-#define LIBRARIES_MIB 64    /* the mapped code and data of the libraries; measured 35 */
+#define LIBRARIES_MIB 64    /* the libraries' mapped code and data, with room (bench/TUNING.md) */
 
 /* The threads OpenBLAS reserves for at load: OMP_NUM_THREADS read as atoi() does (the
  * first number of a list), at most one per CPU; one per CPU without it. Counted high

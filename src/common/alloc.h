@@ -1,5 +1,7 @@
-/* Overflow-checked allocation: every array the library allocates goes through here, so
- * that n*size is checked once, in one place, before malloc sees it. */
+/* Overflow-checked allocation: an array whose length comes from the data (n, d, or a
+ * product of them) is allocated here, so that count*size is checked once, in one place,
+ * before malloc sees it. A struct, or an array whose length a constant bounds, may use
+ * malloc directly. */
 #ifndef RM_ALLOC_H
 #define RM_ALLOC_H
 

@@ -10,9 +10,8 @@
 #include "common/alloc.h"
 
 /* About 1 MiB per block for its z rows and their products (RM_MAX_BLOCK_VECTORS values a
- * row): at d = 100 it stays in a core's L2 cache, and BLAS calls this large amortise their
- * packing (n = 1e6, d = 100: a 16-direction scores pass 0.10 -> 0.084 s, the dense moment
- * 0.21 -> 0.19 s, against 256 KiB of z rows). */
+ * row): at moderate d it stays in a core's L2 cache, and BLAS calls this large amortise
+ * their packing (bench/TUNING.md, BLOCK_BYTES). */
 enum { BLOCK_BYTES = 1 << 20, MIN_BLOCK_ROWS = 8 };
 
 struct rm_pass_buffers {

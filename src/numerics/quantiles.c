@@ -17,8 +17,7 @@
 #define MEMORY_BUDGET ((size_t)64 << 20)
 /* A thread's histograms of all columns within about this many bytes, a core's second-level
  * cache: every value increments a bin of its column, so histograms that spill out of the
- * cache cost a memory access per value (measured at d = 1000, n = 1e5: the centre took
- * 2.3 s with 1024 bins, 4 MB of counts; 1.4 s with 131). */
+ * cache cost a memory access per value (bench/TUNING.md, CACHE_BUDGET). */
 #define CACHE_BUDGET ((size_t)512 << 10)
 /* Bins per column: at most 1024 (a hundred columns' 32-bit counts fit the cache budget);
  * the bin of the rank then holds about n/1000 values, few enough to collect. */

@@ -72,9 +72,8 @@ typedef struct slot_entry {
 
 /* Rows per bucket, at most on average (the bucket count is a power of two). The copies
  * are counted bucket by bucket, each bucket in a table of its own (at least twice as many
- * slots as rows: 32-64 KiB, in a core's cache), on any free thread. One table of 2n slots
- * (16 MiB at n = 1e6), split between the threads by halves, took a cache miss a row: the
- * keys took 0.12-0.14 s on two threads at n = 1e6, d = 100, now 0.09-0.10 s. */
+ * slots as rows: 32-64 KiB, in a core's cache), on any free thread: one table for all
+ * rows took a cache miss a row (bench/TUNING.md, BUCKET_ROWS). */
 #define BUCKET_ROWS 2048
 
 static size_t pow2_at_least(size_t x)

@@ -155,12 +155,12 @@ static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
 }
 
 /* A starting cut for the capping rounds from one pass (for large n): each round is a
- * pass, and from cut = infinity they take about eight on multiplicative-weights steps
- * (rows reach the cap a few at a time). A histogram of y over START_BINS bins of its
+ * pass, and from cut = infinity they take many on multiplicative-weights steps (rows
+ * reach the cap a few at a time; bench/TUNING.md, START_BINS). A histogram of y over START_BINS bins of its
  * bit patterns (ordered as the positive values are), with each bin's count and sum,
  * gives the mass sum min(u, (u/c) y) at every bin's lower edge c; the lowest edge where it
  * is clearly below 1 caps only rows the solution caps (so the rounds stay below theta
- * and converge from there, in one or two). Counts are kept in doubles (exact below 2^53);
+ * and converge from there, in a few). Counts are kept in doubles (exact below 2^53);
  * chunks fixed by n, added in order. Returns INFINITY when it finds no such edge. */
 enum { START_BINS = 16384, START_CHUNKS = 4, START_MIN = START_CHUNKS * START_BINS * 2 };
 

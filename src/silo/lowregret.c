@@ -12,16 +12,10 @@
 /* c <= 1/2 is what the regret analysis allows; the solve starts there (a solve warm-started
  * from a sample starts at the step the sample's solve grew to, warm.c). Like pgd's, the
  * step then grows by STEP_GROW after a step that lowered F by more than GROW_FALL (up to
- * STEP_MAX: the row at tau_max keeps some weight), and halves after one that raised it.
- * bench/silo_accuracy, eps = 0.1, against a fixed c = 1/2: fewer iterations on ten of the
- * thirteen models (far cluster 10 -> 6, variance shell 15 -> 8, DKK noise 40 -> 33), more
- * on three (two clusters 23 -> 32, subtle shift 47 -> 60, heavy tails 62 -> 80), F as low;
- * at eps = 0.3 the subtle shift's excess fell from 0.36 to 0.31. Growing after any fall,
- * however small, made the path erratic where F is flat (no outliers, or that subtle
- * shift): scaling the data by 1000 moved the estimate by up to 4e-2 there, 2e-2 with
- * GROW_FALL (1e-3 with a fixed c). Not in the endgame, which starts near the optimum:
- * there a grown step overshot (F up 3% on DKK noise at n = 1e5, d = 1000, and the stage
- * took three more iterations). */
+ * STEP_MAX: the row at tau_max keeps some weight), and halves after one that raised it:
+ * fewer iterations on most models. Growth after any fall, however small, makes the path
+ * erratic where F is flat; none in the endgame, which starts near the optimum, where a
+ * grown step overshoots (bench/TUNING.md, STEP_GROW and GROW_FALL). */
 #define STEP_C 0.5
 #define STEP_GROW 1.5
 #define STEP_MAX 0.95

@@ -48,8 +48,8 @@ static void fill_report(const silo *s, rm_report *rep)
 
 /* The centre and the samples of a solve on X: with a warm start, the centre is the
  * medians of the gap's sample, drawn by keys taken at a provisional centre (the columns'
- * midranges: one pass, where the medians of all rows take three); without, the medians of
- * all rows. *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is
+ * midranges: one pass, where the medians of all rows take three; a centre only has to sit
+ * among the bulk: bench/TUNING.md, WARM_CENTRE_SAMPLE); without, the medians of all rows. *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is
  * left to free. */
 static int prepare(const rm_matrix *X, int threads, rm_centre *ctr, size_t *gap_rows,
                    size_t *gap_n, double **warm, size_t *warm_m)

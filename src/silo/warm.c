@@ -43,7 +43,7 @@ double *rm_silo_warm_sample(const rm_matrix *X, const size_t *rows, size_t m, in
     if (!sample)
         return NULL;
     /* on threads: the copy's cost is the first touch of its pages (bench/TUNING.md,
-     * WARM_SAMPLE_COPY) */
+     * WARM_SAMPLE_COPY_THREADS) */
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, m * d))
     for (size_t t = 0; t < m; t++)
         rm_matrix_copy_row(X, rows[t], sample + t * d);
@@ -79,7 +79,7 @@ static void record_step(void *ctx, const silo *s)
 /* The sample's steps replayed on every row at once, each as the sample took it: its c,
  * scaled by the sample's largest score along its direction, so a row scoring above 1/c
  * times that goes. The steps' factors multiply in one pass, and one KL projection follows
- * (bench/TUNING.md, REPLAY). */
+ * (bench/TUNING.md, REPLAY_SCALE and REPLAY_ONE_PROJECTION). */
 typedef struct replay {
     const double *q;
     double *next;
