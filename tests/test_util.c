@@ -144,8 +144,13 @@ unsigned char *tu_npy_bytes(int version, const char *dict, const void *data, siz
 
 tu_run_result tu_run(const char *const argv[], const char *stdin_text)
 {
+    return tu_run_bytes(argv, stdin_text ? stdin_text : "", stdin_text ? strlen(stdin_text) : 0);
+}
+
+tu_run_result tu_run_bytes(const char *const argv[], const void *stdin_bytes, size_t len)
+{
     tu_run_result res = {0, NULL, NULL};
-    char *in = tu_temp_text(".in", stdin_text ? stdin_text : "");
+    char *in = tu_temp_file(".in", stdin_bytes, len);
     char *out = tu_temp_path(".out"), *err = tu_temp_path(".err");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);

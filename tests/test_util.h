@@ -43,6 +43,8 @@ typedef struct tu_run_result {
     char *out, *err;
 } tu_run_result;
 tu_run_result tu_run(const char *const argv[], const char *stdin_text);
+/* The same with len bytes of any kind (a .npy file's) as standard input. */
+tu_run_result tu_run_bytes(const char *const argv[], const void *stdin_bytes, size_t len);
 void tu_run_free(tu_run_result *r);
 
 /* Euclidean distance between a and b (d values). */

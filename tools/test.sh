@@ -34,7 +34,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 
 echo "== threads under ThreadSanitizer"
 # OMP_NUM_THREADS=1: libgomp is not instrumented, so its teams' synchronisation would be
-# reported as races; the callers' threads are what the test is about (tests/test_threads.c).
+# reported as races; the callers' threads are what the test is about (tests/api/test_threads.c).
 cmake -S . -B build/test-tsan -DRM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRM_TSAN=ON >/dev/null
 cmake --build build/test-tsan -j "$jobs" --target test_threads >/dev/null
 OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/test-tsan/tests/test_threads

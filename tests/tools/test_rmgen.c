@@ -161,6 +161,8 @@ Test(rmgen, same_seed_same_bytes_on_standard_output)
     tu_run_result b = tu_run(GEN("--model", "two-clusters", "-n", "50", "-d", "3", "--seed", "5"), NULL);
     tu_run_result c = tu_run(GEN("--model", "two-clusters", "-n", "50", "-d", "3", "--seed", "6"), NULL);
     expect_ok(a);
+    expect_ok(b);
+    expect_ok(c);
     cr_assert_str_eq(a.out, b.out);
     cr_assert_str_neq(a.out, c.out);
     size_t lines = 0;

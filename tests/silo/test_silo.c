@@ -50,6 +50,7 @@ static int run(const char *method, const double *X, size_t n, size_t d, double e
 Test(silo, every_solver_recovers_the_mean_under_a_far_cluster)
 {
     rm_sample s = generate("far-cluster", 3000, 30, 0.2, 4);
+    cr_assert_eq(s.outliers, 600); /* floor(eps n): the flagged rows are compared to these */
     double mean[30], *w = malloc(s.n * sizeof *w);
     for (size_t m = 0; m < 3; m++) {
         rm_report rep;
@@ -341,7 +342,15 @@ Test(silo, degenerate_inputs)
         for (size_t j = 0; j < 40; j++)
             cr_assert(isfinite(mean[j]) && (j == 7 || fabs(mean[j] - 5.0) < 1.5), "%s: %zu: %g",
                       solvers[m], j, mean[j]);
+        /* one column: X's first 30 values as 30 rows */
         cr_assert_eq(run(solvers[m], X, 30, 1, 0.1, mean, NULL, NULL), RM_OK);
+        double lo = X[0], hi = X[0];
+        for (size_t i = 1; i < 30; i++) {
+            lo = fmin(lo, X[i]);
+            hi = fmax(hi, X[i]);
+        }
+        cr_assert(isfinite(mean[0]) && mean[0] >= lo && mean[0] <= hi,
+                  "%s: one column: %g outside [%g, %g]", solvers[m], mean[0], lo, hi);
     }
     free(X);
 }

@@ -8,7 +8,7 @@
 #include "robustmean.h"
 #include "test_util.h"
 
-/* RM_OTHER_VERSION_LIB (tests/other_version.c), preloaded, answers rm_version() with
+/* RM_OTHER_VERSION_LIB (tests/tools/other_version.c), preloaded, answers rm_version() with
  * "0.0.0-other" in place of the library the CLI was linked with. */
 Test(version, cli_refuses_a_library_of_another_version)
 {

@@ -87,19 +87,26 @@ static void fail_each(job f, const void *ctx, const char *what)
 {
     double base[64], got[64];
     size_t len = 0, got_len = 0;
-    int status;
+    int base_status, status;
     f(ctx, base, &len); /* once unarmed: lazily allocated pools (OpenBLAS's) are set up */
-    long total = run_armed(f, ctx, 0, &status, base, &len);
-    cr_assert(status >= 0, "%s: %s without a failure", what, rm_strerror(status));
+    long total = run_armed(f, ctx, 0, &base_status, base, &len);
+    cr_assert(base_status >= 0, "%s: %s without a failure", what, rm_strerror(base_status));
     cr_assert_gt(total, 0, "%s: no allocation seen: is the wrap in place?", what);
     for (long k = 1; k <= total; k++) {
+        got_len = 0;
         run_armed(f, ctx, k, &status, got, &got_len);
         cr_assert(status == RM_ENOMEM || status >= 0, "%s, allocation %ld of %ld failing: %s",
                   what, k, total, rm_strerror(status));
-        if (status >= 0) /* a fallback took over: the same answer */
-            for (size_t j = 0; j < len; j++)
-                cr_assert_float_eq(got[j], base[j], 1e-12 * (1 + fabs(base[j])),
-                                   "%s, allocation %ld failing: %g vs %g", what, k, got[j], base[j]);
+        if (status < 0)
+            continue;
+        /* a fallback took over: the same status, the same answer */
+        cr_assert_eq(status, base_status, "%s, allocation %ld failing: %s, not %s", what, k,
+                     rm_strerror(status), rm_strerror(base_status));
+        cr_assert_eq(got_len, len, "%s, allocation %ld failing: %zu values, not %zu", what, k,
+                     got_len, len);
+        for (size_t j = 0; j < len; j++)
+            cr_assert_float_eq(got[j], base[j], 1e-12 * (1 + fabs(base[j])),
+                               "%s, allocation %ld failing: %g vs %g", what, k, got[j], base[j]);
     }
 }
 

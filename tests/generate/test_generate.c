@@ -285,18 +285,21 @@ Test(generate, rotation_is_orthogonal_and_not_the_identity)
     rm_rng_free(&r);
 }
 
-/* Distance from mu of each outlier, into dist (s->outliers values); returns them. */
+/* Distance from mu of each outlier, into dist (s->outliers values); returns them. The
+ * rows flagged as outliers must be s->outliers in number. */
 static double *outlier_distances(const rm_sample *s)
 {
     double *dist = malloc((s->outliers + 1) * sizeof *dist);
     size_t c = 0;
     for (size_t i = 0; i < s->n; i++)
         if (!s->inlier[i]) {
+            cr_assert_lt(c, s->outliers, "more rows flagged than %zu outliers", s->outliers);
             double t = 0;
             for (size_t j = 0; j < s->d; j++)
                 t += (s->X[i * s->d + j] - s->mu[j]) * (s->X[i * s->d + j] - s->mu[j]);
             dist[c++] = sqrt(t);
         }
+    cr_assert_eq(c, s->outliers, "%zu rows flagged, %zu outliers", c, s->outliers);
     return dist;
 }
 
@@ -313,6 +316,7 @@ Test(generate, far_cluster_sits_at_ten_and_twenty_sqrt_d)
         rm_sample s;
         cr_assert_eq(rm_generate(&o, &s), RM_OK);
         cr_assert_eq(s.used.distance, far);
+        cr_assert_eq(s.outliers, 200); /* floor(eps n) */
         double *dist = outlier_distances(&s);
         /* Cluster noise has norm about sqrt(0.1 d) = 1.6 against a distance of 50. */
         for (size_t i = 0; i < s.outliers; i++)
@@ -451,11 +455,18 @@ Test(generate, axis_noise_keeps_the_mean_on_a_few_axes)
 Test(generate, uniform_box_stays_in_its_box)
 {
     rm_sample s = make("uniform-box", "diagonal", 2000, 8, 0.3, 1);
-    for (size_t i = 0; i < s.n; i++)
-        for (size_t j = 0; j < 8 && !s.inlier[i]; j++) {
+    cr_assert_eq(s.outliers, 600); /* floor(eps n) */
+    size_t checked = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.inlier[i])
+            continue;
+        checked++;
+        for (size_t j = 0; j < 8; j++) {
             double t = s.X[i * 8 + j] - s.mu[j], sd = pow(j + 1.0, -0.5);
             cr_assert(t >= 0 && t <= 2 * sd, "coordinate %zu: %g", j, t);
         }
+    }
+    cr_assert_eq(checked, s.outliers);
     rm_sample_free(&s);
 }
 

@@ -193,8 +193,9 @@ Test(eigen, dense_oracle_when_dsyevr_returns_too_few_pairs)
 
 Test(eigen, a_wider_block_follows_a_crowded_top)
 {
-    /* Starting from a block of 4 on a twelvefold top, the first call sees at most 4 of the
-     * 12; the next call, with a wider block, finds them all. */
+    /* Starting from a block of 4 on a twelvefold top, the first call sees 4 of the 12; each
+     * call that fills its block doubles the next one's: the second call (a block of 8) sees
+     * 8, the third (16) finds all 12. */
     size_t d = 60;
     double lambda[60];
     for (size_t k = 0; k < d; k++)
@@ -204,8 +205,11 @@ Test(eigen, a_wider_block_follows_a_crowded_top)
     res.vectors = vectors;
     rm_lanczos *lz = rm_lanczos_alloc(d, 4, 40, 3);
     dense_op op = {A, d, 0};
-    for (int call = 0; call < 3; call++)
+    const size_t seen[3] = {4, 8, 12};
+    for (int call = 0; call < 3; call++) {
         cr_assert_eq(rm_lanczos_top(lz, apply, &op, 0.05, 1e-9, 1e-9, 16, &res), 0);
+        cr_assert_eq(res.k, seen[call], "call %d: %zu pairs, want %zu", call, res.k, seen[call]);
+    }
     check(&res, A, d, 0.05, 1e-9, 16, "crowded top, third call");
     rm_lanczos_free(lz);
     free(vectors);

@@ -94,12 +94,23 @@ Test(read_float, csv_float_storage_in_parallel_pieces_matches_serial_parse)
             used += (size_t)sprintf(text + used, "%.17g,%.9g,%d\n", tu_normal(&r) * 1e3,
                                     tu_uniform(&r), (int)i);
     }
+    /* two pieces need 2 MiB: csv_reader.c sizes its team by rm_threads(threads, bytes / 16),
+     * one thread below 2^17 */
+    cr_assert_geq(used, (size_t)16 << 17, "%zu bytes: too few for two pieces", used);
     char *path = tu_temp_text(".csv", text);
     rm_read_options opt = storage(RM_STORAGE_FLOAT);
     opt.drop_nonfinite = 1;
-    rm_data f, dbl;
+    opt.threads = 2;
+    rm_data f, serial, dbl;
     rm_read_error err;
     cr_assert_eq(rm_read_file(path, &opt, &f, &err), RM_OK, "%s", err.message);
+    opt.threads = 1;
+    cr_assert_eq(rm_read_file(path, &opt, &serial, &err), RM_OK, "%s", err.message);
+    cr_assert_eq(serial.n, f.n);
+    cr_assert_eq(memcmp(serial.values_float, f.values_float, f.n * d * sizeof(float)), 0,
+                 "two pieces and one disagree");
+    rm_data_free(&serial);
+    opt.threads = 2;
     opt.storage = RM_STORAGE_DOUBLE;
     cr_assert_eq(rm_read_file(path, &opt, &dbl, &err), RM_OK, "%s", err.message);
     cr_assert_eq(f.n, dbl.n);
