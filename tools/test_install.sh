@@ -52,24 +52,28 @@ check_tree() {
   exported=$(nm -D --defined-only "$lib" | awk 'NF == 3 { print $3 }')
   grep -q '^rm_mean$' <<<"$exported" || fail "$lib does not export rm_mean"
   if grep -v '^rm_' <<<"$exported"; then fail "$lib exports symbols without the rm_ prefix (above)"; fi
-  # ... each declared in the installed header, after its doc block.
+  # ... each declared in an installed header (the API, the generators' API), after its
+  # doc block.
   local header includedir symbol
   includedir=$(pkg-config --variable=includedir robustmean)
   header=$includedir/robustmean.h
+  local headers=("$header" "$includedir/robustmean_generate.h")
   for symbol in $exported; do
-    grep -q "\b$symbol(" "$header" || fail "$lib exports $symbol, which $header does not declare"
+    cat "${headers[@]}" | grep -q "\b$symbol(" ||
+      fail "$lib exports $symbol, which no installed header (${headers[*]}) declares"
   done
   awk '/^\/\*\*/ { doc = 1 } /^\/\*([^*]|$)/ { doc = 0 }
        /^RM_API/ && !(doc && prev ~ /\*\/ *$/) { print FILENAME ":" FNR ": no /** block: " $0; bad = 1 }
-       NF { prev = $0 } END { exit bad }' "$header" || fail "undocumented functions (above)"
+       NF { prev = $0 } END { exit bad }' "${headers[@]}" || fail "undocumented functions (above)"
 
   # The header alone, as C11 and as C++ (extern "C": the C++ program links).
   local strict=(-Wall -Wextra -Wpedantic -Werror)
-  printf '#include <robustmean.h>\n' >"$out/header.c"
+  printf '#include <robustmean.h>\n#include <robustmean_generate.h>\n' >"$out/header.c"
   cc -std=c11 "${strict[@]}" -Wstrict-prototypes -Wshadow -fsyntax-only \
     $(pkg-config --cflags robustmean) "$out/header.c"
   cat >"$out/header.cpp" <<'EOF'
 #include <robustmean.h>
+#include <robustmean_generate.h>
 #include <cstdio>
 int main()
 {
