@@ -1,8 +1,10 @@
 /* estimate: read a data file with librobustmean, estimate the mean of its rows with the
  * library's default method, and print the estimate and the report.
  *
- *     estimate FILE [EPS]      FILE: CSV or .npy, one observation per row
- *                              EPS: the fraction of corrupted rows, if known
+ *     estimate FILE EPS        FILE: CSV or .npy, one observation per row
+ *                              EPS: the fraction of corrupted rows the estimate must
+ *                              withstand (too high costs a little accuracy, too low
+ *                              can fail: robustmean(1), CHOOSING EPS)
  *
  * Build it against an installed librobustmean with either
  *     cc estimate.c -o estimate $(pkg-config --cflags --libs robustmean)
@@ -14,8 +16,8 @@
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: %s FILE [EPS]\n", argv[0]);
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s FILE EPS\n", argv[0]);
         return 2;
     }
     rm_data data;
@@ -29,13 +31,15 @@ int main(int argc, char **argv)
 
     rm_options opt;
     rm_options_init(&opt); /* method NULL: the library's default */
-    if (argc == 3)
-        opt.eps = strtod(argv[2], NULL);
+    opt.eps = strtod(argv[2], NULL);
     double *mean = malloc(data.d * sizeof *mean);
     rm_report rep;
     status = mean ? rm_mean(data.values, data.n, data.d, &opt, mean, &rep) : RM_ENOMEM;
-    if (status < 0) {
-        fprintf(stderr, "%s: %s\n", argv[1], rm_strerror(status));
+    if (status < 0) { /* an invalid option is named, with what is wrong with it */
+        if (mean && rep.invalid_option)
+            fprintf(stderr, "%s: %s: %s\n", argv[1], rep.invalid_option, rep.message);
+        else
+            fprintf(stderr, "%s: %s\n", argv[1], rm_strerror(status));
         free(mean);
         rm_data_free(&data);
         return 1;
@@ -49,6 +53,9 @@ int main(int argc, char **argv)
     printf("converged   %s%s%s\n", rep.converged ? "yes" : "no", rep.stop_reason[0] ? ": " : "",
            rep.stop_reason);
     printf("iterations  %zu\n", rep.iterations);
+    if (rep.oracle[0]) /* a SILO method: its certificate holds only if eps is right */
+        printf("certified   %s\n", rep.certified ? "yes, if at most eps of the rows are corrupted"
+                                     : rep.consistent ? "no" : "no: the data contradicts eps");
     printf("objective   %g\n", rep.objective);
     printf("seconds     %.3g\n", rep.seconds);
     printf("mean       ");

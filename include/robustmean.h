@@ -84,6 +84,9 @@ typedef struct rm_method_info {
     double eps_min;      /* valid eps: eps_min <= eps < eps_max */
     double eps_max;
     int weights_rows;    /* 1 if the method gives each row a weight (rm_mean_weights) */
+    const char *options; /* the rm_options fields it reads besides method, eps, seed and
+                            threads (which every method accepts), space-separated, e.g.
+                            "max_iter tol"; giving it another is an error (RM_EINVAL) */
 } rm_method_info;
 
 /* The method table is static and read-only: these four functions are thread-safe, cannot
@@ -190,7 +193,9 @@ typedef struct rm_report {
     size_t passes;           /* passes over the data */
     double gap;              /* Gap_delta of the returned weights (an upper bound) */
     size_t directions;       /* top eigenvectors the gap used */
-    int certified;           /* 1: gap <= tol * F and eps < 1/3, so the bounds below hold */
+    int certified;           /* 1: gap <= tol * F, eps < 1/3 and nothing in the data
+                                contradicts eps or sigma (consistent), so the bounds below
+                                hold if at most eps of the rows are corrupted */
     double bound_objective;  /* with certified: F <= bound_objective * sigma^2 */
     double bound_error;      /* with certified: ||estimate - mean of the good rows||
                                 <= bound_error * sigma */
@@ -198,6 +203,14 @@ typedef struct rm_report {
     double weight_cap;       /* u = 1/((1-eps) n), the largest weight a row may take */
     size_t outliers;         /* rows whose weight is below u/2 */
     int guarantee;           /* 0 when eps >= 1/3: stationarity no longer implies accuracy */
+    double eps_check;        /* F at min(2 eps, 0.45) over F at eps, on the rows or, for
+                                large n, on a sample of them: near 1 when at most eps of the
+                                rows are corrupted, far below when more are; NAN when not
+                                measured (eps >= 0.45, eps = 0) */
+    int consistent;          /* 0 when the data contradicts the stated eps (eps_check
+                                below 0.3: more than eps of the rows look corrupted) or
+                                sigma (F above what the certificate allows for it); then
+                                certified is 0. 1 otherwise, and for other methods */
 } rm_report;
 
 /**
@@ -296,10 +309,22 @@ typedef struct rm_data {
                             values_float is set. */
     size_t n, d;
     size_t dropped_rows; /* rows dropped under drop_nonfinite */
+    size_t *dropped;     /* their 1-based data-row numbers in the file, ascending
+                            (dropped_rows of them); NULL when none was dropped. Row i of
+                            values is the file's data row i + 1 plus the number of dropped
+                            rows before it. */
     int had_header;      /* 1 when a CSV header row was skipped */
     int header_is_index; /* 1 when that header was detected although numeric: the column
                             numbers 0,1,...,d-1 (d >= 3) that pandas writes for unnamed
                             columns; RM_HEADER_NO reads such a line as data */
+    int header_mixed;    /* 1 when a detected header held fields that read as numbers
+                            beside text: a first data row with a typo looks the same, so
+                            say so (RM_HEADER_NO reads it as data, and names the field) */
+    int skipped_label_column; /* 1 when the header's first name was empty (pandas'
+                            to_csv index, R's write.csv row names): that column holds row
+                            labels, not data, and was left out (d does not count it) */
+    int trailing_delimiter; /* 1 when the first line ended with the delimiter: an empty
+                            last field on any line was taken as that, not as a column */
     struct rm_data_mapping *mapping; /* private: the file mapping behind values, if any */
 } rm_data;
 

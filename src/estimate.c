@@ -29,6 +29,8 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->sigma_certificate = NAN;
     rep->weight_cap = NAN;
     rep->guarantee = 1;
+    rep->eps_check = NAN;
+    rep->consistent = 1;
 }
 
 int rm_options_check(const rm_options *opt, rm_report *report)

@@ -33,6 +33,16 @@ static int invalid(rm_report *rep, int status, const char *option, const char *f
     return status;
 }
 
+/* 1 when the method reads the field (rm_method_info.options). */
+static int reads(const rm_method_info *info, const char *field)
+{
+    size_t len = strlen(field);
+    for (const char *p = info->options; (p = strstr(p, field)) != NULL; p += len)
+        if ((p == info->options || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+            return 1;
+    return 0;
+}
+
 int rm_options_validate(const rm_options *opt, const rm_method **method, rm_report *rep)
 {
     const char *name = opt->method ? opt->method : rm_method_default();
@@ -48,6 +58,23 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
     if (!isnan(eps) && !(eps >= info->eps_min && eps < info->eps_max))
         return invalid(rep, RM_EEPS, "eps", "method %s accepts %g <= eps < %g, not %g", name,
                        info->eps_min, info->eps_max, eps);
+    /* an option the method does not read is refused, not ignored: it was given for a
+     * reason the method cannot serve */
+    const struct {
+        const char *name;
+        int given;
+    } given[] = {
+        {"max_iter", opt->max_iter != 0},     {"tol", opt->tol != 0.0},
+        {"blocks", opt->blocks != 0},         {"delta", opt->delta != 0.0},
+        {"sigma", opt->sigma != 0.0},         {"max_seconds", opt->max_seconds != 0.0},
+        {"max_directions", opt->max_directions != 0},
+        {"oracle", opt->oracle != RM_ORACLE_AUTO},
+    };
+    for (size_t k = 0; k < sizeof given / sizeof given[0]; k++)
+        if (given[k].given && !reads(info, given[k].name))
+            return invalid(rep, RM_EINVAL, given[k].name,
+                           "method %s does not use it (it reads: %s)", name,
+                           info->options[0] ? info->options : "none beyond eps");
     if (!(opt->tol >= 0.0 && isfinite(opt->tol)))
         return invalid(rep, RM_EINVAL, "tol",
                        "must be a finite number >= 0 (0: the method's default), not %g",

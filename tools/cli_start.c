@@ -47,11 +47,23 @@ static const char *decimal(char *buf, unsigned long v)
     return p;
 }
 
+/* Threads that wait for work sleep rather than spin, unless the user chose otherwise:
+ * spinning threads take the CPU from the one a busy process on the same core leaves
+ * running, and the estimate on two threads took several times as long as on one
+ * (bench/TUNING.md, OMP_WAIT_POLICY). libgomp reads its settings as it loads, so they are
+ * set here, before it. */
+static void prefer_passive_wait(void)
+{
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT"))
+        setenv("OMP_WAIT_POLICY", "passive", 0);
+}
+
 /* Runs from .preinit_array: before any shared library's constructor, so before
- * OpenBLAS's. No stdio: the C library itself is initialised after this. */
+ * OpenBLAS's and libgomp's. No stdio: the C library itself is initialised after this. */
 static void before_libraries(int argc, char **argv, char **envp)
 {
     (void)argc;
+    prefer_passive_wait();
     struct rlimit r;
     if (getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
         return;

@@ -265,6 +265,10 @@ int main(int argc, char **argv)
     rm_sample sample;
     if (generate(&s, &sample) != RM_OK)
         return EXIT_DATA;
+    if (s.gen.eps > 0.0 && (size_t)(s.gen.eps * (double)s.gen.n) == 0 &&
+        strcmp(sample.used.corruption, "none") != 0)
+        cli_error("warning: floor(eps * n) = floor(%g * %zu) = 0: no row is corrupted", s.gen.eps,
+                  s.gen.n);
     int code = 0;
     cli_output out, truth;
     /* The truth first: if it cannot be written, no data appears either. */

@@ -100,7 +100,8 @@ static const char *inlier_name_at(size_t i)
 
 /* The names of text ('all', NAME, -NAME), in the tables' order for 'all' and in the
  * given order otherwise; every name must be in the table (names point into it). */
-static name_list parse_names(const char *option, const char *text, name_at_fn at, size_t total)
+static name_list parse_names(const char *option, const char *text, name_at_fn at, size_t total,
+                             const char *listed_by)
 {
     size_t count;
     char **items = split(text, &count);
@@ -124,8 +125,8 @@ static name_list parse_names(const char *option, const char *text, name_at_fn at
         while (i < total && strcmp(at(i), name) != 0)
             i++;
         if (i == total)
-            cli_usage_error("%s: unknown name '%s' (known: 'all' and those in --help or "
-                            "rmgen --list)", option, name);
+            cli_usage_error("%s: unknown name '%s' (known: 'all' and those %s)", option, name,
+                            listed_by);
         if (remove)
             chosen[i] = 0;
         else if (!chosen[i]) {
@@ -258,9 +259,12 @@ static void parse_args(int argc, char **argv, settings *s)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (n_given && g->n_per_d > 0)
         cli_usage_error("-n and --n-per-d exclude each other");
-    g->methods = parse_names("--methods", methods, method_name_at, rm_method_count());
-    g->models = parse_names("--models", models, corruption_name_at, rm_corruption_count());
-    g->inliers = parse_names("--inliers", inliers, inlier_name_at, rm_inlier_model_count());
+    g->methods = parse_names("--methods", methods, method_name_at, rm_method_count(),
+                             "that 'robustmean --help' lists under Methods");
+    g->models = parse_names("--models", models, corruption_name_at, rm_corruption_count(),
+                            "that 'rmgen --list' lists under Corruption models");
+    g->inliers = parse_names("--inliers", inliers, inlier_name_at, rm_inlier_model_count(),
+                             "that 'rmgen --list' lists under Inlier models");
     if (g->n_per_d > 0) {
         g->ns = NULL;
         g->n_count = 1;
@@ -269,6 +273,10 @@ static void parse_args(int argc, char **argv, settings *s)
     }
     g->ds = parse_sizes("-d", ds, &g->d_count);
     g->epss = parse_eps(eps, &g->eps_count);
+    /* a figure draws the excess against an axis of two values or more */
+    if (s->plot_dir && g->d_count < 2 && g->eps_count < 2 && g->n_count < 2)
+        cli_usage_error("--plot: nothing to draw: give -d, -e or -n two values or more "
+                        "(e.g. -d 20,50,100)");
 }
 
 static void free_grid(study_grid *g)

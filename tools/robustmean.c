@@ -43,10 +43,11 @@ static void print_help(void)
            "      --format csv|json  output: the estimate alone (csv, default) or a JSON\n"
            "                         object with the estimate and the method's report\n"
            "  -o, --output FILE      write the output to FILE (written whole or not at all)\n"
-           "      --weights FILE     write each row's weight, one per line, in row order\n"
-           "                         (methods that weight rows)\n"
-           "      --outliers FILE    write the numbers (1-based) of the rows the SILO methods\n"
-           "                         flag: weight below half the cap 1/((1-eps)n)\n"
+           "      --weights FILE     write each data row's weight, one per line, in the\n"
+           "                         file's order (methods that weight rows; a dropped row: 0)\n"
+           "      --outliers FILE    write the file's data-row numbers (1-based) of the rows\n"
+           "                         the SILO methods flag: weight below half the cap\n"
+           "                         1/((1-eps)n)\n"
            "      --delimiter D      CSV delimiter: ',' ';' tab or space (runs of white\n"
            "                         space); default: detected from the first line\n"
            "      --header           the first CSV line is a header\n"
@@ -108,6 +109,7 @@ static const char *flag_of(const char *field)
         {"method", "--method"},        {"eps", "--eps"},       {"tol", "--tol"},
         {"delta", "--delta"},          {"sigma", "--sigma"},   {"max_seconds", "--max-seconds"},
         {"max_directions", "--directions"}, {"oracle", "--oracle"}, {"threads", "--threads"},
+        {"max_iter", "--max-iter"},    {"blocks", "--blocks"},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (field && strcmp(flags[i][0], field) == 0)
@@ -117,6 +119,14 @@ static const char *flag_of(const char *field)
 
 static void parse_args(int argc, char **argv, settings *s)
 {
+    if (argc == 1) { /* nothing asked: how to ask */
+        fprintf(stderr,
+                "Usage: robustmean -e EPS [OPTIONS] [FILE|-]\n"
+                "Estimate the mean of the rows of FILE when a fraction EPS of them may have\n"
+                "been corrupted, e.g. robustmean -e 0.1 data.csv\n"
+                "Try 'robustmean --help' for every option and method.\n");
+        exit(EXIT_USAGE);
+    }
     static const struct option longopts[] = {
         {.name = "eps", .has_arg = required_argument, .val = 'e'},
         {.name = "method", .has_arg = required_argument, .val = 'm'},
@@ -220,6 +230,12 @@ static void parse_args(int argc, char **argv, settings *s)
         cli_usage_error("method %s does not weight rows, so --outliers has nothing to write", name);
 }
 
+/* The method the options name. */
+static const char *rep_method(const settings *s)
+{
+    return s->opt.method ? s->opt.method : rm_method_default();
+}
+
 static const char *input_name(const settings *s)
 {
     return s->input && strcmp(s->input, "-") != 0 ? s->input : "<stdin>";
@@ -249,7 +265,53 @@ static void print_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void write_estimate(FILE *f, const settings *s, const double *mean, const rm_report *rep)
+/* The rows as the file numbers them: row k (0-based) of what was read is the file's data
+ * row file_row(k), counting the rows dropped before it (rm_data.dropped). Call with k
+ * ascending and *skipped 0 at first. */
+static size_t file_row(const rm_data *data, size_t k, size_t *skipped)
+{
+    while (*skipped < data->dropped_rows && data->dropped[*skipped] <= k + *skipped + 1)
+        (*skipped)++;
+    return k + *skipped + 1;
+}
+
+/* The file's numbers of the rows flagged as outliers (weight below half the cap), through
+ * emit; returns how many. */
+static size_t each_outlier(const rm_data *data, const double *weights, double cap,
+                           void (*emit)(void *ctx, size_t row, size_t index), void *ctx)
+{
+    size_t skipped = 0, count = 0;
+    for (size_t k = 0; k < data->n; k++) {
+        size_t row = file_row(data, k, &skipped);
+        if (weights[k] < 0.5 * cap)
+            emit(ctx, row, count++);
+    }
+    return count;
+}
+
+static void print_row_line(void *ctx, size_t row, size_t index)
+{
+    (void)index;
+    fprintf(ctx, "%zu\n", row);
+}
+
+static void print_row_json(void *ctx, size_t row, size_t index)
+{
+    fprintf(ctx, "%s%zu", index ? ", " : "", row);
+}
+
+static int write_outliers(const settings *s, const rm_data *data, const double *weights,
+                          double cap)
+{
+    cli_output out;
+    if (cli_output_open(&out, s->outliers_path, s->input) != 0)
+        return -1;
+    each_outlier(data, weights, cap, print_row_line, out.file);
+    return cli_output_commit(&out);
+}
+
+static void write_estimate(FILE *f, const settings *s, const rm_data *data, const double *mean,
+                           const double *weights, const rm_report *rep)
 {
     char buf[32];
     size_t d = rep->d;
@@ -272,7 +334,9 @@ static void write_estimate(FILE *f, const settings *s, const double *mean, const
             fputs(", ", f);
         print_number_json(f, mean[j]);
     }
-    fprintf(f, "], \"iterations\": %zu, \"converged\": %s, \"stop_reason\": ", rep->iterations,
+    fprintf(f, "], \"dropped_rows\": %zu, \"skipped_label_column\": %s", data->dropped_rows,
+            data->skipped_label_column ? "true" : "false");
+    fprintf(f, ", \"iterations\": %zu, \"converged\": %s, \"stop_reason\": ", rep->iterations,
             rep->converged ? "true" : "false");
     print_json_string(f, rep->stop_reason);
     fputs(", \"objective\": ", f);
@@ -292,38 +356,42 @@ static void write_estimate(FILE *f, const settings *s, const double *mean, const
         print_number_json(f, rep->bound_objective);
         fputs(", \"bound_error\": ", f);
         print_number_json(f, rep->bound_error);
+        fputs(", \"eps_check\": ", f);
+        print_number_json(f, rep->eps_check);
+        fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
         fputs(", \"sigma_certificate\": ", f);
         print_number_json(f, rep->sigma_certificate);
         fputs(", \"weight_cap\": ", f);
         print_number_json(f, rep->weight_cap);
-        fprintf(f, ", \"outliers\": %zu", rep->outliers);
+        if (weights) { /* the flagged rows, as the file numbers them */
+            fputs(", \"outliers\": [", f);
+            each_outlier(data, weights, rep->weight_cap, print_row_json, f);
+            fputc(']', f);
+        }
+        fprintf(f, ", \"outlier_count\": %zu", rep->outliers);
     }
     fputs(", \"version\": ", f);
     print_json_string(f, rm_version());
     fputs("}\n", f);
 }
 
-static int write_weights(const settings *s, const double *weights, size_t n)
+/* Every data row of the file, in order: its weight; a dropped row's is 0. */
+static int write_weights(const settings *s, const rm_data *data, const double *weights)
 {
     cli_output out;
     if (cli_output_open(&out, s->weights_path, s->input) != 0)
         return -1;
     char buf[32];
-    for (size_t i = 0; i < n; i++) {
-        fputs(cli_format_double(buf, weights[i]), out.file);
+    size_t skipped = 0;
+    for (size_t row = 1, k = 0; row <= data->n + data->dropped_rows; row++) {
+        if (skipped < data->dropped_rows && data->dropped[skipped] == row) {
+            skipped++;
+            fputs("0\n", out.file);
+            continue;
+        }
+        fputs(cli_format_double(buf, weights[k++]), out.file);
         fputc('\n', out.file);
     }
-    return cli_output_commit(&out);
-}
-
-static int write_outliers(const settings *s, const double *weights, size_t n, double cap)
-{
-    cli_output out;
-    if (cli_output_open(&out, s->outliers_path, s->input) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (weights[i] < 0.5 * cap)
-            fprintf(out.file, "%zu\n", i + 1);
     return cli_output_commit(&out);
 }
 
@@ -340,16 +408,40 @@ static void print_verbose_report(const rm_report *rep)
               "flagged (weight below half the cap %g)",
               rep->method, rep->gap, rep->objective > 0 ? rep->gap / rep->objective : 0.0,
               rep->directions, rep->directions == 1 ? "" : "s", rep->outliers, rep->weight_cap);
+    if (rep->eps_check == rep->eps_check)
+        cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps "
+                  "(below %g: more than eps of the rows look corrupted)",
+                  rep->method, rep->eps_check, 0.3);
     if (rep->certified)
-        cli_error("%s: certified: objective <= %.4g sigma^2, error <= %.4g sigma (sigma^2: the "
-                  "largest eigenvalue of the clean rows' covariance)",
-                  rep->method, rep->bound_objective, rep->bound_error);
+        cli_error("%s: certified, if at most eps = %g of the rows are corrupted: objective <= "
+                  "%.4g sigma^2, error <= %.4g sigma (sigma^2: the largest eigenvalue of the "
+                  "clean rows' covariance)",
+                  rep->method, rep->eps, rep->bound_objective, rep->bound_error);
     else
-        cli_error("%s: no stationarity certificate (%s)", rep->method,
-                  rep->guarantee ? "gap above tolerance" : "eps >= 1/3");
-    if (rep->sigma_certificate == rep->sigma_certificate)
-        cli_error("%s: with the given sigma, the error is at most %g", rep->method,
-                  rep->sigma_certificate);
+        cli_error("%s: no certificate (%s)", rep->method,
+                  !rep->consistent ? "the data contradicts eps or sigma"
+                  : !rep->guarantee ? "eps >= 1/3"
+                                    : "stationarity gap above tolerance");
+    if (rep->sigma_certificate == rep->sigma_certificate && rep->consistent)
+        cli_error("%s: with the given sigma, and if at most eps = %g of the rows are "
+                  "corrupted, the error is at most %g",
+                  rep->method, rep->eps, rep->sigma_certificate);
+}
+
+/* The data contradicts the stated eps or sigma: say so, and what to do. */
+static void warn_inconsistent(const settings *s, const rm_report *rep)
+{
+    if (rep->eps_check < 0.3)
+        cli_error("warning: %s: more than eps = %g of the rows look corrupted: the objective "
+                  "falls to %.2g of its value when twice as many rows may go, and the estimate "
+                  "may still be pulled by the rest; run again with a larger -e "
+                  "(robustmean(1), CHOOSING EPS). No certificate is given.",
+                  input_name(s), rep->eps, rep->eps_check);
+    else
+        cli_error("warning: %s: the objective %g is above what --sigma %g allows if at most "
+                  "eps = %g of the rows are corrupted: sigma or eps is too small for this data "
+                  "(robustmean(1), CHOOSING EPS). No certificate is given.",
+                  input_name(s), rep->objective, s->opt.sigma, rep->eps);
 }
 
 static int read_input(const settings *s, rm_data *data)
@@ -369,6 +461,19 @@ static int read_input(const settings *s, rm_data *data)
         cli_error("read %zu rows x %zu columns from %s%s%s", data->n, data->d, input_name(s),
                   data->had_header ? " (first line taken as a header)" : "",
                   data->values_float ? ", held as float32" : "");
+    if (data->skipped_label_column && !s->quiet)
+        cli_error("note: %s: the first column has no name in the header: it holds row labels "
+                  "(pandas' index, R's row names) and was left out",
+                  input_name(s));
+    if (data->header_mixed && !s->quiet)
+        cli_error("note: %s: the first line was taken as a header, though some of its fields "
+                  "are numbers; if it is data, --no-header reads it (and names a field that "
+                  "is not a number)",
+                  input_name(s));
+    if (data->trailing_delimiter && s->verbose)
+        cli_error("%s: every line ends with its delimiter: the empty last field is not a "
+                  "column",
+                  input_name(s));
     if (data->header_is_index && !s->quiet)
         cli_error("note: %s: the first line, 0,1,...,%zu, was read as column numbers; "
                   "--no-header reads it as data",
@@ -394,7 +499,9 @@ int main(int argc, char **argv)
     if (read_input(&s, &data) != 0)
         return EXIT_DATA;
     double *mean = malloc(data.d * sizeof *mean);
-    int want_weights = s.weights_path || s.outliers_path;
+    /* the weights for the files asked for, and for the flagged rows of the JSON report */
+    int want_weights = s.weights_path || s.outliers_path ||
+                       (s.format == FORMAT_JSON && rm_method_find(rep_method(&s))->weights_rows);
     double *weights = want_weights ? malloc(data.n * sizeof *weights) : NULL;
     if (!mean || (want_weights && !weights)) {
         cli_error("out of memory");
@@ -423,21 +530,23 @@ int main(int argc, char **argv)
                       rep.method, rep.iterations, rep.stop_reason);
         if (!rep.guarantee && !s.quiet)
             cli_error("warning: eps = %g >= 1/3: %s still runs, but a stationary point no longer "
-                      "guarantees an accurate mean (DESIGN.md, section 2)",
+                      "guarantees an accurate mean (robustmean(1), CHOOSING EPS)",
                       rep.eps, rep.method);
+        if (!rep.consistent && !s.quiet)
+            warn_inconsistent(&s, &rep);
         if (s.verbose)
             print_verbose_report(&rep);
         /* The weights file first: if it cannot be written, no estimate is printed. */
-        if (s.weights_path && write_weights(&s, weights, data.n) != 0)
+        if (s.weights_path && write_weights(&s, &data, weights) != 0)
             code = EXIT_DATA;
         if (code == 0 && s.outliers_path &&
-            write_outliers(&s, weights, data.n, rep.weight_cap) != 0)
+            write_outliers(&s, &data, weights, rep.weight_cap) != 0)
             code = EXIT_DATA;
         cli_output out;
         if (code == 0 && cli_output_open(&out, s.output, s.input) != 0)
             code = EXIT_DATA;
         else if (code == 0) {
-            write_estimate(out.file, &s, mean, &rep);
+            write_estimate(out.file, &s, &data, mean, weights, &rep);
             if (cli_output_commit(&out) != 0)
                 code = EXIT_DATA;
         }

@@ -152,7 +152,7 @@ static void figure_title(const study *s, const figure *f, char *buf, size_t size
     char n_text[64] = "";
     if (f->axis != AXIS_N)
         describe_n(g, f->fixed[AXIS_N], n_text, sizeof n_text);
-    int len = snprintf(buf, size, "%s noise, %s inliers: ", g->models.names[f->model],
+    int len = snprintf(buf, size, "%s corruption, %s inliers: ", g->models.names[f->model],
                        g->inliers.names[f->inliers]);
     if (f->axis != AXIS_N)
         len += snprintf(buf + len, size - (size_t)len, "%s, ", n_text);

@@ -98,7 +98,8 @@ const rm_method rm_method_median = {
              .needs_eps = 0,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 0},
+             .weights_rows = 0,
+             .options = ""},
     .run = run_median,
 };
 
@@ -109,6 +110,7 @@ const rm_method rm_method_trimmed = {
              .needs_eps = 1,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 0},
+             .weights_rows = 0,
+             .options = ""},
     .run = run_trimmed,
 };

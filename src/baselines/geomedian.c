@@ -185,6 +185,7 @@ const rm_method rm_method_geomedian = {
              .needs_eps = 0,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 0},
+             .weights_rows = 0,
+             .options = "max_iter tol"},
     .run = run_geomedian,
 };

@@ -24,6 +24,7 @@ const rm_method rm_method_mean = {
              .needs_eps = 0,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 1},
+             .weights_rows = 1,
+             .options = ""},
     .run = run_mean,
 };

@@ -97,6 +97,7 @@ const rm_method rm_method_mom = {
              .needs_eps = 1,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 0},
+             .weights_rows = 0,
+             .options = "blocks max_iter tol"},
     .run = run_mom,
 };

@@ -86,12 +86,17 @@ static void problem(rm_csv_problem *pr, int status, size_t column, const char *w
 int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr)
 {
     char delim = p->delimiter;
-    int whitespace = delim == ' ';
+    int whitespace = delim == ' ', quoted = 0;
     size_t i = 0;
     p->count = 0;
     for (;;) {
-        while (i < len && is_blank(s[i]))
+        /* blanks around a field are not part of it, but a tab that delimits is: between
+         * two tabs lies an empty field */
+        while (i < len && is_blank(s[i]) && s[i] != delim)
             i++;
+        if (whitespace)
+            while (i < len && is_blank(s[i]))
+                i++;
         if (whitespace && i == len)
             break;
         char *text = s + i;
@@ -106,9 +111,10 @@ int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr)
             }
             text = s + start;
             tlen = i - start;
+            quoted = 1;
             i++; /* past the closing quote */
             if (!whitespace)
-                while (i < len && is_blank(s[i]))
+                while (i < len && is_blank(s[i]) && s[i] != delim)
                     i++;
             if (i < len && !(whitespace ? is_blank(s[i]) : s[i] == delim)) {
                 problem(pr, RM_EPARSE, p->count + 1, "unexpected text after a quoted field", NULL);
@@ -116,6 +122,7 @@ int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr)
             }
         } else {
             size_t start = i;
+            quoted = 0;
             while (i < len && !(whitespace ? is_blank(s[i]) : s[i] == delim))
                 i++;
             size_t end = i;
@@ -135,6 +142,12 @@ int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr)
      * followed by its delimiter, a quote, a blank, or the line's terminating '\0'. */
     for (size_t k = 0; k < p->count; k++)
         p->fields[k].text[p->fields[k].len] = '\0';
+    if (p->drop_trailing_empty && p->count > 0 && p->fields[p->count - 1].len == 0 && !quoted)
+        p->count--;
+    if (p->skip_first && p->count > 0) {
+        memmove(p->fields, p->fields + 1, (p->count - 1) * sizeof *p->fields);
+        p->count--;
+    }
     return RM_OK;
 }
 
@@ -147,6 +160,18 @@ int rm_csv_numeric(const rm_csv_line *p)
             return 0;
     }
     return 1;
+}
+
+int rm_csv_any_number(const rm_csv_line *p)
+{
+    for (size_t k = 0; k < p->count; k++) {
+        double v;
+        if (p->fields[k].len > 0 &&
+            rm_number_parse(p->numbers, p->fields[k].text, p->fields[k].len, &v) ==
+                RM_NUMBER_FINITE)
+            return 1;
+    }
+    return 0;
 }
 
 int rm_csv_index_header(const rm_csv_line *p)
@@ -180,8 +205,10 @@ int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dr
                  p->count == 1 ? "" : "s", d, d == 1 ? "" : "s");
         return RM_EPARSE;
     }
+    size_t first = p->skip_first ? 2 : 1; /* the file's number of field 0 */
     for (size_t k = 0; k < d; k++) {
         const rm_csv_span *f = &p->fields[k];
+        size_t column = k + first;
         char shown[64];
         switch (rm_number_parse(p->numbers, f->text, f->len, &row[k])) {
         case RM_NUMBER_FINITE:
@@ -192,15 +219,15 @@ int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dr
                 break;
             }
             if (f->len == 0) {
-                problem(pr, RM_ENONFINITE, k + 1, "empty field", NULL);
+                problem(pr, RM_ENONFINITE, column, "empty field", NULL);
             } else {
                 rm_quote_text(shown, sizeof shown, f->text, f->len);
-                problem(pr, RM_ENONFINITE, k + 1, "is a missing or non-finite value", shown);
+                problem(pr, RM_ENONFINITE, column, "is a missing or non-finite value", shown);
             }
             return RM_ENONFINITE;
         case RM_NUMBER_OVERFLOW:
             rm_quote_text(shown, sizeof shown, f->text, f->len);
-            problem(pr, RM_ERANGE, k + 1,
+            problem(pr, RM_ERANGE, column,
                     rm_number_parser_single(p->numbers)
                         ? "is outside the range of float (about 3.4e38), the storage asked for"
                         : "is outside the range of double (about 1.8e308)",
@@ -208,7 +235,7 @@ int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dr
             return RM_ERANGE;
         case RM_NUMBER_INVALID:
             rm_quote_text(shown, sizeof shown, f->text, f->len);
-            problem(pr, RM_EPARSE, k + 1, "is not a number", shown);
+            problem(pr, RM_EPARSE, column, "is not a number", shown);
             return RM_EPARSE;
         }
     }

@@ -16,6 +16,9 @@ typedef struct rm_csv_span {
 typedef struct rm_csv_line {
     char delimiter; /* ',', ';', '\t', or ' ' for runs of white space */
     const rm_number_parser *numbers;
+    int skip_first;          /* the first field of every line is left out (row labels) */
+    int drop_trailing_empty; /* an unquoted empty last field is left out (every line
+                                ends with the delimiter) */
     rm_csv_span *fields;
     size_t count, cap; /* fields of the last split line */
 } rm_csv_line;
@@ -42,6 +45,8 @@ int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr);
 
 /* 1 when no field of the split line is text (missing values count as numbers). */
 int rm_csv_numeric(const rm_csv_line *p);
+/* 1 when some field of the split line is a number. */
+int rm_csv_any_number(const rm_csv_line *p);
 
 /* 1 when the split line reads 0,1,...,d-1 (d >= 3): pandas' names for unnamed columns. */
 int rm_csv_index_header(const rm_csv_line *p);

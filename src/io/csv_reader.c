@@ -120,16 +120,36 @@ static int serial_line(csv_state *st, char *s, size_t len)
     }
     if (!st->header_decided) {
         st->header_decided = 1;
+        rm_csv_line *first = &st->serial;
+        /* Every line ends with the delimiter when the first does: its empty last field is
+         * not a column (a missing value there would make the first line a data row with a
+         * missing value, or a header with an unnamed column, both unlikely). */
+        if (first->delimiter != ' ' && first->count > 1 && first->fields[first->count - 1].len == 0) {
+            first->drop_trailing_empty = 1;
+            first->count--;
+            st->out->trailing_delimiter = 1;
+        }
         int header = st->opt->header;
         if (header == RM_HEADER_AUTO) {
-            header = !rm_csv_numeric(&st->serial);
-            if (!header && rm_csv_index_header(&st->serial))
+            /* a header only when the line cannot be data; when some of its fields read as
+             * numbers, the caller is told (a typo in a data row looks the same) */
+            header = !rm_csv_numeric(first);
+            if (header && rm_csv_any_number(first))
+                st->out->header_mixed = 1;
+            if (!header && rm_csv_index_header(first))
                 header = st->out->header_is_index = 1;
         }
         if (header) {
             st->out->had_header = 1;
             st->header_line = st->line;
-            return set_width(st, st->serial.count);
+            /* An unnamed first column is the row labels of pandas' to_csv (its index) or
+             * R's write.csv (its row names): not data. */
+            if (first->count > 1 && first->fields[0].len == 0) {
+                first->skip_first = 1;
+                st->out->skipped_label_column = 1;
+                return set_width(st, first->count - 1);
+            }
+            return set_width(st, first->count);
         }
     }
     st->rows_seen++;
@@ -145,8 +165,10 @@ static int serial_line(csv_state *st, char *s, size_t len)
         return status;
     }
     if (dropped) {
-        st->out->dropped_rows++;
-        return RM_OK;
+        status = rm_data_drop_row(st->out, st->rows_seen);
+        if (status != RM_OK)
+            rm_read_error_set(st->err, st->line, st->rows_seen, 0, "out of memory");
+        return status;
     }
     if ((status = grow_rows(st, st->out->n + 1)) != RM_OK)
         return status;
@@ -284,7 +306,10 @@ static int parallel_lines(csv_state *st, char *s, char *end)
     int failed = 0;
 #pragma omp parallel num_threads((int)count)
     {
-        rm_csv_line lp = {.delimiter = st->serial.delimiter, .numbers = st->numbers};
+        rm_csv_line lp = {.delimiter = st->serial.delimiter,
+                          .numbers = st->numbers,
+                          .skip_first = st->serial.skip_first,
+                          .drop_trailing_empty = st->serial.drop_trailing_empty};
 #pragma omp for schedule(static, 1)
         for (size_t t = 0; t < count; t++) {
             size_t first = pieces[t].row0 - st->rows_seen;
@@ -311,15 +336,20 @@ static int parallel_lines(csv_state *st, char *s, char *end)
     }
     /* Dropped rows (drop_nonfinite) leave holes: close them, in order. */
     size_t kept = 0;
-    for (size_t r = 0; r < rows; r++)
+    for (size_t r = 0; r < rows && status == RM_OK; r++)
         if (keep[r]) {
             if (kept != r)
                 memmove(row_at(st, out->n + kept), row_at(st, out->n + r), d * value_size(st));
             kept++;
+        } else {
+            status = rm_data_drop_row(out, st->rows_seen + r + 1);
         }
     free(keep);
+    if (status != RM_OK) {
+        rm_read_error_set(st->err, st->line + 1, 0, 0, "out of memory after %zu rows", out->n);
+        return status;
+    }
     out->n += kept;
-    out->dropped_rows += rows - kept;
     st->rows_seen += rows;
     st->line = lines;
     return RM_OK;

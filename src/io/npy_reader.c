@@ -306,7 +306,10 @@ static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error 
             return RM_ENONFINITE;
         }
         if (bad < d) {
-            out->dropped_rows++;
+            if (rm_data_drop_row(out, i + 1) != RM_OK) {
+                rm_read_error_set(err, 0, i + 1, 0, "out of memory");
+                return RM_ENOMEM;
+            }
             continue;
         }
         if (kept != i)

@@ -75,6 +75,11 @@ rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size
      * let " 1" and "1" differ in what they mean elsewhere. */
     if (text[0] == ' ' || text[0] == '\t' || (unsigned char)text[0] < 0x20)
         return RM_NUMBER_INVALID;
+    /* strtod reads hexadecimal too (0x10 is 16): data files write decimal numbers, and a
+     * hexadecimal field is an identifier or a mistake, not a value */
+    size_t digits = text[0] == '+' || text[0] == '-';
+    if (len > digits + 1 && text[digits] == '0' && (text[digits + 1] | 0x20) == 'x')
+        return RM_NUMBER_INVALID;
     char *end;
     errno = 0;
     v = p->single ? (double)strtof_l(text, &end, p->c_locale) : strtod_l(text, &end, p->c_locale);

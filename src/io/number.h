@@ -1,4 +1,5 @@
-/* Reading one number from text, exactly as strtod() (or strtof()) does in the C locale. */
+/* Reading one number from text, exactly as strtod() (or strtof()) does in the C locale,
+ * but for hexadecimal, which is not a number here. */
 #ifndef RM_NUMBER_H
 #define RM_NUMBER_H
 

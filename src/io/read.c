@@ -24,6 +24,7 @@ void rm_data_free(rm_data *data)
 {
     if (!data)
         return;
+    free(data->dropped);
     if (data->mapping) {
         munmap(data->mapping->base, data->mapping->bytes);
         free(data->mapping);

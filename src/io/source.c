@@ -3,11 +3,30 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 /* strerror() may share one buffer between threads; strerror_r (XSI form) does not. */
+int rm_data_drop_row(rm_data *out, size_t number)
+{
+    size_t count = out->dropped_rows;
+    if ((count & (count - 1)) == 0) { /* 0 or a power of two: the array is full */
+        size_t cap = count ? 2 * count : 8;
+        size_t *grown = count <= SIZE_MAX / 2 / sizeof *grown
+                            ? realloc(out->dropped, cap * sizeof *grown)
+                            : NULL;
+        if (!grown)
+            return RM_ENOMEM;
+        out->dropped = grown;
+    }
+    out->dropped[count] = number;
+    out->dropped_rows = count + 1;
+    return RM_OK;
+}
+
 const char *rm_errno_text(int e, char *buf, size_t len)
 {
     if (strerror_r(e, buf, len) != 0)

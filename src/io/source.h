@@ -43,6 +43,10 @@ void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t colum
  * bytes escaped and long text shortened. */
 void rm_quote_text(char *out, size_t outsz, const char *text, size_t len);
 
+/* Note that the file's data row `number` (1-based) was dropped: appended to
+ * out->dropped (numbers come in ascending order) and counted. RM_OK or RM_ENOMEM. */
+int rm_data_drop_row(rm_data *out, size_t number);
+
 /* The text of errno value e, into buf (strerror() may share one buffer between threads;
  * strerror_r does not). Returns buf. */
 const char *rm_errno_text(int e, char *buf, size_t len);

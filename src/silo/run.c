@@ -10,6 +10,7 @@
 #include "numerics/centre.h"
 #include "numerics/summation.h"
 #include "silo/endgame.h"
+#include "silo/eps_check.h"
 #include "silo/gap.h"
 #include "silo/state.h"
 #include "silo/warm.h"
@@ -44,6 +45,19 @@ static void fill_report(const silo *s, rm_report *rep)
     for (size_t i = 0; i < n; i++)
         outliers += best->q[i] < 0.5 * s->st.u;
     rep->outliers = outliers;
+}
+
+/* A certificate whose condition the data contradicts is withheld: F above what it allows
+ * for the given sigma, or F falling far when more rows may go (eps too small). */
+static void judge_consistency(rm_report *rep, double sigma)
+{
+    rep->consistent =
+        !(rep->certified && sigma > 0.0 && rep->objective > rep->bound_objective * sigma * sigma) &&
+        !(rep->eps_check < RM_EPS_CHECK_DROP);
+    if (!rep->consistent) {
+        rep->certified = 0;
+        rep->bound_objective = rep->bound_error = NAN;
+    }
 }
 
 /* The centre and the samples of a solve on X: with a warm start, the centre is the
@@ -137,8 +151,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                         .gap_rows = gap_rows,
                         .gap_n = gap_n};
     status = rm_silo_init(&s, &setup);
-    if (status == RM_OK && warm)
-        status = rm_silo_warm_start(&s, warm, warm_m, start);
+    if (status == RM_OK && warm) /* the check of eps runs there, on the sample */
+        status = rm_silo_warm_start(&s, warm, warm_m, start, &rep->eps_check);
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
         status = solve(&s, start, &rep->stop);
@@ -148,6 +162,14 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         rm_moments_unscale(&s.m, s.kept.best.q, s.kept.best.mu, mean);
         if (p->weights)
             memcpy(p->weights, s.kept.best.q, n * sizeof *s.kept.best.q);
+        /* the check of eps continues the solve from its result, now reported */
+        size_t before = s.cost.passes, products = s.cost.products;
+        int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &rep->eps_check);
+        if (checked < 0)
+            status = checked;
+        rep->passes += s.cost.passes - before;
+        rep->products += s.cost.products - products;
+        judge_consistency(rep, p->opt->sigma);
     }
     rm_silo_free(&s);
     rm_centre_free(&ctr);

@@ -25,7 +25,8 @@ const rm_method rm_method_lowregret = {
              .needs_eps = 1,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 1},
+             .weights_rows = 1,
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
     .run = run_lowregret,
 };
 
@@ -36,7 +37,8 @@ const rm_method rm_method_pgd = {
              .needs_eps = 1,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 1},
+             .weights_rows = 1,
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
     .run = run_pgd,
 };
 
@@ -47,6 +49,7 @@ const rm_method rm_method_filter = {
              .needs_eps = 1,
              .eps_min = 0.0,
              .eps_max = 0.5,
-             .weights_rows = 1},
+             .weights_rows = 1,
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
     .run = run_filter,
 };

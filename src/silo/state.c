@@ -34,6 +34,23 @@ void rm_silo_point_keep(const silo *s, silo_point *p)
     memcpy(p->V, s->oracle.V, s->ev.k * s->d * sizeof *s->oracle.V);
 }
 
+void rm_silo_restart(silo *s, double eps)
+{
+    memcpy(s->q, s->kept.best.q, s->n * sizeof *s->q);
+    s->st.eps = eps;
+    s->st.u = 1.0 / ((1.0 - eps) * (double)s->n);
+    s->st.iteration = 0;
+    s->st.step = 0.0;
+    s->st.rejected = 0;
+    s->st.polishing = 0;
+    s->tg.delta = s->tg.user_delta;
+    s->tg.tol = s->tg.user_tol;
+    s->tg.effective_cap = 0;
+    s->kept.best.F = INFINITY;
+    s->kept.certified.F = INFINITY;
+    s->kept.best_is_current = 0;
+}
+
 double rm_silo_unscale_objective(const silo *s, double F)
 {
     /* F / g^2, with g = g1 g2 formed in two steps: g1 may be near 2^1023 and g2 near

@@ -15,6 +15,7 @@
 #include "common/threads.h"
 #include "numerics/passes.h"
 #include "numerics/simplex.h"
+#include "silo/eps_check.h"
 
 /* From this many rows on, a solve on a sample of WARM_ROWS rows (at least WARM_PER_D per
  * column) starts the solve on all of them. */
@@ -99,7 +100,15 @@ static void replay_steps(void *ctx, size_t first, size_t rows, const double *sco
     }
 }
 
-int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start)
+/* How far the fraction of corrupted rows in a sample of m rows may stand above eps by
+ * chance: three standard deviations of a binomial fraction. */
+static double sampling_slack(double eps, size_t m)
+{
+    return 3.0 * sqrt(eps * (1.0 - eps) / (double)m);
+}
+
+int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
+                       double *eps_check)
 {
     size_t n = s->n, d = s->d;
     rm_options opt = s->opt;
@@ -142,9 +151,7 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start)
                          .take = replay_steps,
                          .ctx = &r};
         status = rm_pass_scores(&s->m, s->opt.threads, &sc);
-        /* the sample's passes, in whole-data passes */
-        s->cost.passes += 1 + (in.cost.passes * m + n - 1) / n;
-        s->cost.products += in.cost.products;
+        s->cost.passes++;
         /* (with too few rows left to fill the capped simplex, q stays at 1/n) */
         if (status >= 0)
             rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads);
@@ -154,6 +161,13 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start)
          * REPLAY_MAX_STEP) */
         s->st.step = fmin(in.st.step, REPLAY_MAX_STEP);
     }
+    if (status >= 0) { /* after the replay: it continues the sample's solve */
+        in.on_step = NULL;
+        status = rm_silo_eps_check(&in, start, sampling_slack(s->st.eps, m), eps_check);
+    }
+    /* the sample's passes (its solve's and its check's), in whole-data passes */
+    s->cost.passes += (in.cost.passes * m + n - 1) / n;
+    s->cost.products += in.cost.products;
     rm_silo_free(&in);
     free(gap_rows);
     free(h.directions);

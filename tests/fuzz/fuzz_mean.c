@@ -15,6 +15,11 @@
 
 #include "robustmean.h"
 
+static int reads(const rm_method_info *info, const char *field)
+{
+    return strstr(info->options, field) != NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_N = 48, MAX_D = 12, HEADER = 6 };
@@ -48,10 +53,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.method = info->name;
     opt.eps = data[1] & 0x80 ? NAN : (double)(data[1] & 0x7f) / 256.0;
     size_t n = 1 + data[2] % MAX_N, d = 1 + data[3] % MAX_D;
-    opt.oracle = data[4] % 3;
-    opt.max_directions = (size_t)(data[4] >> 2) % 17;
-    opt.max_iter = data[5] & 0x80 ? 0 : 1 + (size_t)(data[5] & 0x3f);
-    opt.blocks = data[5] & 0x40 ? 1 + (size_t)(data[5] & 0x3f) % n : 0;
+    /* the options the method reads (another is refused, and would end the run there) */
+    if (reads(info, "oracle"))
+        opt.oracle = (rm_oracle)(data[4] % 3);
+    if (reads(info, "max_directions"))
+        opt.max_directions = (size_t)(data[4] >> 2) % 17;
+    if (reads(info, "max_iter"))
+        opt.max_iter = data[5] & 0x80 ? 0 : 1 + (size_t)(data[5] & 0x3f);
+    if (reads(info, "blocks"))
+        opt.blocks = data[5] & 0x40 ? 1 + (size_t)(data[5] & 0x3f) % n : 0;
     opt.seed = data[0] >> 3;
     opt.threads = 1;
     data += HEADER;

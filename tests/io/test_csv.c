@@ -136,7 +136,7 @@ Test(csv, single_column_and_single_row)
 
 Test(csv, numbers_are_read_exactly_as_strtod)
 {
-    /* Random doubles of every magnitude, printed with %.17g, %.6e, %a, and as integers:
+    /* Random doubles of every magnitude, printed with %.17g, %.6e, %.3g, and as integers:
      * each must come back as the very double strtod gives. */
     tu_rng r = {99};
     size_t n = 3000, len = 0, cap = n * 40 + 64;
@@ -152,7 +152,7 @@ Test(csv, numbers_are_read_exactly_as_strtod)
         switch (i % 4) {
         case 0: snprintf(field, sizeof field, "%.17g", v); break;
         case 1: snprintf(field, sizeof field, "%.6e", v); break;
-        case 2: snprintf(field, sizeof field, "%a", v); break;
+        case 2: snprintf(field, sizeof field, "%.3g", v); break;
         default: snprintf(field, sizeof field, "%lld", (long long)(bits >> 20) - (1LL << 42)); break;
         }
         want[i] = strtod(field, NULL);
@@ -394,4 +394,128 @@ Test(csv, many_rows_in_parallel_pieces)
     cr_assert_eq(err.line, line, "line %zu, want %zu", err.line, line);
     cr_assert_eq(err.column, 1);
     free(text);
+}
+
+/* Hexadecimal is not a number in a data file, though strtod reads it. */
+Test(csv, hexadecimal_is_not_a_number)
+{
+    expect_failure("1,2\n0x10,3\n", NULL, RM_EPARSE, 2, 1, "'0x10' is not a number");
+    expect_failure("1,2\n3,-0X1p3\n", NULL, RM_EPARSE, 2, 2, "'-0X1p3' is not a number");
+    expect_read("0,2\n10,3\n", NULL, 2, 2, (double[]){0, 2, 10, 3});
+}
+
+/* Between two tabs lies an empty field: it is not swallowed with the blanks. */
+Test(csv, tab_separated_empty_fields_are_kept)
+{
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.delimiter = '\t';
+    expect_failure("1\t\t3\n4\t5\t6\n", &opt, RM_ENONFINITE, 1, 2, "empty field");
+    expect_failure("1\t\t3\n4\t5\t6\n", NULL, RM_ENONFINITE, 1, 2, "empty field"); /* detected */
+    expect_read("\"1\"\t\"2\"\n3\t 4\n", &opt, 2, 2, (double[]){1, 2, 3, 4});
+    opt.drop_nonfinite = 1;
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("1\t\t3\n4\t5\t6\n", &opt, &data, &err), RM_OK, "%s", err.message);
+    expect_matrix(&data, 1, 3, (double[]){4, 5, 6});
+    cr_assert_eq(data.dropped_rows, 1);
+    cr_assert_eq(data.dropped[0], 1);
+    rm_data_free(&data);
+}
+
+/* Every line ending with the delimiter adds no column. */
+Test(csv, a_trailing_delimiter_is_not_a_column)
+{
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("1,2,\n3,4,\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    expect_matrix(&data, 2, 2, (double[]){1, 2, 3, 4});
+    cr_assert(data.trailing_delimiter);
+    rm_data_free(&data);
+    cr_assert_eq(read_text("a;b;\n1;2;\n3;4\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    expect_matrix(&data, 2, 2, (double[]){1, 2, 3, 4});
+    rm_data_free(&data);
+    cr_assert_eq(read_text("1,2\n3,4\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    cr_assert_not(data.trailing_delimiter);
+    rm_data_free(&data);
+    /* when the first line does not end so, an empty last field is a missing value */
+    expect_failure("1,2\n3,\n", NULL, RM_ENONFINITE, 2, 2, "empty field");
+}
+
+/* The row labels of pandas' to_csv (an unnamed index column) and of R's write.csv (a ""
+ * column of row names) are left out, and errors name the file's columns. */
+Test(csv, row_labels_of_pandas_and_r_are_left_out)
+{
+    const char *texts[] = {
+        ",a,b\n0,1,2\n1,3,4\n",                           /* pandas */
+        "\"\",\"x\",\"y\"\n\"1\",1,2\n\"2\",3,4\n",       /* R, numbered rows */
+        "\"\",\"x\",\"y\"\n\"r1\",1,2\n\"r2\",3,4\n",     /* R, named rows */
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        rm_data data;
+        rm_read_error err;
+        cr_assert_eq(read_text(texts[k], NULL, &data, &err), RM_OK, "%zu: %s", k, err.message);
+        expect_matrix(&data, 2, 2, (double[]){1, 2, 3, 4});
+        cr_assert(data.had_header && data.skipped_label_column, "text %zu", k);
+        rm_data_free(&data);
+    }
+    expect_failure(",a,b\n0,1,x\n", NULL, RM_EPARSE, 2, 3, "'x' is not a number");
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("a,b\n1,2\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    cr_assert_not(data.skipped_label_column);
+    rm_data_free(&data);
+}
+
+/* A first line with numbers beside text is taken as a header, and the caller is told:
+ * a data row with a typo looks the same. */
+Test(csv, a_header_with_numbers_is_flagged)
+{
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text("1.2.3,2\n1,2\n3,4\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    expect_matrix(&data, 2, 2, (double[]){1, 2, 3, 4});
+    cr_assert(data.had_header && data.header_mixed);
+    rm_data_free(&data);
+    cr_assert_eq(read_text("x,y\n1,2\n", NULL, &data, &err), RM_OK, "%s", err.message);
+    cr_assert(data.had_header && !data.header_mixed);
+    rm_data_free(&data);
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.header = RM_HEADER_NO;
+    expect_failure("1.2.3,2\n1,2\n", &opt, RM_EPARSE, 1, 1, "'1.2.3' is not a number");
+}
+
+/* Dropped rows are listed by the file's data-row numbers, from the first lines (read one
+ * by one) and from the rest (read by pieces), so that a caller can number the rows it
+ * reports as the file does. */
+Test(csv, dropped_rows_keep_the_files_numbers)
+{
+    rm_read_options opt;
+    rm_read_options_init(&opt);
+    opt.drop_nonfinite = 1;
+    opt.threads = 2;
+    /* the header line and a comment are not data rows */
+    const char *text = "a,b\nNA,1\n1,2\n# note\n3,nan\n4,5\n\n,6\n7,8\n";
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_text(text, &opt, &data, &err), RM_OK, "%s", err.message);
+    expect_matrix(&data, 3, 2, (double[]){1, 2, 4, 5, 7, 8});
+    cr_assert_eq(data.dropped_rows, 3);
+    size_t want[] = {1, 3, 5};
+    for (size_t k = 0; k < 3; k++)
+        cr_assert_eq(data.dropped[k], want[k], "dropped %zu: %zu", k, data.dropped[k]);
+    rm_data_free(&data);
+    /* many, on threads: every fifth row of 200000 */
+    size_t n = 200000, len = 0;
+    char *big = malloc(n * 8 + 1);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(big + len, i % 5 == 3 ? "NA,%zu\n" : "%zu,1\n", i % 10);
+    cr_assert_eq(read_text(big, &opt, &data, &err), RM_OK, "%s", err.message);
+    cr_assert_eq(data.dropped_rows, n / 5);
+    cr_assert_eq(data.n, n - n / 5);
+    for (size_t k = 0; k < data.dropped_rows; k++)
+        cr_assert_eq(data.dropped[k], 5 * k + 4, "dropped %zu: %zu", k, data.dropped[k]);
+    rm_data_free(&data);
+    free(big);
 }

@@ -211,8 +211,10 @@ Test(npy, non_finite_values_fail_or_are_dropped)
     cr_assert_eq(rm_read_file(path, &opt, &data, &err), RM_OK, "%s", err.message);
     cr_assert_eq(data.n, 2);
     cr_assert_eq(data.dropped_rows, 1);
+    cr_assert_eq(data.dropped[0], 3, "the file's row number of the dropped row");
     cr_assert_eq(data.values[3], 4.0);
     rm_data_free(&data);
+    cr_assert_null(data.dropped);
     tu_remove(path);
     free(b);
 }

@@ -354,3 +354,87 @@ Test(silo, degenerate_inputs)
     }
     free(X);
 }
+
+/* 90 rows near (1, 2, 3) and 10 at (100, 100, 100): a tenth of the rows corrupted. */
+static double *ninety_and_ten(void)
+{
+    double *X = malloc(100 * 3 * sizeof *X);
+    tu_rng r = {3};
+    for (size_t i = 0; i < 100; i++)
+        for (size_t j = 0; j < 3; j++)
+            X[i * 3 + j] = i < 90 ? (double)(j + 1) + tu_uniform(&r) - 0.5 : 100.0;
+    return X;
+}
+
+/* Told too small an eps, the capped solvers' reports say that the data contradicts it, and
+ * withhold the certificate; told enough, they certify. */
+Test(silo, too_small_an_eps_is_reported_not_certified)
+{
+    double *X = ninety_and_ten(), mean[3], truth[3] = {1, 2, 3};
+    for (size_t m = 0; m < 3; m++) {
+        const double small[] = {0.05, 0.09}, enough[] = {0.1, 0.2, 0.3};
+        for (size_t k = 0; k < 2; k++) {
+            rm_report rep;
+            int status = run(solvers[m], X, 100, 3, small[k], mean, &rep, NULL);
+            cr_assert(status >= 0, "%s: %d", solvers[m], status);
+            if (m == 2) { /* the filter's steps ignore the cap: it removes them all */
+                cr_assert_lt(tu_distance(mean, truth, 3), 0.2, "filter at %g", small[k]);
+                cr_assert(rep.consistent, "filter at %g: check %g", small[k], rep.eps_check);
+                continue;
+            }
+            cr_assert_lt(rep.eps_check, 0.3, "%s at %g: check %g", solvers[m], small[k],
+                         rep.eps_check);
+            cr_assert_not(rep.consistent, "%s at %g", solvers[m], small[k]);
+            cr_assert_not(rep.certified, "%s at %g", solvers[m], small[k]);
+            cr_assert(isnan(rep.bound_error) && isnan(rep.bound_objective));
+        }
+        for (size_t k = 0; k < 3; k++) {
+            rm_report rep;
+            cr_assert_eq(run(solvers[m], X, 100, 3, enough[k], mean, &rep, NULL), RM_OK);
+            cr_assert_geq(rep.eps_check, 0.3, "%s at %g: check %g", solvers[m], enough[k],
+                          rep.eps_check);
+            cr_assert(rep.consistent, "%s at %g", solvers[m], enough[k]);
+            if (m != 2) /* (the filter is not always certified) */
+                cr_assert(rep.certified, "%s at %g", solvers[m], enough[k]);
+            cr_assert_lt(tu_distance(mean, truth, 3), 0.2, "%s at %g", solvers[m], enough[k]);
+        }
+    }
+    free(X);
+}
+
+/* With sigma given, an objective above what the certificate allows for it means that
+ * sigma (or eps) is too small for the data: no certificate. */
+Test(silo, a_sigma_the_data_contradicts_is_reported)
+{
+    double *X = ninety_and_ten(), mean[3];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.1;
+    opt.sigma = 0.05; /* the clean rows' spread is about 0.29 */
+    rm_report rep;
+    cr_assert_eq(rm_mean(X, 100, 3, &opt, mean, &rep), RM_OK);
+    cr_assert_gt(rep.objective, 2.0 * opt.sigma * opt.sigma);
+    cr_assert_not(rep.consistent);
+    cr_assert_not(rep.certified);
+    opt.sigma = 0.5;
+    cr_assert_eq(rm_mean(X, 100, 3, &opt, mean, &rep), RM_OK);
+    cr_assert(rep.consistent);
+    cr_assert(rep.certified);
+    free(X);
+}
+
+/* On many rows the check runs on the warm start's sample: it still tells half the true
+ * eps from the true one. */
+Test(silo, the_eps_check_on_many_rows)
+{
+    rm_sample s = generate("far-cluster", 120000, 10, 0.2, 6);
+    double mean[10];
+    rm_report rep;
+    cr_assert_eq(run("lowregret", s.X, s.n, s.d, 0.1, mean, &rep, NULL), RM_OK);
+    cr_assert_lt(rep.eps_check, 0.3, "check %g", rep.eps_check);
+    cr_assert_not(rep.consistent);
+    cr_assert_eq(run("lowregret", s.X, s.n, s.d, 0.2, mean, &rep, NULL), RM_OK);
+    cr_assert_geq(rep.eps_check, 0.3, "check %g", rep.eps_check);
+    cr_assert(rep.consistent);
+    rm_sample_free(&s);
+}

@@ -115,7 +115,7 @@ Test(rmgen, csv_npy_and_truth_read_back_exactly)
 Test(rmgen, npy_header_is_version_1_little_endian_aligned)
 {
     char *data = tu_temp_path(".npy");
-    tu_run_result r = tu_run(GEN("--model", "far-cluster", "-n", "3", "-d", "2", "-o", data), NULL);
+    tu_run_result r = tu_run(GEN("--model", "none", "-n", "3", "-d", "2", "-o", data), NULL);
     expect_ok(r);
     size_t len;
     char *b = tu_read_file(data, &len);
@@ -128,6 +128,19 @@ Test(rmgen, npy_header_is_version_1_little_endian_aligned)
     free(b);
     tu_run_free(&r);
     tu_remove(data);
+}
+
+/* eps asked for but floor(eps n) = 0: the data is written, and the user is told that no
+ * row was corrupted. */
+Test(rmgen, warns_when_no_row_is_corrupted)
+{
+    tu_run_result r = tu_run(GEN("--model", "dkk", "-n", "10", "-d", "2", "-e", "0.05"), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "floor(0.05 * 10) = 0: no row is corrupted"), "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(GEN("--model", "dkk", "-n", "20", "-d", "2", "-e", "0.05"), NULL);
+    expect_ok(r); /* one row corrupted: no warning */
+    tu_run_free(&r);
 }
 
 Test(rmgen, robustmean_reads_what_rmgen_writes)
