@@ -33,16 +33,26 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->consistent = 1;
 }
 
+/* The start of every call: the options to use (NULL: the defaults, put in *defaults) and
+ * the report to fill (NULL: *local), started for n rows of d columns. */
+static const rm_options *begin(const rm_options *opt, rm_options *defaults, rm_report **rep,
+                               rm_report *local, size_t n, size_t d)
+{
+    if (!opt) {
+        rm_options_init(defaults);
+        opt = defaults;
+    }
+    if (!*rep)
+        *rep = local;
+    report_start(*rep, n, d, opt);
+    return opt;
+}
+
 int rm_options_check(const rm_options *opt, rm_report *report)
 {
     rm_options defaults;
-    if (!opt) {
-        rm_options_init(&defaults);
-        opt = &defaults;
-    }
-    rm_report local;
-    rm_report *rep = report ? report : &local;
-    report_start(rep, 0, 0, opt);
+    rm_report local, *rep = report;
+    opt = begin(opt, &defaults, &rep, &local, 0, 0);
     const rm_method *method;
     int status = rm_options_validate(opt, &method, rep);
     if (method)
@@ -84,13 +94,8 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
     size_t n = X->n, d = X->d;
     double start = rm_clock_seconds();
     rm_options defaults;
-    if (!opt) {
-        rm_options_init(&defaults);
-        opt = &defaults;
-    }
-    rm_report local;
-    rm_report *rep = report ? report : &local;
-    report_start(rep, n, d, opt);
+    rm_report local, *rep = report;
+    opt = begin(opt, &defaults, &rep, &local, n, d);
 
     const rm_method *method = NULL;
     int status = validate(X, opt, mean, weights, want_weights, &method, rep);
