@@ -59,7 +59,7 @@ check_tree() {
   header=$includedir/robustmean.h
   local headers=("$header" "$includedir/robustmean_generate.h")
   for symbol in $exported; do
-    cat "${headers[@]}" | grep -q "\b$symbol(" ||
+    grep -q "\b$symbol(" "${headers[@]}" ||
       fail "$lib exports $symbol, which no installed header (${headers[*]}) declares"
   done
   awk '/^\/\*\*/ { doc = 1 } /^\/\*([^*]|$)/ { doc = 0 }
