@@ -72,15 +72,24 @@ typedef struct rm_generate_options {
                           [0, 64] (default 1) */
     double nu;         /* student: degrees of freedom, > 2 (default 3) */
     double separation; /* mixture: distance between the component means (default 4) */
+    size_t spikes;     /* spiked: k dominant directions, 1 <= k <= d (default min(d, 3)) */
+    double spike;      /* spiked: their variance, the others' being 1 (default 25) */
     /* Corruption-model parameters. */
     double distance;   /* far-cluster (default 10), obvious-subtle's far part (10),
                           variance-shell and two-clusters (1), axis-noise (1) */
     double angle;      /* two-clusters: degrees between the clusters, (0, 180] (75) */
     double split;      /* two-clusters: share of the first cluster (0.7); obvious-subtle:
                           share of the far cluster (0.5); in (0, 1) */
-    double shift;      /* subtle-shift: s, in units of sigma (sqrt(2 log(1/eps)) + 1) */
-    double spread;     /* tight clusters' covariance, spread*sigma^2*I (default 0.1) */
+    double shift;      /* subtle-shift: s, in units of sigma (sqrt(2 log(1/eps)) + 1);
+                          population: its shift, in units of sigma (default 2) */
+    double spread;     /* tight clusters' covariance, spread*sigma^2*I (default 0.1);
+                          population: its covariance, spread*Sigma (default 1) */
     size_t axes;       /* axis-noise: number of coordinate axes, <= d (min(d, 5)) */
+    /* Mixed units: with 0 < column_lo <= column_hi, each column of the finished data
+     * (and mu with it) is multiplied by its own factor, log-uniform on [column_lo,
+     * column_hi], drawn after everything else (so the unscaled data is the same bytes).
+     * Both 0: no scaling. */
+    double column_lo, column_hi;
 } rm_generate_options;
 
 /** Fill opt with the defaults: models "none" and "gaussian", n = d = 0 (to be set),
@@ -98,7 +107,10 @@ typedef struct rm_sample {
                                "subtractive") */
     size_t removed;         /* inliers deleted ("subtractive": floor(eps*n)), else 0 */
     double sigma;           /* sqrt of the largest eigenvalue of the inlier covariance */
-    double trace;           /* trace of the inlier covariance */
+    double trace;           /* trace of the inlier covariance (both before column scaling) */
+    double *column_scales;  /* d factors the columns were multiplied by (X and mu are
+                               scaled; an error in column j's own unit divides by it);
+                               NULL when the options asked for none; owned */
     rm_generate_options used; /* the options with every default filled in (the names
                                  point to static storage) */
 } rm_sample;

@@ -20,7 +20,8 @@ typedef struct settings {
 
 enum {
     OPT_MODEL = 256, OPT_INLIERS, OPT_SEED, OPT_TRUTH, OPT_LIST, OPT_SCALE, OPT_DECAY, OPT_NU,
-    OPT_SEPARATION, OPT_DISTANCE, OPT_ANGLE, OPT_SPLIT, OPT_SHIFT, OPT_SPREAD, OPT_AXES
+    OPT_SEPARATION, OPT_DISTANCE, OPT_ANGLE, OPT_SPLIT, OPT_SHIFT, OPT_SPREAD, OPT_AXES,
+    OPT_SPIKES, OPT_SPIKE, OPT_COLUMN_SCALES
 };
 
 static void print_help(void)
@@ -48,8 +49,13 @@ static void print_help(void)
            "Model parameters (0 or absent: the model's default; --list says which model\n"
            "reads which). Distances are in units of sqrt(tr Sigma), sqrt(d)*sigma for\n"
            "spherical inliers:\n"
-           "  --scale S  --decay A  --nu NU  --separation S        (inlier models)\n"
+           "  --scale S  --decay A  --nu NU  --separation S  --spikes K  --spike S\n"
+           "                                                       (inlier models)\n"
            "  --distance R  --angle DEG  --split P  --shift S  --spread S  --axes K\n\n"
+           "Mixed units:\n"
+           "      --column-scales LO:HI  multiply each column of the finished data (and\n"
+           "                         the true mean) by its own factor, log-uniform in\n"
+           "                         [LO, HI], 0 < LO <= HI; --truth lists the factors\n\n"
            "Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n");
 }
 
@@ -106,6 +112,24 @@ static double parse_parameter(const char *option, const char *text)
     return v;
 }
 
+/* --column-scales LO:HI, 0 < LO <= HI, both finite. */
+static void parse_column_scales(const char *text, rm_generate_options *g)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon || colon == text || !colon[1])
+        cli_usage_error("--column-scales takes LO:HI (for example 1e-3:1e6), not '%s'", text);
+    char lo[64];
+    size_t len = (size_t)(colon - text);
+    if (len >= sizeof lo)
+        cli_usage_error("--column-scales: '%s' is not a number", text);
+    memcpy(lo, text, len);
+    lo[len] = 0;
+    g->column_lo = cli_parse_double("--column-scales", lo);
+    g->column_hi = cli_parse_double("--column-scales", colon + 1);
+    if (!(g->column_lo > 0.0 && g->column_lo <= g->column_hi))
+        cli_usage_error("--column-scales needs 0 < LO <= HI, not %s", text);
+}
+
 static void parse_args(int argc, char **argv, settings *s)
 {
     static const struct option longopts[] = {
@@ -126,6 +150,9 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "shift", .has_arg = required_argument, .val = OPT_SHIFT},
         {.name = "spread", .has_arg = required_argument, .val = OPT_SPREAD},
         {.name = "axes", .has_arg = required_argument, .val = OPT_AXES},
+        {.name = "spikes", .has_arg = required_argument, .val = OPT_SPIKES},
+        {.name = "spike", .has_arg = required_argument, .val = OPT_SPIKE},
+        {.name = "column-scales", .has_arg = required_argument, .val = OPT_COLUMN_SCALES},
         {.name = "verbose", .has_arg = no_argument, .val = 'v'},
         {.name = "help", .has_arg = no_argument, .val = 'h'},
         {.name = "version", .has_arg = no_argument, .val = 'V'},
@@ -171,6 +198,9 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_SHIFT: g->shift = parse_parameter("--shift", optarg); break;
         case OPT_SPREAD: g->spread = parse_parameter("--spread", optarg); break;
         case OPT_AXES: g->axes = cli_parse_size("--axes", optarg); break;
+        case OPT_SPIKES: g->spikes = cli_parse_size("--spikes", optarg); break;
+        case OPT_SPIKE: g->spike = parse_parameter("--spike", optarg); break;
+        case OPT_COLUMN_SCALES: parse_column_scales(optarg, g); break;
         case 'v': s->verbose = 1; break;
         case 'h': print_help(); exit(0);
         case 'V': printf("rmgen %s\n", rm_version()); exit(0);
@@ -221,7 +251,9 @@ static void write_truth(FILE *f, const rm_sample *s)
              {.name = "split", .value = u->split},
              {.name = "shift", .value = u->shift},
              {.name = "spread", .value = u->spread},
-             {.name = "axes", .value = (double)u->axes}};
+             {.name = "axes", .value = (double)u->axes},
+             {.name = "spikes", .value = (double)u->spikes},
+             {.name = "spike", .value = u->spike}};
     fputs(",\n \"parameters\": {", f);
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) {
         fprintf(f, "%s\"%s\": ", k ? ", " : "", p[k].name);
@@ -232,6 +264,14 @@ static void write_truth(FILE *f, const rm_sample *s)
         if (j)
             fputs(", ", f);
         json_number(f, s->mu[j]);
+    }
+    if (s->column_scales) {
+        fputs("],\n \"column_scales\": [", f);
+        for (size_t j = 0; j < s->d; j++) {
+            if (j)
+                fputs(", ", f);
+            json_number(f, s->column_scales[j]);
+        }
     }
     fputs("],\n \"inlier\": [", f);
     for (size_t i = 0; i < s->n; i++)

@@ -47,6 +47,7 @@ extern const rm_corruption rm_corruption_mixed;
 extern const rm_corruption rm_corruption_none;
 extern const rm_corruption rm_corruption_subtractive;
 extern const rm_corruption rm_corruption_flip;
+extern const rm_corruption rm_corruption_population;
 
 #define RM_DEFAULT_FAR 10.0
 #define RM_DEFAULT_NEAR 1.0
@@ -55,5 +56,7 @@ extern const rm_corruption rm_corruption_flip;
 #define RM_DEFAULT_SPLIT_MIXED 0.5
 #define RM_DEFAULT_SPREAD 0.1
 #define RM_DEFAULT_AXES 5
+#define RM_DEFAULT_POPULATION_SHIFT 2.0
+#define RM_DEFAULT_POPULATION_SPREAD 1.0
 
 #endif

@@ -312,3 +312,40 @@ const rm_corruption rm_corruption_mixed = {
     .defaults = defaults_mixed,
     .corrupt = corrupt_mixed,
 };
+
+/* A second population: draws of the inlier law, their deviations scaled by sqrt(spread),
+ * shifted by shift*sigma along a direction of smallest inlier variance. With a spiked
+ * law they add less to the top eigenvalue than the inliers' own spike. */
+static int corrupt_population(rm_corrupt_ctx *c)
+{
+    double *v = c->work;
+    rm_inlier_law_low_direction(c->law, c->rng, v);
+    double t = c->opt->shift * c->law->sigma, root = sqrt(c->opt->spread);
+    for (size_t i = c->n_in; i < c->n; i++) {
+        double *x = c->X + i * c->d;
+        rm_inlier_law_draw(c->law, c->rng, x);
+        for (size_t j = 0; j < c->d; j++)
+            x[j] = c->mu[j] + root * (x[j] - c->mu[j]) + t * v[j];
+    }
+    return RM_OK;
+}
+
+static void defaults_population(rm_generate_options *opt)
+{
+    if (opt->shift == 0.0)
+        opt->shift = RM_DEFAULT_POPULATION_SHIFT;
+    if (opt->spread == 0.0)
+        opt->spread = RM_DEFAULT_POPULATION_SPREAD;
+}
+
+const rm_corruption rm_corruption_population = {
+    .info = {.name = "population",
+             .summary = "a second population: the inlier law with covariance spread*Sigma, "
+                        "shifted along a direction of the inliers' smallest variance (hidden "
+                        "below a spiked law's top eigenvalue)",
+             .parameters = "shift: in units of sigma (default 2); spread: tighter (< 1) or "
+                           "looser (> 1) than the inliers (default 1)"},
+    .additive = 1,
+    .defaults = defaults_population,
+    .corrupt = corrupt_population,
+};

@@ -15,7 +15,7 @@ static const rm_corruption *const corruptions[] = {
     &rm_corruption_none,    &rm_corruption_far,   &rm_corruption_shell,
     &rm_corruption_two,     &rm_corruption_dkk,   &rm_corruption_subtle,
     &rm_corruption_axes,    &rm_corruption_box,   &rm_corruption_mixed,
-    &rm_corruption_subtractive, &rm_corruption_flip,
+    &rm_corruption_subtractive, &rm_corruption_flip,  &rm_corruption_population,
 };
 
 enum { CORRUPTION_COUNT = sizeof corruptions / sizeof corruptions[0] };
@@ -63,7 +63,10 @@ static int parameters_valid(const rm_generate_options *o)
     return (o->scale == 0.0 || (o->scale > 0.0 && isfinite(o->scale))) &&
            (o->decay >= 0.0 && o->decay <= 64.0) &&
            (o->nu == 0.0 || (o->nu > 2.0 && isfinite(o->nu))) &&
-           (o->separation >= 0.0 && isfinite(o->separation)) &&
+           (o->separation >= 0.0 && isfinite(o->separation)) && o->spikes <= o->d &&
+           (o->spike >= 0.0 && isfinite(o->spike)) &&
+           ((o->column_lo == 0.0 && o->column_hi == 0.0) ||
+            (o->column_lo > 0.0 && o->column_lo <= o->column_hi && isfinite(o->column_hi))) &&
            (o->distance >= 0.0 && isfinite(o->distance)) &&
            (o->angle >= 0.0 && o->angle <= 180.0) && (o->split >= 0.0 && o->split < 1.0) &&
            (o->shift >= 0.0 && isfinite(o->shift)) &&
@@ -90,7 +93,7 @@ static int validate(const rm_generate_options *opt, rm_generate_options *used,
     size_t count, bytes;
     if (!rm_mul_size(opt->n, opt->d, &count) || !rm_mul_size(count, sizeof(double), &bytes))
         return RM_EOVERFLOW;
-    if (strcmp(inliers->name, "rotated") == 0 &&
+    if ((strcmp(inliers->name, "rotated") == 0 || strcmp(inliers->name, "spiked") == 0) &&
         (!rm_mul_size(opt->d, opt->d, &count) || !rm_mul_size(count, sizeof(double), &bytes)))
         return RM_EOVERFLOW;
     *used = *opt;
@@ -126,7 +129,21 @@ void rm_sample_free(rm_sample *sample)
     free(sample->X);
     free(sample->mu);
     free(sample->inlier);
+    free(sample->column_scales);
     memset(sample, 0, sizeof *sample);
+}
+
+/* Mixed units, drawn last: column j of X and mu_j times a log-uniform factor. */
+static void scale_columns(gsl_rng *r, const rm_generate_options *used, rm_sample *out)
+{
+    double lo = log(used->column_lo), hi = log(used->column_hi);
+    for (size_t j = 0; j < out->d; j++)
+        out->column_scales[j] = exp(lo + (hi - lo) * gsl_rng_uniform(r));
+    for (size_t i = 0; i < out->n; i++)
+        for (size_t j = 0; j < out->d; j++)
+            out->X[i * out->d + j] *= out->column_scales[j];
+    for (size_t j = 0; j < out->d; j++)
+        out->mu[j] *= out->column_scales[j];
 }
 
 /* The draws, in their fixed order, into out (whose arrays are allocated). */
@@ -190,16 +207,23 @@ int rm_generate(const rm_generate_options *opt, rm_sample *out)
     out->X = rm_alloc_array(n, d * sizeof(double));
     out->mu = rm_alloc_array(d, sizeof(double));
     out->inlier = rm_alloc_array(n, 1);
-    status = (work && out->X && out->mu && out->inlier) ? rm_rng_init(&r, used.seed) : RM_ENOMEM;
+    if (used.column_lo > 0.0)
+        out->column_scales = rm_alloc_array(d, sizeof(double));
+    status = (work && out->X && out->mu && out->inlier &&
+              (used.column_lo == 0.0 || out->column_scales))
+                 ? rm_rng_init(&r, used.seed)
+                 : RM_ENOMEM;
+    out->d = d;
     if (status == RM_OK)
         status = draw(model, &used, &r, out, work);
+    if (status == RM_OK && out->column_scales)
+        scale_columns(&r, &used, out);
     rm_rng_free(&r);
     free(work);
     if (status != RM_OK) {
         rm_sample_free(out);
         return status;
     }
-    out->d = d;
     out->used = used;
     return RM_OK;
 }

@@ -66,6 +66,25 @@ static int setup_rotated(rm_inlier_law *law, const rm_generate_options *opt, gsl
     return RM_OK;
 }
 
+static int setup_spiked(rm_inlier_law *law, const rm_generate_options *opt, gsl_rng *r)
+{
+    for (size_t j = 0; j < law->d; j++)
+        law->root[j] = j < opt->spikes ? sqrt(opt->spike) : 1.0;
+    law->rotation = rm_alloc_array(law->d, law->d * sizeof(double));
+    if (!law->rotation)
+        return RM_ENOMEM;
+    rm_rotation_random(r, law->rotation, law->d);
+    return RM_OK;
+}
+
+static void defaults_spiked(rm_generate_options *opt)
+{
+    if (opt->spikes == 0)
+        opt->spikes = opt->d < RM_DEFAULT_SPIKES ? opt->d : RM_DEFAULT_SPIKES;
+    if (opt->spike == 0.0)
+        opt->spike = RM_DEFAULT_SPIKE;
+}
+
 static int setup_student(rm_inlier_law *law, const rm_generate_options *opt, gsl_rng *r)
 {
     (void)r;
@@ -125,6 +144,14 @@ static const inlier_model models[] = {
               .parameters = "decay >= 0 (default 1)"},
      .setup = setup_rotated,
      .defaults = defaults_decay},
+    {.info = {.name = "spiked",
+              .summary = "Gaussian with k dominant directions of variance s in a random "
+                         "orientation, variance 1 elsewhere (embeddings, expression data; "
+                         "d*d memory)",
+              .parameters = "spikes: k, 1 <= k <= d (default min(d, 3)); spike: s > 0 "
+                            "(default 25)"},
+     .setup = setup_spiked,
+     .defaults = defaults_spiked},
     {.info = {.name = "student",
               .summary = "independent Student-t coordinates scaled to unit variance: covariance I",
               .parameters = "nu: degrees of freedom > 2 (default 3)"},
@@ -271,6 +298,31 @@ void rm_inlier_law_draw(rm_inlier_law *law, gsl_rng *r, double *x)
         for (size_t j = 0; j < d; j++)
             x[j] += a * law->u[j];
     }
+}
+
+void rm_inlier_law_low_direction(const rm_inlier_law *law, gsl_rng *r, double *v)
+{
+    size_t d = law->d;
+    double low = law->root[0];
+    for (size_t k = 1; k < d; k++)
+        low = law->root[k] < low ? law->root[k] : low;
+    double *y = law->work;
+    do {
+        /* Gaussian coefficients on the smallest roots' axes, turned by the rotation; the
+         * mixture's direction u carries extra variance, so it is projected out. */
+        for (size_t k = 0; k < d; k++)
+            y[k] = law->root[k] == low ? gsl_ran_gaussian_ziggurat(r, 1.0) : 0.0;
+        for (size_t j = 0; j < d; j++)
+            v[j] = law->rotation ? rm_dot(law->rotation + j * d, y, d) : y[j];
+        if (law->u && d > 1) {
+            double c = rm_dot(v, law->u, d);
+            for (size_t j = 0; j < d; j++)
+                v[j] -= c * law->u[j];
+        }
+    } while (!(rm_norm(v, d) > 1e-12));
+    double s = rm_norm(v, d);
+    for (size_t j = 0; j < d; j++)
+        v[j] /= s;
 }
 
 void rm_inlier_law_covariance(const rm_inlier_law *law, double *S)

@@ -41,6 +41,10 @@ void rm_inlier_defaults(const char *name, rm_generate_options *opt);
 /* One row x[0..d) drawn from the law. */
 void rm_inlier_law_draw(rm_inlier_law *law, gsl_rng *r, double *x);
 
+/* A unit vector v[0..d) along which the law's variance is smallest: uniformly random in
+ * the eigenspace of the smallest eigenvalue (the whole space for spherical laws). */
+void rm_inlier_law_low_direction(const rm_inlier_law *law, gsl_rng *r, double *v);
+
 /* The covariance (d x d, row-major) of the law; for tests and checks. */
 void rm_inlier_law_covariance(const rm_inlier_law *law, double *S);
 
@@ -49,5 +53,7 @@ void rm_inlier_law_covariance(const rm_inlier_law *law, double *S);
 #define RM_DEFAULT_DECAY 1.0
 #define RM_DEFAULT_NU 3.0
 #define RM_DEFAULT_SEPARATION 4.0
+#define RM_DEFAULT_SPIKES 3
+#define RM_DEFAULT_SPIKE 25.0
 
 #endif

@@ -125,6 +125,21 @@ Test(generate, refuses_bad_arguments_with_a_distinct_code)
     o.angle = 181.0;
     cr_assert_eq(rm_generate(&o, &s), RM_EINVAL);
     o.angle = 0.0;
+    o.inliers = "spiked";
+    o.spikes = 4; /* more spikes than columns */
+    cr_assert_eq(rm_generate(&o, &s), RM_EINVAL);
+    o.spikes = 0;
+    o.spike = INFINITY;
+    cr_assert_eq(rm_generate(&o, &s), RM_EINVAL);
+    o.spike = 0.0;
+    const double bad_scales[][2] = {{2, 1}, {-1, 1}, {0, 1}, {1, 0}, {1, INFINITY}, {NAN, 1}};
+    for (size_t i = 0; i < 6; i++) {
+        o.column_lo = bad_scales[i][0];
+        o.column_hi = bad_scales[i][1];
+        cr_assert_eq(rm_generate(&o, &s), RM_EINVAL, "column scales %g:%g", o.column_lo,
+                     o.column_hi);
+    }
+    o.column_lo = o.column_hi = 0.0;
     o.n = SIZE_MAX / 2;
     cr_assert_eq(rm_generate(&o, &s), RM_EOVERFLOW);
     rm_sample_free(NULL);
@@ -258,6 +273,7 @@ Test(generate, documented_scales)
         {"student", 1, 5},
         {"laplace", 1, 5},
         {"mixture", sqrt(5), 9},
+        {"spiked", 5, 3 * 25 + 2},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         rm_sample s = make("none", want[i].name, 10, 5, 0, 1);
@@ -526,8 +542,8 @@ Test(generate, oracle_is_the_mean_of_the_inlier_rows)
 
 Test(generate, tables_are_complete)
 {
-    cr_assert_geq(rm_corruption_count(), 11);
-    cr_assert_eq(rm_inlier_model_count(), 7);
+    cr_assert_geq(rm_corruption_count(), 12);
+    cr_assert_eq(rm_inlier_model_count(), 8);
     for (size_t i = 0; i < rm_corruption_count(); i++) {
         const rm_model_info *m = rm_corruption_at(i);
         cr_assert_eq(rm_corruption_find(m->name), m);
@@ -539,4 +555,89 @@ Test(generate, tables_are_complete)
     cr_assert_null(rm_inlier_model_at(99));
     cr_assert_null(rm_corruption_find("nope"));
     cr_assert_null(rm_corruption_find(NULL));
+}
+
+/* The second population sits shift*sigma away along a direction in which the spiked
+ * inliers vary least (variance 1, against 25 along the spikes), with its own spread. */
+Test(generate, population_hides_along_a_low_variance_direction)
+{
+    size_t n = 20000, d = 20;
+    rm_generate_options o;
+    rm_generate_options_init(&o);
+    o.corruption = "population";
+    o.inliers = "spiked";
+    o.n = n;
+    o.d = d;
+    o.eps = 0.1;
+    o.spread = 0.25;
+    o.seed = 4;
+    rm_sample s;
+    cr_assert_eq(rm_generate(&o, &s), RM_OK);
+    cr_assert_float_eq(s.used.shift, RM_DEFAULT_POPULATION_SHIFT, 0);
+    cr_assert_eq(s.used.spikes, RM_DEFAULT_SPIKES);
+    double m_out[20], m_in[20], w[20];
+    size_t k = rows_mean(&s, 0, m_out);
+    rows_mean(&s, 1, m_in);
+    for (size_t j = 0; j < d; j++)
+        w[j] = m_out[j] - s.mu[j];
+    /* The outliers' mean: noise of norm about sqrt(0.25 tr Sigma / k) = 0.1. */
+    double shift = rm_norm(w, d);
+    cr_assert_float_eq(shift, 2 * s.sigma, 0.5, "shift %g", shift);
+    for (size_t j = 0; j < d; j++)
+        w[j] /= shift;
+    /* Variances of the inliers and the outliers along w, and their traces. */
+    double var_in = 0, tr_in = 0, tr_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = s.X + i * d, *m = s.inlier[i] ? m_in : m_out;
+        double p = 0, q = 0;
+        for (size_t j = 0; j < d; j++) {
+            p += (x[j] - m[j]) * w[j];
+            q += (x[j] - m[j]) * (x[j] - m[j]);
+        }
+        var_in += s.inlier[i] ? p * p : 0.0;
+        *(s.inlier[i] ? &tr_in : &tr_out) += q;
+    }
+    var_in /= (double)(n - k);
+    tr_in /= (double)(n - k);
+    tr_out /= (double)k;
+    cr_assert_lt(var_in, 1.3, "inlier variance along the shift %g (spikes: 25)", var_in);
+    cr_assert_float_eq(tr_in, s.trace, 0.05 * s.trace);
+    cr_assert_float_eq(tr_out / tr_in, 0.25, 0.03, "spread %g", tr_out / tr_in);
+    rm_sample_free(&s);
+}
+
+/* --column-scales: the unscaled sample's bytes, each column times its factor, and mu too;
+ * the factors log-uniform in [lo, hi]. */
+Test(generate, column_scales_multiply_the_finished_columns)
+{
+    rm_generate_options o;
+    rm_generate_options_init(&o);
+    o.corruption = "far-cluster";
+    o.n = 300;
+    o.d = 50;
+    o.eps = 0.1;
+    o.seed = 8;
+    rm_sample plain, scaled;
+    cr_assert_eq(rm_generate(&o, &plain), RM_OK);
+    cr_assert_null(plain.column_scales);
+    o.column_lo = 1e-3;
+    o.column_hi = 1e6;
+    cr_assert_eq(rm_generate(&o, &scaled), RM_OK);
+    cr_assert_not_null(scaled.column_scales);
+    double lo = INFINITY, hi = 0;
+    for (size_t j = 0; j < o.d; j++) {
+        double f = scaled.column_scales[j];
+        cr_assert(f >= 1e-3 && f <= 1e6, "factor %g", f);
+        lo = fmin(lo, f);
+        hi = fmax(hi, f);
+        cr_assert_eq(scaled.mu[j], plain.mu[j] * f);
+        for (size_t i = 0; i < o.n; i++)
+            cr_assert_eq(scaled.X[i * o.d + j], plain.X[i * o.d + j] * f);
+    }
+    /* 50 log-uniform draws over 9 decades: both ends within 2 decades (chance 2e-4). */
+    cr_assert(lo < 1e-1 && hi > 1e4, "factors span [%g, %g]", lo, hi);
+    cr_assert_eq(memcmp(scaled.inlier, plain.inlier, o.n), 0);
+    cr_assert_float_eq(scaled.used.column_hi, 1e6, 0);
+    rm_sample_free(&plain);
+    rm_sample_free(&scaled);
 }

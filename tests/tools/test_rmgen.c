@@ -204,6 +204,57 @@ Test(rmgen, usage_errors_exit_2)
     expect_usage(tu_run(GEN("--model", "axis-noise", "--axes", "3", "-n", "5", "-d", "2"), NULL),
                  "invalid argument");
     expect_usage(tu_run(GEN("--model", "dkk", "-n", "5"), NULL), "-d are required");
+    const char *bad_scales[] = {"1", "1:", ":1", "2:1", "0:1", "-1:1", "a:1", "1:inf"};
+    for (size_t i = 0; i < sizeof bad_scales / sizeof *bad_scales; i++)
+        expect_usage(tu_run(GEN("--model", "dkk", "-n", "5", "-d", "2", "--column-scales",
+                                bad_scales[i]),
+                            NULL),
+                     "--column-scales");
+    expect_usage(tu_run(GEN("--model", "population", "--inliers", "spiked", "--spikes", "3",
+                            "-n", "5", "-d", "2"),
+                        NULL),
+                 "invalid argument");
+}
+
+/* The truth of a mixed-units sample lists the factors, and the data and mean are the
+ * unscaled ones times them, as in process. */
+Test(rmgen, column_scales_are_in_the_truth)
+{
+    rm_generate_options o;
+    rm_generate_options_init(&o);
+    o.corruption = "population";
+    o.inliers = "spiked";
+    o.n = 200;
+    o.d = 6;
+    o.eps = 0.1;
+    o.seed = 3;
+    o.column_lo = 0.001;
+    o.column_hi = 1000;
+    rm_sample s;
+    cr_assert_eq(rm_generate(&o, &s), RM_OK);
+    char *data = tu_temp_path(".npy"), *truth = tu_temp_path(".json");
+    tu_run_result r = tu_run(GEN("--model", "population", "--inliers", "spiked", "-n", "200",
+                                 "-d", "6", "--seed", "3", "--column-scales", "0.001:1000",
+                                 "-o", data, "--truth", truth),
+                             NULL);
+    expect_ok(r);
+    rm_data back;
+    rm_read_error err;
+    cr_assert_eq(rm_read_file(data, NULL, &back, &err), RM_OK, "%s", err.message);
+    cr_assert_eq(memcmp(back.values, s.X, 200 * 6 * sizeof(double)), 0);
+    char *json = tu_read_file(truth, NULL);
+    double f[6], mu[6];
+    cr_assert_eq(json_array(json, "column_scales", f, 6), 6);
+    cr_assert_eq(memcmp(f, s.column_scales, sizeof f), 0);
+    cr_assert_eq(json_array(json, "mean", mu, 6), 6);
+    cr_assert_eq(memcmp(mu, s.mu, sizeof mu), 0);
+    cr_assert_not_null(strstr(json, "\"spikes\": 3"), "%s", json);
+    free(json);
+    rm_data_free(&back);
+    tu_run_free(&r);
+    tu_remove(data);
+    tu_remove(truth);
+    rm_sample_free(&s);
 }
 
 Test(rmgen, unwritable_output_exits_1_and_leaves_nothing)
