@@ -5,7 +5,11 @@
  * the data is multiplied by 1000 or shifted by 1e6. Prints tables; never fails on a
  * figure.
  *
+ * With --section units (or all): the mixed-units table, every model with its columns
+ * scaled over nine decades, the error measured per column in its own unit.
+ *
  * usage: silo_accuracy [--quick] [-n N] [-d D] [--seeds K] [--eps E] [--model NAME]
+ *                      [--section main|units|all]
  * (--model: the rows whose label contains NAME; --eps: that eps alone) */
 #include <math.h>
 #include <stdio.h>
@@ -93,10 +97,12 @@ static void run_sample(const char *model, const char *inliers, size_t n, size_t 
            *base = malloc(d * sizeof *base);
     rm_sample_inlier_mean(&s, oracle);
     double oracle_error = distance(oracle, s.mu, d), F[SILO], *w = malloc(s.n * sizeof *w);
-    int feasible[SILO];
+    int feasible[SILO], scaled_metric = -1;
     for (int m = 0; m < SOLVERS; m++) {
         rm_report rep;
         estimate(solvers[m], s.X, s.n, d, eps, mean, &rep, w);
+        if (m == 0)
+            scaled_metric = rep.columns_scaled;
         c->excess[m][seed] = distance(mean, s.mu, d) - oracle_error;
         if (m < SILO) {
             /* F compares only between weights on the capped simplex: the filter's may leave
@@ -104,7 +110,10 @@ static void run_sample(const char *model, const char *inliers, size_t n, size_t 
             double top = 0;
             for (size_t i = 0; i < s.n; i++)
                 top = fmax(top, w[i]);
-            feasible[m] = top <= rep.weight_cap * (1 + 1e-9);
+            /* and only in one metric: robust column units (lowregret and pgd by default)
+             * measure F in other units than the filter's */
+            feasible[m] = top <= rep.weight_cap * (1 + 1e-9) &&
+                          rep.columns_scaled == scaled_metric;
             F[m] = rep.objective;
             c->gap[m][seed] = rep.objective > 0 ? rep.gap / rep.objective : 0;
             c->iterations[m][seed] = (double)rep.iterations;
@@ -144,11 +153,92 @@ static void run_sample(const char *model, const char *inliers, size_t n, size_t 
     rm_sample_free(&s);
 }
 
+/* ||(a - b) / f||: a distance measured per column in that column's unit f_j. */
+static double unit_distance(const double *a, const double *b, const double *f, size_t d)
+{
+    double s = 0;
+    for (size_t j = 0; j < d; j++) {
+        double t = (a[j] - b[j]) / f[j];
+        s += t * t;
+    }
+    return sqrt(s);
+}
+
+static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d, double eps,
+                      int seed, double lo, double hi)
+{
+    rm_generate_options g;
+    rm_generate_options_init(&g);
+    g.corruption = model;
+    g.inliers = inliers;
+    g.n = n;
+    g.d = d;
+    g.eps = eps;
+    g.seed = (uint64_t)seed + 1;
+    g.column_lo = lo;
+    g.column_hi = hi;
+    rm_sample s;
+    if (rm_generate(&g, &s) != RM_OK) {
+        fprintf(stderr, "silo_accuracy: cannot generate %s\n", model);
+        exit(1);
+    }
+    return s;
+}
+
+/* The default's error on mixed units: every model at eps with column scales log-uniform
+ * in [1e-3, 1e6], measured per column in its unit, beside the same data unscaled (the
+ * same draws), the default in the data's own units, and the sample mean. */
+static void units_table(size_t n, size_t d, int seeds, double eps, const char *only_model)
+{
+    printf("\nMixed units: columns scaled by factors log-uniform in [1e-3, 1e6], eps = %.2f; "
+           "median error ||(estimate - mu) / f|| over %d seeds.\n%-18s %10s %10s %8s %12s %10s "
+           "%10s\n",
+           eps, seeds, "model", "unscaled", "scaled", "ratio", "data units", "mean",
+           "oracle");
+    enum { UNSCALED, SCALED, RAW, MEAN, ORACLE, COLS };
+    double err[COLS][MAX_SEEDS], ratio[MAX_SEEDS];
+    for (size_t m = 0; m < rm_corruption_count(); m++) {
+        const char *model = rm_corruption_at(m)->name;
+        if (only_model && !strstr(model, only_model))
+            continue;
+        for (int k = 0; k < seeds; k++) {
+            rm_sample plain = draw(model, "gaussian", n, d, eps, k, 0, 0);
+            rm_sample s = draw(model, "gaussian", n, d, eps, k, 1e-3, 1e6);
+            double *est = malloc(d * sizeof *est), *one = malloc(d * sizeof *one);
+            for (size_t j = 0; j < d; j++)
+                one[j] = 1.0;
+            estimate(solvers[0], plain.X, plain.n, d, eps, est, NULL, NULL);
+            err[UNSCALED][k] = unit_distance(est, plain.mu, one, d);
+            estimate(solvers[0], s.X, s.n, d, eps, est, NULL, NULL);
+            err[SCALED][k] = unit_distance(est, s.mu, s.column_scales, d);
+            rm_options opt;
+            rm_options_init(&opt);
+            opt.eps = eps;
+            opt.column_scaling = RM_SCALING_NONE;
+            rm_mean(s.X, s.n, d, &opt, est, NULL);
+            err[RAW][k] = unit_distance(est, s.mu, s.column_scales, d);
+            estimate("mean", s.X, s.n, d, eps, est, NULL, NULL);
+            err[MEAN][k] = unit_distance(est, s.mu, s.column_scales, d);
+            rm_sample_inlier_mean(&s, est);
+            err[ORACLE][k] = unit_distance(est, s.mu, s.column_scales, d);
+            ratio[k] = err[SCALED][k] / err[UNSCALED][k];
+            free(est);
+            free(one);
+            rm_sample_free(&plain);
+            rm_sample_free(&s);
+        }
+        printf("%-18s %10.4f %10.4f %8.4f %12.4f %10.4f %10.4f\n", model,
+               median(err[UNSCALED], seeds), median(err[SCALED], seeds), maximum(ratio, seeds),
+               median(err[RAW], seeds), median(err[MEAN], seeds), median(err[ORACLE], seeds));
+        fflush(stdout);
+    }
+}
+
 int main(int argc, char **argv)
 {
     size_t n = 10000, d = 100;
     int seeds = 5, quick = 0;
-    const char *only_model = NULL;
+    const char *only_model = NULL, *section = "main";
     double only_eps = 0.0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
@@ -164,11 +254,13 @@ int main(int argc, char **argv)
             only_model = argv[++i];
         } else if (strcmp(argv[i], "--eps") == 0 && i + 1 < argc) {
             only_eps = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--section") == 0 && i + 1 < argc) {
+            section = argv[++i];
         } else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc) {
             seeds = atoi(argv[++i]);
         } else {
             fprintf(stderr, "usage: silo_accuracy [--quick] [-n N] [-d D] [--seeds K] [--eps E] "
-                            "[--model NAME]\n");
+                            "[--model NAME] [--section main|units|all]\n");
             return 2;
         }
     }
@@ -176,6 +268,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "silo_accuracy: seeds must be 1..%d, n >= 10, d >= 1\n", MAX_SEEDS);
         return 2;
     }
+    int main_table = !strcmp(section, "main") || !strcmp(section, "all");
+    if (!main_table && strcmp(section, "units") != 0) {
+        fprintf(stderr, "silo_accuracy: --section must be main, units or all\n");
+        return 2;
+    }
+    if (strcmp(section, "main") != 0)
+        units_table(n, d, seeds, only_eps > 0.0 ? only_eps : 0.1, only_model);
+    if (!main_table)
+        return 0;
     const double epss[] = {0.1, 0.2, 0.3};
     printf("SILO accuracy: n = %zu, d = %zu, Gaussian N(mu, I) inliers unless named, median over %d "
            "seeds.\nexcess = ||estimate - mu|| - ||mean of the remaining inliers - mu||; gap/F "

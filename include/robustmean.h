@@ -112,6 +112,20 @@ typedef enum rm_oracle {
     RM_ORACLE_DENSE = 2    /* Sigma_q formed (d x d) and handed to LAPACK */
 } rm_oracle;
 
+/* Whether the SILO solvers measure each column in its own robust unit (rm_options
+ * .column_scaling). With robust units the estimate does not depend on the columns' units:
+ * for any positive diagonal D, the estimate on X D is the estimate on X times D, up to
+ * rounding; a column in millimetres beside one in kilometres weighs as much. */
+typedef enum rm_scaling {
+    RM_SCALING_AUTO = 0,   /* robust units for lowregret and pgd, unless sigma is given
+                              (sigma is in the data's units); the data's units for filter */
+    RM_SCALING_NONE = 1,   /* the data's own units: F is the top eigenvalue of Sigma_q */
+    RM_SCALING_ROBUST = 2  /* each column divided by its median absolute deviation from the
+                              coordinate-wise median (its mean absolute deviation where most
+                              rows share one value), over all rows or, for n > 4000, over a
+                              sample of 4000 */
+} rm_scaling;
+
 /* The most top eigenvectors the SILO solvers use (rm_options.max_directions). */
 #define RM_MAX_DIRECTIONS 16
 /* The most threads rm_options.threads may ask for. */
@@ -137,6 +151,8 @@ typedef struct rm_options {
                               (1..RM_MAX_DIRECTIONS); 1 is the classical single direction;
                               0: the default (RM_MAX_DIRECTIONS) */
     rm_oracle oracle;   /* RM_ORACLE_AUTO by default */
+    rm_scaling column_scaling; /* RM_SCALING_AUTO by default; RM_SCALING_ROBUST cannot be
+                                  combined with sigma */
     int threads;        /* threads for the passes over the data, 0..RM_MAX_THREADS; 0: one
                            per core (OpenMP's default). Results do not depend on it. */
 } rm_options;
@@ -207,6 +223,11 @@ typedef struct rm_report {
                                 large n, on a sample of them: near 1 when at most eps of the
                                 rows are corrupted, far below when more are; NAN when not
                                 measured (eps >= 0.45, eps = 0) */
+    int columns_scaled;      /* 1 when each column was measured in its own robust unit
+                                (rm_scaling): then objective, gap and the bounds are in the
+                                units of the column with the largest unit, the others
+                                stretched to it, and the error bounds hold a fortiori in
+                                the data's own Euclidean norm */
     int consistent;          /* 0 when the data contradicts the stated eps (eps_check
                                 below 0.3: more than eps of the rows look corrupted) or
                                 sigma (F above what the certificate allows for it); then

@@ -69,6 +69,7 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         {"sigma", opt->sigma != 0.0},         {"max_seconds", opt->max_seconds != 0.0},
         {"max_directions", opt->max_directions != 0},
         {"oracle", opt->oracle != RM_ORACLE_AUTO},
+        {"column_scaling", opt->column_scaling != RM_SCALING_AUTO},
     };
     for (size_t k = 0; k < sizeof given / sizeof given[0]; k++)
         if (given[k].given && !reads(info, given[k].name))
@@ -96,6 +97,15 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         opt->oracle != RM_ORACLE_DENSE)
         return invalid(rep, RM_EINVAL, "oracle", "must be RM_ORACLE_AUTO, _LANCZOS or _DENSE, "
                                                  "not %d", (int)opt->oracle);
+    if (opt->column_scaling != RM_SCALING_AUTO && opt->column_scaling != RM_SCALING_NONE &&
+        opt->column_scaling != RM_SCALING_ROBUST)
+        return invalid(rep, RM_EINVAL, "column_scaling",
+                       "must be RM_SCALING_AUTO, _NONE or _ROBUST, not %d",
+                       (int)opt->column_scaling);
+    if (opt->column_scaling == RM_SCALING_ROBUST && opt->sigma > 0.0)
+        return invalid(rep, RM_EINVAL, "column_scaling",
+                       "robust column units cannot be combined with sigma, which is in the "
+                       "data's units");
     if (opt->threads < 0 || opt->threads > RM_MAX_THREADS)
         return invalid(rep, RM_EINVAL, "threads", "must be 1 to %d (0: one per core), not %d",
                        RM_MAX_THREADS, opt->threads);

@@ -27,7 +27,8 @@ typedef struct settings {
 enum {
     OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
     OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS, OPT_OUTLIERS, OPT_SIGMA, OPT_DELTA,
-    OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE, OPT_FLOAT32, OPT_THREADS
+    OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE, OPT_FLOAT32, OPT_THREADS,
+    OPT_COLUMN_SCALING
 };
 
 static void print_help(void)
@@ -74,6 +75,11 @@ static void print_help(void)
            "                         classical single direction)\n"
            "      --oracle auto|lanczos|dense\n"
            "                         how to find the top eigenvectors (default auto: by cost)\n"
+           "      --column-scaling auto|none|robust\n"
+           "                         measure each column in its own robust unit (its\n"
+           "                         median absolute deviation), so the estimate does not\n"
+           "                         depend on the columns' units; auto (default): robust\n"
+           "                         for lowregret and pgd unless --sigma is given\n"
            "      --max-seconds T    time budget: return the best iterate after T seconds\n"
            "  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"
@@ -109,6 +115,7 @@ static const char *flag_of(const char *field)
         {"method", "--method"},        {"eps", "--eps"},       {"tol", "--tol"},
         {"delta", "--delta"},          {"sigma", "--sigma"},   {"max_seconds", "--max-seconds"},
         {"max_directions", "--directions"}, {"oracle", "--oracle"}, {"threads", "--threads"},
+        {"column_scaling", "--column-scaling"},
         {"max_iter", "--max-iter"},    {"blocks", "--blocks"},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -147,6 +154,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "max-seconds", .has_arg = required_argument, .val = OPT_MAX_SECONDS},
         {.name = "directions", .has_arg = required_argument, .val = OPT_DIRECTIONS},
         {.name = "oracle", .has_arg = required_argument, .val = OPT_ORACLE},
+        {.name = "column-scaling", .has_arg = required_argument, .val = OPT_COLUMN_SCALING},
         {.name = "float32", .has_arg = no_argument, .val = OPT_FLOAT32},
         {.name = "threads", .has_arg = required_argument, .val = OPT_THREADS},
         {.name = "verbose", .has_arg = no_argument, .val = 'v'},
@@ -199,6 +207,17 @@ static void parse_args(int argc, char **argv, settings *s)
                 s->opt.oracle = RM_ORACLE_DENSE;
             else
                 cli_usage_error("--oracle must be auto, lanczos or dense, not '%s'", optarg);
+            break;
+        case OPT_COLUMN_SCALING:
+            if (strcmp(optarg, "auto") == 0)
+                s->opt.column_scaling = RM_SCALING_AUTO;
+            else if (strcmp(optarg, "none") == 0)
+                s->opt.column_scaling = RM_SCALING_NONE;
+            else if (strcmp(optarg, "robust") == 0)
+                s->opt.column_scaling = RM_SCALING_ROBUST;
+            else
+                cli_usage_error("--column-scaling must be auto, none or robust, not '%s'",
+                                optarg);
             break;
         case OPT_FLOAT32: s->read.storage = RM_STORAGE_FLOAT; break;
         case OPT_THREADS: {
@@ -359,6 +378,7 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
         fputs(", \"eps_check\": ", f);
         print_number_json(f, rep->eps_check);
         fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
+        fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
         fputs(", \"sigma_certificate\": ", f);
         print_number_json(f, rep->sigma_certificate);
         fputs(", \"weight_cap\": ", f);

@@ -159,7 +159,7 @@ int rm_geometric_median(const rm_matrix *P, double tol, size_t max_iter, int thr
     if (iterations)
         *iterations = it;
     if (objective)
-        *objective = r.objective / (ctr.g1 * ctr.g2); /* each alone may be near 2^+-1023 */
+        *objective = rm_centre_unscale_length(&ctr, r.objective);
     free(work);
     rm_centre_free(&ctr);
     return status;

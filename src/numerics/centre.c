@@ -1,6 +1,7 @@
 /* See centre.h. */
 #include "numerics/centre.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,18 +39,29 @@ static int centre_alloc(rm_centre *ctr, size_t d)
     ctr->lo = rm_alloc_array(d, sizeof(double));
     ctr->hi = rm_alloc_array(d, sizeof(double));
     ctr->coarse_scale = rm_calloc_array(d, sizeof(double));
-    if (ctr->median && ctr->shifted && ctr->lo && ctr->hi && ctr->coarse_scale)
+    ctr->col_g1 = rm_alloc_array(d, sizeof(double));
+    ctr->col_g2 = rm_alloc_array(d, sizeof(double));
+    ctr->grid = rm_alloc_array(d, sizeof(double));
+    ctr->unit = NULL;
+    ctr->unit_top = 0.0;
+    if (ctr->median && ctr->shifted && ctr->lo && ctr->hi && ctr->coarse_scale && ctr->col_g1 &&
+        ctr->col_g2 && ctr->grid)
         return RM_OK;
     rm_centre_free(ctr);
     return RM_ENOMEM;
 }
 
-/* The scales for the centre in ctr->median and the ranges in ctr->lo, ctr->hi. */
-static void centre_scale(rm_centre *ctr)
+/* A column's standardised span is at most 2^UNIT_RANGE units: a column whose median
+ * absolute deviation is a smaller share of its span than that (one huge value among
+ * equal ones) is scaled as if it were that share, so every z keeps its digits. */
+#define UNIT_RANGE 600
+
+/* The common scales g1, g2 for the centre in ctr->median and the ranges in ctr->lo,
+ * ctr->hi; span[j] receives each column's largest |x*g1 - c*g1|. */
+static void common_scale(rm_centre *ctr, double *span)
 {
     size_t d = ctr->d;
     const double *lo = ctr->lo, *hi = ctr->hi;
-    double *span = ctr->coarse_scale; /* each column's largest |x*g1 - c*g1|, for now */
     /* The extremes of x, and of z, are at each column's smallest or largest value. */
     double big = 0.0;
     for (size_t j = 0; j < d; j++)
@@ -57,6 +69,7 @@ static void centre_scale(rm_centre *ctr)
     ctr->g1 = headroom_scale(big);
     double spread = 0.0;
     for (size_t j = 0; j < d; j++) {
+        ctr->col_g1[j] = ctr->g1;
         ctr->shifted[j] = ctr->median[j] * ctr->g1;
         span[j] = fmax(fabs(lo[j] * ctr->g1 - ctr->shifted[j]),
                        fabs(hi[j] * ctr->g1 - ctr->shifted[j]));
@@ -64,10 +77,52 @@ static void centre_scale(rm_centre *ctr)
     }
     ctr->g2 = rm_pow2_scale(spread);
     ctr->zmax = spread * ctr->g2;
+    for (size_t j = 0; j < d; j++)
+        ctr->col_g2[j] = ctr->g2;
+}
+
+/* With units: each column on its own headroom scale, then divided by its unit; span[j]
+ * as in common_scale but in the column's own g1_j. */
+static void unit_scale(rm_centre *ctr, double *span)
+{
+    size_t d = ctr->d;
+    const double *lo = ctr->lo, *hi = ctr->hi;
+    double top = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        double g1 = headroom_scale(fmax(fabs(lo[j]), fabs(hi[j])));
+        ctr->col_g1[j] = g1;
+        ctr->shifted[j] = ctr->median[j] * g1;
+        span[j] = fmax(fabs(lo[j] * g1 - ctr->shifted[j]), fabs(hi[j] * g1 - ctr->shifted[j]));
+        /* the unit in y = x*g1 - c*g1, within 2^UNIT_RANGE of the span (0 span: constant) */
+        double u = fmax(ctr->unit[j] * g1, ldexp(span[j], -UNIT_RANGE));
+        ctr->col_g2[j] = span[j] > 0.0 ? u : 1.0; /* the unit, for now */
+        top = fmax(top, span[j] > 0.0 ? span[j] / u : 0.0);
+    }
+    double G = rm_pow2_scale(top);
+    for (size_t j = 0; j < d; j++)
+        ctr->col_g2[j] = G / ctr->col_g2[j];
+    ctr->g1 = 1.0;
+    ctr->g2 = G;
+    ctr->zmax = top * G;
+}
+
+/* The scales for the centre in ctr->median and the ranges in ctr->lo, ctr->hi (and the
+ * units, when set). */
+static void centre_scale(rm_centre *ctr)
+{
+    size_t d = ctr->d;
+    const double *lo = ctr->lo, *hi = ctr->hi;
+    double *span = ctr->coarse_scale; /* each column's largest |x*g1_j - c*g1_j|, for now */
+    if (ctr->unit)
+        unit_scale(ctr, span);
+    else
+        common_scale(ctr, span);
     ctr->coarse_count = 0;
     for (size_t j = 0; j < d; j++) {
+        double zspan = span[j] * ctr->col_g2[j];
+        ctr->grid[j] = zspan > 0.0 ? 1024.0 / zspan : 0.0;
         /* 2^-1022 * 2^53: below it a z value has lost digits to the subnormal range */
-        int coarse = span[j] > 0.0 && span[j] * ctr->g2 < 0x1p-969;
+        int coarse = span[j] > 0.0 && zspan < 0x1p-969;
         /* the span of x itself (span / g1 may have lost digits) */
         ctr->coarse_scale[j] =
             coarse ? rm_pow2_scale(fmax(hi[j] - ctr->median[j], ctr->median[j] - lo[j])) : 0.0;
@@ -109,13 +164,13 @@ int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads)
     return RM_OK;
 }
 
-int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
-                           int threads)
+/* For each column, over the m rows of X listed in rows (NULL: rows 0..m-1): with about
+ * NULL, the lower median of x into out; else the lower median of |x - about_j|, or, where
+ * that is 0 (more than half the rows on about_j), the mean of |x - about_j|. */
+static int column_medians(const rm_matrix *X, const size_t *rows, size_t m, int threads,
+                          const double *about, double *out)
 {
-    size_t d = ctr->d, blocks = (d + MEDIAN_BLOCK - 1) / MEDIAN_BLOCK;
-    double *c = rm_alloc_array(d, sizeof *c);
-    if (!c)
-        return RM_ENOMEM;
+    size_t d = X->d, blocks = (d + MEDIAN_BLOCK - 1) / MEDIAN_BLOCK;
     int failed = 0;
     /* Columns a block at a time, gathered into a buffer of their own: a block's values
      * share the rows' cache lines, so the rows are read once, not once per column. */
@@ -132,21 +187,90 @@ int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *row
                 continue;
             size_t j0 = b * MEDIAN_BLOCK, width = d - j0 < MEDIAN_BLOCK ? d - j0 : MEDIAN_BLOCK;
             for (size_t t = 0; t < m; t++)
-                for (size_t j = 0; j < width; j++)
-                    col[j * m + t] = rm_matrix_at(X, rows[t], j0 + j);
+                for (size_t j = 0; j < width; j++) {
+                    double x = rm_matrix_at(X, rows ? rows[t] : t, j0 + j);
+                    /* halves: the difference of two values of opposite sign cannot overflow */
+                    col[j * m + t] = about ? fabs(0.5 * x - 0.5 * about[j0 + j]) : x;
+                }
             for (size_t j = 0; j < width; j++) {
-                rm_select(col + j * m, m, (m - 1) / 2);
-                c[j0 + j] = col[j * m + (m - 1) / 2];
+                double *v = col + j * m;
+                rm_select(v, m, (m - 1) / 2);
+                out[j0 + j] = v[(m - 1) / 2];
+                if (about && out[j0 + j] == 0.0)
+                    out[j0 + j] = rm_mean_strided(v, m, 1);
+                if (about) /* back from halves */
+                    out[j0 + j] = fmin(2.0 * out[j0 + j], DBL_MAX);
             }
         }
         free(col);
     }
-    if (!failed) {
-        memcpy(ctr->median, c, d * sizeof *c);
+    return failed ? RM_ENOMEM : RM_OK;
+}
+
+int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
+                           int threads)
+{
+    double *c = rm_alloc_array(ctr->d, sizeof *c);
+    if (!c)
+        return RM_ENOMEM;
+    int status = column_medians(X, rows, m, threads, NULL, c);
+    if (status == RM_OK) {
+        memcpy(ctr->median, c, ctr->d * sizeof *c);
         centre_scale(ctr);
     }
     free(c);
-    return failed ? RM_ENOMEM : RM_OK;
+    return status;
+}
+
+int rm_centre_set_units(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
+                        int threads)
+{
+    double *unit = rm_alloc_array(ctr->d, sizeof *unit);
+    if (!unit)
+        return RM_ENOMEM;
+    int status = column_medians(X, rows, m, threads, ctr->median, unit);
+    if (status != RM_OK) {
+        free(unit);
+        return status;
+    }
+    free(ctr->unit);
+    ctr->unit = unit;
+    ctr->unit_top = 0.0;
+    for (size_t j = 0; j < ctr->d; j++)
+        ctr->unit_top = fmax(ctr->unit_top, unit[j]);
+    centre_scale(ctr);
+    return RM_OK;
+}
+
+/* factor * 2^shift for a positive factor, without overflow on the way. */
+static double times_pow2(double v, double factor, int shift)
+{
+    int e;
+    double f = frexp(factor, &e);
+    return ldexp(v * f, e + shift);
+}
+
+double rm_centre_unscale_square(const rm_centre *ctr, double F)
+{
+    if (!ctr->unit || !(ctr->unit_top > 0.0)) {
+        double scale = ctr->g1 * ctr->g2;
+        return F / scale / scale;
+    }
+    /* z = (x - c) G / unit: F (unit_top / G)^2 */
+    int e;
+    double f = frexp(ctr->unit_top, &e);
+    int lg;
+    frexp(ctr->g2, &lg); /* G = 2^(lg - 1) */
+    return ldexp(F * f * f, 2 * (e - (lg - 1)));
+}
+
+double rm_centre_unscale_length(const rm_centre *ctr, double r)
+{
+    if (!ctr->unit || !(ctr->unit_top > 0.0))
+        return r / (ctr->g1 * ctr->g2);
+    int lg;
+    frexp(ctr->g2, &lg);
+    return times_pow2(r, ctr->unit_top, -(lg - 1));
 }
 
 void rm_centre_free(rm_centre *ctr)
@@ -158,6 +282,11 @@ void rm_centre_free(rm_centre *ctr)
     free(ctr->coarse_scale);
     free(ctr->lo);
     free(ctr->hi);
+    free(ctr->col_g1);
+    free(ctr->col_g2);
+    free(ctr->grid);
+    free(ctr->unit);
     ctr->median = ctr->shifted = ctr->lo = ctr->hi = NULL;
+    ctr->col_g1 = ctr->col_g2 = ctr->grid = ctr->unit = NULL;
     ctr->coarse_scale = NULL;
 }

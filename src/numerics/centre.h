@@ -8,7 +8,13 @@
  * underflow (values near 1e-300). Centring first keeps a large common offset (data
  * shifted by 1e15) from cancelling the signal. Powers of two make the scaling exact, so
  * results do not depend on the units of the data. c only has to sit among the bulk of
- * the rows: no result depends on it beyond rounding. */
+ * the rows: no result depends on it beyond rounding.
+ *
+ * With robust units (rm_centre_set_units) each column is also divided by its own unit (a
+ * robust scale, the median absolute deviation), so z no longer depends on the columns'
+ * units: z_j = (x*g1_j - c*g1_j)*g2_j with g1_j the column's own headroom scale and g2_j =
+ * G/(unit_j*g1_j), G the power of two that brings max|z| into [1/2, 1). Without units
+ * g1_j = g1 and g2_j = g2 for every column, bit for bit the common scaling above. */
 #ifndef RM_CENTRE_H
 #define RM_CENTRE_H
 
@@ -20,9 +26,14 @@ typedef struct rm_centre {
     size_t d;
     double *median;  /* c, d values */
     double *lo, *hi; /* each column's smallest and largest value */
-    double *shifted; /* c * g1 */
-    double g1, g2;
+    double *shifted; /* c_j * g1_j */
+    double g1, g2;   /* the common scales (without units, every column's) */
+    double *col_g1, *col_g2; /* each column's g1_j, g2_j */
+    double *unit;    /* with robust units: each column's unit in x (d values), else NULL */
+    double unit_top; /* with units: the largest unit, in which objectives are reported */
     double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
+    double *grid;    /* 1024 over each column's largest |z| (0 for a constant column): the
+                        rounding of row keys, per column so that units do not matter */
     /* Column j is coarse when it spans less than 2^-969 of max|z|, so its z values are below the
      * normal range and keep too few digits (a column of subnormals beside one of
      * hundreds). Distances cannot see such a column anyway; a result in it is formed from
@@ -48,18 +59,33 @@ int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads);
 int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
                            int threads);
 
+/* Robust units: each column's median absolute deviation from the centre over the m rows
+ * of X listed in rows (rows NULL: all rows, m = X->n), its mean absolute deviation where
+ * more than half the rows sit on the centre (a binary column), and rescale. Returns RM_OK
+ * or RM_ENOMEM (then ctr is as it was). */
+int rm_centre_set_units(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,
+                        int threads);
+
+/* An objective in z units squared (a variance, F) back in the data's units squared: with
+ * robust units, those of the column with the largest unit (then each column's own
+ * variance is at most its unit's share of it). */
+double rm_centre_unscale_square(const rm_centre *ctr, double F);
+
+/* A distance in z units back in the data's units (as rm_centre_unscale_square). */
+double rm_centre_unscale_length(const rm_centre *ctr, double r);
+
 void rm_centre_free(rm_centre *ctr);
 
 /* z of value x in column j. */
 static inline double rm_centre_z(const rm_centre *ctr, double x, size_t j)
 {
-    return (x * ctr->g1 - ctr->shifted[j]) * ctr->g2;
+    return (x * ctr->col_g1[j] - ctr->shifted[j]) * ctr->col_g2[j];
 }
 
 /* The value x in column j whose z is z. */
 static inline double rm_centre_x(const rm_centre *ctr, double z, size_t j)
 {
-    return ctr->median[j] + z / ctr->g2 / ctr->g1;
+    return ctr->median[j] + z / ctr->col_g2[j] / ctr->col_g1[j];
 }
 
 /* In a coarse column j (coarse_scale[j] > 0) the pair that stands in for z and x: the

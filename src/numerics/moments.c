@@ -59,7 +59,7 @@ static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
         double *z = buf->z + i * d;
         RM_MATRIX_WITH_ROW(&m->X, row0 + i, x, {
             for (size_t j = 0; j < d; j++)
-                z[j] = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+                z[j] = (x[j] * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
         });
     }
 }
@@ -128,7 +128,7 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
             double root = sqrt(fabs(w[t]));
             RM_MATRIX_WITH_ROW(&m->X, rows[t], x, {
                 for (size_t j = 0; j < d; j++) {
-                    double v = (x[j] * c->g1 - c->shifted[j]) * c->g2;
+                    double v = (x[j] * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
                     mu_part[j] += w[t] * v;
                     z[j] = v * root;
                 }

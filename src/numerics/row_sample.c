@@ -18,19 +18,19 @@ static inline uint64_t lane_step(uint64_t lane, double v)
     return lane ^ (lane >> 29);
 }
 
-/* A hash of the row's values rounded to 1/1024 of the largest |z| (rows equal to that
- * precision share it; units and order do not matter). Rounding by adding 1.5 * 2^52 (|v| <=
+/* A hash of the row's values, each rounded to 1/1024 of its column's largest |z| (rows
+ * equal to that precision share it; units and order do not matter). Rounding by adding 1.5 * 2^52 (|v| <=
  * 1024, so exact, and no libm call), and four hash chains over alternate columns, kept in
  * registers (one chain waits on each multiplication). */
 static uint64_t row_hash(const rm_moments *m, size_t i)
 {
     const rm_centre *c = m->ctr;
-    const double round = 0x1.8p52, scale = c->zmax > 0.0 ? 1024.0 / c->zmax : 0.0;
+    const double round = 0x1.8p52;
     /* the four lanes in registers, column j feeding lane j % 4 */
     uint64_t h0 = 0x243f6a8885a308d3u, h1 = 0x13198a2e03707344u, h2 = 0xa4093822299f31d0u,
              h3 = 0x082efa98ec4e6c89u;
     size_t d = m->d;
-#define RM_GRID(j) ((rm_centre_z(c, x[j], j) * scale + round) - round)
+#define RM_GRID(j) ((rm_centre_z(c, x[j], j) * c->grid[j] + round) - round)
     RM_MATRIX_WITH_ROW(&m->X, i, x, {
         size_t j = 0;
         for (; j + 4 <= d; j += 4) {

@@ -13,6 +13,7 @@
 #include "silo/eps_check.h"
 #include "silo/gap.h"
 #include "silo/state.h"
+#include "silo/units.h"
 #include "silo/warm.h"
 
 static void fill_report(const silo *s, rm_report *rep)
@@ -45,6 +46,7 @@ static void fill_report(const silo *s, rm_report *rep)
     for (size_t i = 0; i < n; i++)
         outliers += best->q[i] < 0.5 * s->st.u;
     rep->outliers = outliers;
+    rep->columns_scaled = s->m.ctr->unit != NULL;
 }
 
 /* A certificate whose condition the data contradicts is withheld: F above what it allows
@@ -60,18 +62,37 @@ static void judge_consistency(rm_report *rep, double sigma)
     }
 }
 
+/* Robust column units (rm_scaling): asked for, or by default for the capped solvers when
+ * no sigma (in the data's units) is given. */
+static int wants_units(const rm_options *opt, const rm_solver *solver)
+{
+    if (opt->column_scaling == RM_SCALING_AUTO)
+        return solver->capped && !(opt->sigma > 0.0);
+    return opt->column_scaling == RM_SCALING_ROBUST;
+}
+
 /* The centre and the samples of a solve on X: with a warm start, the centre is the
  * medians of the gap's sample, drawn by keys taken at a provisional centre (the columns'
  * midranges: one pass, where the medians of all rows take three; a centre only has to sit
- * among the bulk: bench/TUNING.md, WARM_CENTRE_SAMPLE); without, the medians of all rows. *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is
- * left to free. */
-static int prepare(const rm_matrix *X, int threads, rm_centre *ctr, size_t *gap_rows,
-                   size_t *gap_n, double **warm, size_t *warm_m)
+ * among the bulk: bench/TUNING.md, WARM_CENTRE_SAMPLE); without, the medians of all rows.
+ * With units, each column's unit over the gap's sample (or all rows when there is none).
+ * *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is left to
+ * free. */
+static int prepare(const rm_problem *p, int units, double start, rm_centre *ctr,
+                   size_t *gap_rows, size_t *gap_n, double **warm, size_t *warm_m)
 {
+    const rm_matrix *X = &p->X;
+    int threads = p->opt->threads;
     int status = *warm_m ? rm_centre_init_midrange(ctr, X, threads)
                          : rm_centre_init(ctr, X, threads);
-    if (status != RM_OK || !*gap_n)
+    if (status != RM_OK)
         return status;
+    if (!*gap_n) {
+        status = units ? rm_silo_inlier_units(X, ctr, NULL, X->n, p->opt, p->eps, start) : RM_OK;
+        if (status != RM_OK)
+            rm_centre_free(ctr);
+        return status;
+    }
     size_t *warm_rows = rm_alloc_array(*warm_m, sizeof *warm_rows);
     rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr};
     status = warm_rows ? rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m)
@@ -80,6 +101,9 @@ static int prepare(const rm_matrix *X, int threads, rm_centre *ctr, size_t *gap_
         *warm = rm_silo_warm_sample(X, warm_rows, *warm_m, threads);
         status = *warm ? rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads) : RM_ENOMEM;
     }
+    /* the keys round each column on its own grid, so the samples do not depend on units */
+    if (status == RM_OK && units)
+        status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, p->eps, start);
     free(warm_rows);
     if (status != RM_OK) {
         free(*warm);
@@ -137,7 +161,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     double *warm = NULL;
     if (!gap_rows)
         return RM_ENOMEM;
-    int status = prepare(&p->X, threads, &ctr, gap_rows, &gap_n, &warm, &warm_m);
+    int status = prepare(p, wants_units(p->opt, solver), start, &ctr, gap_rows, &gap_n, &warm,
+                         &warm_m);
     if (status != RM_OK) {
         free(gap_rows);
         return status;

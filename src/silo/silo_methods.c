@@ -26,7 +26,7 @@ const rm_method rm_method_lowregret = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 1,
-             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_lowregret,
 };
 
@@ -38,7 +38,7 @@ const rm_method rm_method_pgd = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 1,
-             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_pgd,
 };
 
@@ -50,6 +50,6 @@ const rm_method rm_method_filter = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 1,
-             .options = "max_iter tol delta sigma max_seconds max_directions oracle"},
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_filter,
 };

@@ -53,10 +53,7 @@ void rm_silo_restart(silo *s, double eps)
 
 double rm_silo_unscale_objective(const silo *s, double F)
 {
-    /* F / g^2, with g = g1 g2 formed in two steps: g1 may be near 2^1023 and g2 near
-     * 2^-1023 */
-    double scale = s->m.ctr->g1 * s->m.ctr->g2;
-    return F / scale / scale;
+    return rm_centre_unscale_square(s->m.ctr, F);
 }
 
 void rm_silo_free(silo *s)

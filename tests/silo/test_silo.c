@@ -438,3 +438,66 @@ Test(silo, the_eps_check_on_many_rows)
     cr_assert(rep.consistent);
     rm_sample_free(&s);
 }
+
+/* With robust units (the default of lowregret and pgd) the estimate does not depend on
+ * the columns' units: on X D, for D a positive diagonal over nine decades, it is the
+ * estimate on X times D, to rounding, per column in that column's unit. In the data's
+ * own units (RM_SCALING_NONE) it is not: the big columns decide. */
+static double units_moved(const rm_sample *s, const rm_options *opt, const double *D,
+                          rm_report *rep)
+{
+    size_t n = s->n, d = s->d;
+    double *Y = malloc(n * d * sizeof *Y), *base = malloc(d * sizeof *base),
+           *moved = malloc(d * sizeof *moved);
+    cr_assert_eq(rm_mean(s->X, n, d, opt, base, NULL), RM_OK);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++)
+            Y[i * d + j] = s->X[i * d + j] * D[j];
+    cr_assert_eq(rm_mean(Y, n, d, opt, moved, rep), RM_OK);
+    double worst = 0.0;
+    for (size_t j = 0; j < d; j++)
+        worst = fmax(worst, fabs(moved[j] / D[j] - base[j]));
+    free(Y);
+    free(base);
+    free(moved);
+    return worst;
+}
+
+Test(silo, invariant_under_the_columns_units)
+{
+    const struct {
+        const char *model;
+        size_t n, d;
+    } cases[] = {
+        {"variance-shell", 1500, 12},  /* the dense oracle, all rows */
+        {"dkk", 3000, 200},            /* Lanczos */
+        {"two-clusters", 20000, 20},   /* units from the gap's sample */
+        {"variance-shell", 120000, 6}, /* the warm start */
+    };
+    tu_rng r = {.state = 5};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        rm_sample s = generate(cases[c].model, cases[c].n, cases[c].d, 0.1, 3 + c);
+        double *D = malloc(s.d * sizeof *D);
+        for (size_t j = 0; j < s.d; j++)
+            D[j] = pow(10.0, -3.0 + 9.0 * tu_uniform(&r));
+        for (size_t m = 0; m < 2; m++) {
+            rm_options opt;
+            rm_options_init(&opt);
+            opt.method = solvers[m];
+            opt.eps = 0.1;
+            rm_report rep;
+            double moved = units_moved(&s, &opt, D, &rep);
+            cr_assert(rep.columns_scaled, "%s", solvers[m]);
+            cr_assert_leq(moved, 1e-10, "%s on %s %zu x %zu: moved by %g", solvers[m],
+                          cases[c].model, s.n, s.d, moved);
+            if (c == 0) { /* the data's units: the small columns' outliers stay */
+                opt.column_scaling = RM_SCALING_NONE;
+                double unscaled = units_moved(&s, &opt, D, &rep);
+                cr_assert(!rep.columns_scaled);
+                cr_assert_gt(unscaled, 0.01, "%s: %g", solvers[m], unscaled);
+            }
+        }
+        free(D);
+        rm_sample_free(&s);
+    }
+}
