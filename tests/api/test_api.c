@@ -193,6 +193,16 @@ Test(api, a_bad_option_is_named_and_worded)
     o.oracle = (rm_oracle)7;
     expect_bad_option(&o, RM_EINVAL, "oracle", "not 7");
     o = opt;
+    o.column_scaling = (rm_scaling)9;
+    expect_bad_option(&o, RM_EINVAL, "column_scaling", "not 9");
+    o.column_scaling = RM_SCALING_ROBUST;
+    o.sigma = 1.0;
+    expect_bad_option(&o, RM_EINVAL, "column_scaling", "cannot be combined with sigma");
+    o = opt;
+    o.method = "median";
+    o.column_scaling = RM_SCALING_NONE;
+    expect_bad_option(&o, RM_EINVAL, "column_scaling", "median does not use it");
+    o = opt;
     o.threads = RM_MAX_THREADS + 1;
     expect_bad_option(&o, RM_EINVAL, "threads", "1 to 1024");
     o.threads = -1;

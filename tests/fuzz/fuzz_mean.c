@@ -56,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the options the method reads (another is refused, and would end the run there) */
     if (reads(info, "oracle"))
         opt.oracle = (rm_oracle)(data[4] % 3);
+    if (reads(info, "column_scaling")) /* sigma is never set here */
+        opt.column_scaling = (rm_scaling)((data[4] >> 6) % 3);
     if (reads(info, "max_directions"))
         opt.max_directions = (size_t)(data[4] >> 2) % 17;
     if (reads(info, "max_iter"))

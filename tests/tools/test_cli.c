@@ -146,6 +146,7 @@ Test(cli, json_output)
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *keys[] = {"\"method\": ", "\"eps\": 0.1", "\"n\": 440", "\"d\": 3", "\"mean\": [",
                           "\"iterations\": ", "\"converged\": true", "\"objective\": ",
+                          "\"columns_scaled\": true",
                           "\"version\": \"" RM_VERSION_STRING "\""};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         cr_assert_not_null(strstr(r.out, keys[k]), "JSON lacks %s: %s", keys[k], r.out);
@@ -246,6 +247,11 @@ Test(cli, usage_errors_exit_2)
         {ARGV(in, in), "one input file at most"},
         {ARGV("--delimiter", "|", in), "--delimiter must be"},
         {ARGV("--seed", "-3", in), "--seed needs a non-negative integer"},
+        {ARGV("-e", "0.1", "--column-scaling", "mad", in), "--column-scaling must be auto"},
+        {ARGV("-e", "0.1", "--column-scaling", "robust", "--sigma", "1", in),
+         "--column-scaling: robust column units cannot be combined with sigma"},
+        {ARGV("-m", "median", "--column-scaling", "none", in),
+         "--column-scaling: method median does not use it"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         tu_run_result r = tu_run(cases[k].argv, NULL);
