@@ -6,10 +6,11 @@
  * figure.
  *
  * With --section units (or all): the mixed-units table, every model with its columns
- * scaled over nine decades, the error measured per column in its own unit.
+ * scaled over nine decades, the error measured per column in its own unit; --section
+ * auto: -e auto against the run told the true eps; --section shape: anisotropic inliers.
  *
  * usage: silo_accuracy [--quick] [-n N] [-d D] [--seeds K] [--eps E] [--model NAME]
- *                      [--section main|units|all]
+ *                      [--section main|units|auto|shape|all]
  * (--model: the rows whose label contains NAME; --eps: that eps alone) */
 #include <math.h>
 #include <stdio.h>
@@ -164,11 +165,18 @@ static double unit_distance(const double *a, const double *b, const double *f, s
     return sqrt(s);
 }
 
-static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d, double eps,
-                      int seed, double lo, double hi)
+/* Model parameters beyond the defaults (0: the model's default). */
+typedef struct shape_parameters {
+    double decay, spread;
+} shape_parameters;
+
+static rm_sample draw_with(const char *model, const char *inliers, size_t n, size_t d,
+                           double eps, int seed, double lo, double hi, shape_parameters sp)
 {
     rm_generate_options g;
     rm_generate_options_init(&g);
+    g.decay = sp.decay;
+    g.spread = sp.spread;
     g.corruption = model;
     g.inliers = inliers;
     g.n = n;
@@ -183,6 +191,71 @@ static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d
         exit(1);
     }
     return s;
+}
+
+static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d, double eps,
+                      int seed, double lo, double hi)
+{
+    return draw_with(model, inliers, n, d, eps, seed, lo, hi, (shape_parameters){0});
+}
+
+/* Anisotropic inliers: rotated (a spectrum decaying to 0.01) and spiked (3 directions of
+ * variance 25), at n = 1e4, d = 100 and n = 400, d = 384, under a far cluster, a variance
+ * shell and a second population shifted along a low-variance direction, tighter (spread
+ * 0.1) and looser (4) than the inliers: the default's and the sample mean's excess. */
+static void shape_table(int seeds, const char *only_model)
+{
+    printf("\nAnisotropic inliers: median excess over %d seeds of the default and the sample "
+           "mean; the default's largest ratio to the mean's error.\n%-10s %11s %-22s %5s %9s "
+           "%9s %9s %9s\n",
+           seeds, "inliers", "n x d", "outliers", "eps", "default", "mean", "oracle",
+           "max ratio");
+    const struct {
+        size_t n, d;
+    } sizes[] = {{10000, 100}, {400, 384}};
+    const struct {
+        const char *model, *label;
+        double spread;
+    } outliers[] = {{"far-cluster", "far-cluster", 0},
+                    {"variance-shell", "variance-shell", 0},
+                    {"population", "population tight", 0.1},
+                    {"population", "population loose", 4}};
+    const char *inliers[] = {"rotated", "spiked"};
+    const double epss[] = {0.1, 0.2};
+    double def[MAX_SEEDS], mean[MAX_SEEDS], orc[MAX_SEEDS], ratio[MAX_SEEDS];
+    for (size_t in = 0; in < 2; in++)
+        for (size_t z = 0; z < 2; z++)
+            for (size_t o = 0; o < 4; o++) {
+                if (only_model && !strstr(outliers[o].label, only_model))
+                    continue;
+                for (size_t e = 0; e < 2; e++) {
+                    size_t n = sizes[z].n, d = sizes[z].d;
+                    shape_parameters sp = {.decay = log(100.0) / log((double)d),
+                                           .spread = outliers[o].spread};
+                    for (int k = 0; k < seeds; k++) {
+                        rm_sample s = draw_with(outliers[o].model, inliers[in], n, d, epss[e], k,
+                                                0, 0, sp);
+                        double *est = malloc(d * sizeof *est), *oracle = malloc(d * sizeof *est);
+                        rm_sample_inlier_mean(&s, oracle);
+                        orc[k] = distance(oracle, s.mu, d);
+                        estimate(solvers[0], s.X, s.n, d, epss[e], est, NULL, NULL);
+                        def[k] = distance(est, s.mu, d) - orc[k];
+                        double e_def = def[k] + orc[k];
+                        estimate("mean", s.X, s.n, d, epss[e], est, NULL, NULL);
+                        mean[k] = distance(est, s.mu, d) - orc[k];
+                        ratio[k] = e_def / (mean[k] + orc[k]);
+                        free(est);
+                        free(oracle);
+                        rm_sample_free(&s);
+                    }
+                    char size[32];
+                    snprintf(size, sizeof size, "%zu x %zu", n, d);
+                    printf("%-10s %11s %-22s %5.2f %9.4f %9.4f %9.4f %9.3f\n", inliers[in], size,
+                           outliers[o].label, epss[e], median(def, seeds), median(mean, seeds),
+                           median(orc, seeds), maximum(ratio, seeds));
+                    fflush(stdout);
+                }
+            }
 }
 
 /* The default's error on mixed units: every model at eps with column scales log-uniform
@@ -234,6 +307,59 @@ static void units_table(size_t n, size_t d, int seeds, double eps, const char *o
     }
 }
 
+/* -e auto against the run told the true eps: every model at true eps 0.05, 0.1, 0.2
+ * (and clean data), the default method both ways; excess as in the main table, the eps
+ * chosen, and on clean data the error against the sample mean's. */
+static void auto_table(size_t n, size_t d, int seeds, const char *only_model)
+{
+    printf("\n-e auto: excess of the default told the true eps and choosing it (median over %d "
+           "seeds), the largest difference, the eps chosen (median, min, max), the sample "
+           "mean's excess.\n%-18s %5s %9s %9s %9s %7s %7s %7s %9s\n",
+           seeds, "model", "eps", "told", "auto", "max diff", "chosen", "min", "max", "mean");
+    const double truths[] = {0.05, 0.1, 0.2};
+    double told[MAX_SEEDS], chose[MAX_SEEDS], diff[MAX_SEEDS], mean_ex[MAX_SEEDS],
+        chosen[MAX_SEEDS];
+    for (size_t m = 0; m < rm_corruption_count(); m++) {
+        const char *model = rm_corruption_at(m)->name;
+        if (only_model && !strstr(model, only_model))
+            continue;
+        int clean = strcmp(model, "none") == 0;
+        for (size_t e = 0; e < (clean ? 1 : 3); e++) {
+            double eps = clean ? 0.0 : truths[e];
+            for (int k = 0; k < seeds; k++) {
+                rm_sample s = draw(model, "gaussian", n, d, eps, k, 0, 0);
+                double *est = malloc(d * sizeof *est), *oracle = malloc(d * sizeof *oracle);
+                rm_sample_inlier_mean(&s, oracle);
+                double base = distance(oracle, s.mu, d);
+                rm_report rep;
+                estimate(solvers[0], s.X, s.n, d, eps, est, NULL, NULL);
+                told[k] = distance(est, s.mu, d) - base;
+                estimate(solvers[0], s.X, s.n, d, RM_EPS_AUTO, est, &rep, NULL);
+                chose[k] = distance(est, s.mu, d) - base;
+                chosen[k] = rep.eps_chosen;
+                diff[k] = chose[k] - told[k];
+                estimate("mean", s.X, s.n, d, eps, est, NULL, NULL);
+                mean_ex[k] = distance(est, s.mu, d) - base;
+                if (clean) { /* ratios to the sample mean's error */
+                    told[k] = (told[k] + base) / (mean_ex[k] + base);
+                    chose[k] = (chose[k] + base) / (mean_ex[k] + base);
+                }
+                free(est);
+                free(oracle);
+                rm_sample_free(&s);
+            }
+            double lo = chosen[0];
+            for (int k = 1; k < seeds; k++)
+                lo = fmin(lo, chosen[k]);
+            printf("%-18s %5.2f %9.4f %9.4f %9.4f %7.3f %7.3f %7.3f %9.4f%s\n", model, eps,
+                   median(told, seeds), median(chose, seeds), maximum(diff, seeds),
+                   median(chosen, seeds), lo, maximum(chosen, seeds), median(mean_ex, seeds),
+                   clean ? "  (clean: told and auto as error / the mean's)" : "");
+            fflush(stdout);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     size_t n = 10000, d = 100;
@@ -260,7 +386,7 @@ int main(int argc, char **argv)
             seeds = atoi(argv[++i]);
         } else {
             fprintf(stderr, "usage: silo_accuracy [--quick] [-n N] [-d D] [--seeds K] [--eps E] "
-                            "[--model NAME] [--section main|units|all]\n");
+                            "[--model NAME] [--section main|units|auto|shape|all]\n");
             return 2;
         }
     }
@@ -269,12 +395,17 @@ int main(int argc, char **argv)
         return 2;
     }
     int main_table = !strcmp(section, "main") || !strcmp(section, "all");
-    if (!main_table && strcmp(section, "units") != 0) {
-        fprintf(stderr, "silo_accuracy: --section must be main, units or all\n");
+    if (!main_table && strcmp(section, "units") != 0 && strcmp(section, "auto") != 0 &&
+        strcmp(section, "shape") != 0) {
+        fprintf(stderr, "silo_accuracy: --section must be main, units, auto, shape or all\n");
         return 2;
     }
-    if (strcmp(section, "main") != 0)
+    if (!strcmp(section, "shape") || !strcmp(section, "all"))
+        shape_table(seeds, only_model);
+    if (!strcmp(section, "units") || !strcmp(section, "all"))
         units_table(n, d, seeds, only_eps > 0.0 ? only_eps : 0.1, only_model);
+    if (!strcmp(section, "auto") || !strcmp(section, "all"))
+        auto_table(n, d, seeds, only_model);
     if (!main_table)
         return 0;
     const double epss[] = {0.1, 0.2, 0.3};

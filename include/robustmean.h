@@ -84,6 +84,7 @@ typedef struct rm_method_info {
     double eps_min;      /* valid eps: eps_min <= eps < eps_max */
     double eps_max;
     int weights_rows;    /* 1 if the method gives each row a weight (rm_mean_weights) */
+    int auto_eps;        /* 1 if it accepts eps = RM_EPS_AUTO (it chooses the fraction) */
     const char *options; /* the rm_options fields it reads besides method, eps, seed and
                             threads (which every method accepts), space-separated, e.g.
                             "max_iter tol"; giving it another is an error (RM_EINVAL) */
@@ -131,10 +132,22 @@ typedef enum rm_scaling {
 /* The most threads rm_options.threads may ask for. */
 #define RM_MAX_THREADS 1024
 
+/* rm_options.eps for "not known": lowregret and pgd choose the fraction themselves
+ * (rm_method_info.auto_eps). They solve at a conservative 0.3, then give rows back (0.2,
+ * 0.1, 0.05, 0.02, 0) while the objective stays within what clean rows would reach
+ * (Gaussian rows of the fit's effective dimension, as trimmed, and their sampling edge),
+ * and solve at the smallest fraction that held (rm_report.eps_chosen; with n >= 100000
+ * the choice runs on a sample of 20000 rows and allows for its sampling error). At least
+ * RM_EPS_AUTO_MIN_ROWS rows are needed. A stated eps is better when known: the choice
+ * takes several solves, and gives back corrupted rows that look like clean ones. */
+#define RM_EPS_AUTO (-1.0)
+#define RM_EPS_AUTO_MIN_ROWS 20
+
 /* Options for rm_mean(). Fill with rm_options_init(), then set fields. Only read. */
 typedef struct rm_options {
     const char *method; /* NULL: rm_method_default() */
-    double eps;         /* fraction of corrupted rows; NAN (the default) means not given */
+    double eps;         /* fraction of corrupted rows; NAN (the default) means not given;
+                           RM_EPS_AUTO: chosen by the method (auto_eps) */
     uint64_t seed;      /* for methods that draw random numbers (mom); echoed in reports */
     size_t max_iter;    /* iteration cap of iterative methods; 0: the method's default */
     double tol;         /* convergence tolerance, >= 0; 0: the method's default */
@@ -223,6 +236,9 @@ typedef struct rm_report {
                                 large n, on a sample of them: near 1 when at most eps of the
                                 rows are corrupted, far below when more are; NAN when not
                                 measured (eps >= 0.45, eps = 0) */
+    double eps_chosen;       /* SILO: the eps the estimate was computed at (eps when given,
+                                the choice with RM_EPS_AUTO); NAN for other methods */
+    double outlier_fraction; /* SILO: outliers / n */
     int columns_scaled;      /* 1 when each column was measured in its own robust unit
                                 (rm_scaling): then objective, gap and the bounds are in the
                                 units of the column with the largest unit, the others

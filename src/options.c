@@ -55,7 +55,10 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         return invalid(rep, RM_EEPS, "eps",
                        "method %s needs the fraction of corrupted rows, %g <= eps < %g", name,
                        info->eps_min, info->eps_max);
-    if (!isnan(eps) && !(eps >= info->eps_min && eps < info->eps_max))
+    if (eps == RM_EPS_AUTO && !info->auto_eps)
+        return invalid(rep, RM_EEPS, "eps", "method %s cannot choose eps (RM_EPS_AUTO): give "
+                                            "%g <= eps < %g", name, info->eps_min, info->eps_max);
+    if (!isnan(eps) && eps != RM_EPS_AUTO && !(eps >= info->eps_min && eps < info->eps_max))
         return invalid(rep, RM_EEPS, "eps", "method %s accepts %g <= eps < %g, not %g", name,
                        info->eps_min, info->eps_max, eps);
     /* an option the method does not read is refused, not ignored: it was given for a

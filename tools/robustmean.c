@@ -38,7 +38,8 @@ static void print_help(void)
            "input) when a fraction EPS of them may have been corrupted by an adversary.\n"
            "Prints the estimate as one comma-separated line.\n\n"
            "Options:\n"
-           "  -e, --eps EPS          fraction of corrupted rows, 0 <= EPS < 0.5\n"
+           "  -e, --eps EPS          fraction of corrupted rows, 0 <= EPS < 0.5; auto:\n"
+           "                         lowregret and pgd choose it (say it when you know it)\n"
            "                         (required by methods that use it)\n"
            "  -m, --method NAME      estimator (default: %s); see below\n"
            "      --format csv|json  output: the estimate alone (csv, default) or a JSON\n"
@@ -168,7 +169,8 @@ static void parse_args(int argc, char **argv, settings *s)
     while ((c = getopt_long(argc, argv, ":e:m:o:vqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'e':
-            s->opt.eps = cli_parse_double("--eps", optarg);
+            s->opt.eps = strcmp(optarg, "auto") == 0 ? RM_EPS_AUTO
+                                                      : cli_parse_double("--eps", optarg);
             break;
         case 'm': s->opt.method = optarg; break;
         case OPT_FORMAT:
@@ -346,7 +348,16 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
     fputs("{\"method\": ", f);
     print_json_string(f, rep->method);
     fputs(", \"eps\": ", f);
-    print_number_json(f, rep->eps);
+    if (rep->eps == RM_EPS_AUTO)
+        fputs("\"auto\"", f);
+    else
+        print_number_json(f, rep->eps);
+    if (rep->eps_chosen == rep->eps_chosen) {
+        fputs(", \"eps_chosen\": ", f);
+        print_number_json(f, rep->eps_chosen);
+        fputs(", \"outlier_fraction\": ", f);
+        print_number_json(f, rep->outlier_fraction);
+    }
     fprintf(f, ", \"n\": %zu, \"d\": %zu, \"mean\": [", rep->n, d);
     for (size_t j = 0; j < d; j++) {
         if (j)
@@ -428,6 +439,9 @@ static void print_verbose_report(const rm_report *rep)
               "flagged (weight below half the cap %g)",
               rep->method, rep->gap, rep->objective > 0 ? rep->gap / rep->objective : 0.0,
               rep->directions, rep->directions == 1 ? "" : "s", rep->outliers, rep->weight_cap);
+    if (rep->eps == RM_EPS_AUTO)
+        cli_error("%s: eps chosen: %g (-e auto); %.3g of the rows weighed as outliers",
+                  rep->method, rep->eps_chosen, rep->outlier_fraction);
     if (rep->eps_check == rep->eps_check)
         cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps "
                   "(below %g: more than eps of the rows look corrupted)",
@@ -436,7 +450,7 @@ static void print_verbose_report(const rm_report *rep)
         cli_error("%s: certified, if at most eps = %g of the rows are corrupted: objective <= "
                   "%.4g sigma^2, error <= %.4g sigma (sigma^2: the largest eigenvalue of the "
                   "clean rows' covariance)",
-                  rep->method, rep->eps, rep->bound_objective, rep->bound_error);
+                  rep->method, rep->eps_chosen, rep->bound_objective, rep->bound_error);
     else
         cli_error("%s: no certificate (%s)", rep->method,
                   !rep->consistent ? "the data contradicts eps or sigma"
@@ -445,7 +459,7 @@ static void print_verbose_report(const rm_report *rep)
     if (rep->sigma_certificate == rep->sigma_certificate && rep->consistent)
         cli_error("%s: with the given sigma, and if at most eps = %g of the rows are "
                   "corrupted, the error is at most %g",
-                  rep->method, rep->eps, rep->sigma_certificate);
+                  rep->method, rep->eps_chosen, rep->sigma_certificate);
 }
 
 /* The data contradicts the stated eps or sigma: say so, and what to do. */
@@ -456,12 +470,12 @@ static void warn_inconsistent(const settings *s, const rm_report *rep)
                   "falls to %.2g of its value when twice as many rows may go, and the estimate "
                   "may still be pulled by the rest; run again with a larger -e "
                   "(robustmean(1), CHOOSING EPS). No certificate is given.",
-                  input_name(s), rep->eps, rep->eps_check);
+                  input_name(s), rep->eps_chosen, rep->eps_check);
     else
         cli_error("warning: %s: the objective %g is above what --sigma %g allows if at most "
                   "eps = %g of the rows are corrupted: sigma or eps is too small for this data "
                   "(robustmean(1), CHOOSING EPS). No certificate is given.",
-                  input_name(s), rep->objective, s->opt.sigma, rep->eps);
+                  input_name(s), rep->objective, s->opt.sigma, rep->eps_chosen);
 }
 
 static int read_input(const settings *s, rm_data *data)
@@ -540,8 +554,9 @@ int main(int argc, char **argv)
                      : rm_mean(data.values, data.n, data.d, &s.opt, mean, &rep);
     int code = 0;
     if (status < 0) {
-        cli_error("%s: %s failed: %s", input_name(&s), rep.method[0] ? rep.method : "estimate",
-                  rm_strerror(status));
+        cli_error("%s: %s failed: %s%s%s", input_name(&s),
+                  rep.method[0] ? rep.method : "estimate", rm_strerror(status),
+                  rep.message[0] ? ": " : "", rep.message);
         code = EXIT_DATA;
     } else {
         if (status == RM_NOT_CONVERGED && !s.quiet)
@@ -551,7 +566,7 @@ int main(int argc, char **argv)
         if (!rep.guarantee && !s.quiet)
             cli_error("warning: eps = %g >= 1/3: %s still runs, but a stationary point no longer "
                       "guarantees an accurate mean (robustmean(1), CHOOSING EPS)",
-                      rep.eps, rep.method);
+                      rep.eps_chosen, rep.method);
         if (!rep.consistent && !s.quiet)
             warn_inconsistent(&s, &rep);
         if (s.verbose)

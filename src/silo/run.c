@@ -2,6 +2,7 @@
 #include "silo/run.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "numerics/centre.h"
 #include "numerics/summation.h"
 #include "silo/endgame.h"
+#include "silo/eps_auto.h"
 #include "silo/eps_check.h"
 #include "silo/gap.h"
 #include "silo/state.h"
@@ -47,6 +49,8 @@ static void fill_report(const silo *s, rm_report *rep)
         outliers += best->q[i] < 0.5 * s->st.u;
     rep->outliers = outliers;
     rep->columns_scaled = s->m.ctr->unit != NULL;
+    rep->eps_chosen = s->st.eps;
+    rep->outlier_fraction = (double)outliers / (double)n;
 }
 
 /* A certificate whose condition the data contradicts is withheld: F above what it allows
@@ -136,21 +140,35 @@ static int solve(silo *s, double start, rm_stop *stop)
     return status;
 }
 
+/* eps = 0: Delta is the single point q = 1/n, the estimate the sample mean. */
+static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
+{
+    size_t n = p->n;
+    int status = rm_column_means(&p->X, mean, p->opt->threads);
+    if (status != RM_OK)
+        return status;
+    if (p->weights)
+        for (size_t i = 0; i < n; i++)
+            p->weights[i] = 1.0 / (double)n;
+    rep->stop = RM_STOP_EPS_ZERO;
+    rep->weight_cap = 1.0 / (double)n;
+    rep->eps_chosen = 0.0;
+    rep->outlier_fraction = 0.0;
+    return RM_OK;
+}
+
 int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
 {
     size_t n = p->n;
-    int threads = p->opt->threads;
-    double eps = isnan(p->eps) ? 0.0 : p->eps;
-    if (eps == 0.0) { /* Delta is the single point q = 1/n: the sample mean */
-        int status = rm_column_means(&p->X, mean, threads);
-        if (status != RM_OK)
-            return status;
-        if (p->weights)
-            for (size_t i = 0; i < n; i++)
-                p->weights[i] = 1.0 / (double)n;
-        rep->stop = RM_STOP_EPS_ZERO;
-        rep->weight_cap = 1.0 / (double)n;
-        return RM_OK;
+    int choose = p->eps == RM_EPS_AUTO;
+    double eps = choose ? RM_SILO_EPS_AUTO_START : isnan(p->eps) ? 0.0 : p->eps;
+    if (eps == 0.0)
+        return sample_mean(p, mean, rep);
+    if (choose && n < RM_EPS_AUTO_MIN_ROWS) {
+        snprintf(rep->message, sizeof rep->message,
+                 "choosing eps needs at least %d rows, not %zu: give eps", RM_EPS_AUTO_MIN_ROWS,
+                 n);
+        return RM_ETOOFEW;
     }
     if (p->d > 0x7fffffff || n > 0x7fffffff)
         return RM_EOVERFLOW; /* BLAS takes int dimensions */
@@ -161,13 +179,26 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     double *warm = NULL;
     if (!gap_rows)
         return RM_ENOMEM;
-    int status = prepare(p, wants_units(p->opt, solver), start, &ctr, gap_rows, &gap_n, &warm,
+    rm_problem at = *p;
+    at.eps = eps;
+    int status = prepare(&at, wants_units(p->opt, solver), start, &ctr, gap_rows, &gap_n, &warm,
                          &warm_m);
     if (status != RM_OK) {
         free(gap_rows);
         return status;
     }
+    if (choose) { /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO) */
+        rm_matrix sample = warm ? rm_matrix_of_doubles(warm, warm_m, p->d) : p->X;
+        status = rm_silo_choose_eps(&sample, &ctr, n, p->opt, start, &eps);
+        if (status == RM_OK && eps == 0.0) {
+            free(warm);
+            rm_centre_free(&ctr);
+            free(gap_rows);
+            return sample_mean(p, mean, rep);
+        }
+    }
     silo s;
+    memset(&s, 0, sizeof s);
     silo_setup setup = {.X = &p->X,
                         .centre = &ctr,
                         .opt = p->opt,
@@ -175,7 +206,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                         .solver = solver,
                         .gap_rows = gap_rows,
                         .gap_n = gap_n};
-    status = rm_silo_init(&s, &setup);
+    if (status == RM_OK)
+        status = rm_silo_init(&s, &setup);
     if (status == RM_OK && warm) /* the check of eps runs there, on the sample */
         status = rm_silo_warm_start(&s, warm, warm_m, start, &rep->eps_check);
     free(warm); /* done with: its memory goes back before the solve on all rows */

@@ -26,6 +26,7 @@ const rm_method rm_method_lowregret = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 1,
+             .auto_eps = 1,
              .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_lowregret,
 };
@@ -38,6 +39,7 @@ const rm_method rm_method_pgd = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 1,
+             .auto_eps = 1,
              .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_pgd,
 };

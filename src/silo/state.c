@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "numerics/simplex.h"
 
 static int point_alloc(silo_point *p, size_t n, size_t d)
 {
@@ -36,9 +37,14 @@ void rm_silo_point_keep(const silo *s, silo_point *p)
 
 void rm_silo_restart(silo *s, double eps)
 {
+    double u = 1.0 / ((1.0 - eps) * (double)s->n);
     memcpy(s->q, s->kept.best.q, s->n * sizeof *s->q);
+    /* a smaller eps: onto the smaller simplex, Euclidean, so that rows at weight 0 (which
+     * multiplicative steps cannot revive) come back */
+    if (u < s->st.u)
+        rm_simplex_project_l2(s->q, s->n, u, s->q, s->opt.threads);
     s->st.eps = eps;
-    s->st.u = 1.0 / ((1.0 - eps) * (double)s->n);
+    s->st.u = u;
     s->st.iteration = 0;
     s->st.step = 0.0;
     s->st.rejected = 0;

@@ -135,9 +135,9 @@ typedef struct silo_setup {
  * what was set up either way. */
 int rm_silo_init(silo *s, const silo_setup *setup);
 void rm_silo_free(silo *s);
-/* Start again at eps (at least the current eps) from the best iterate's weights, which
- * the larger simplex holds: the kept iterates, the counters and the step are forgotten,
- * the oracle keeps its warm start. */
+/* Start again at eps from the best iterate's weights (projected onto the simplex of a
+ * smaller eps; a larger one holds them): the kept iterates, the counters and the step are
+ * forgotten, the oracle keeps its warm start. */
 void rm_silo_restart(silo *s, double eps);
 /* The current iterate into p. */
 void rm_silo_point_keep(const silo *s, silo_point *p);

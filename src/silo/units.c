@@ -7,9 +7,12 @@
 #include "common/alloc.h"
 #include "silo/solver.h"
 #include "silo/state.h"
+#include "silo/warm.h"
 
-/* The quick solve's Lanczos tolerance: it only has to tell the outliers apart. */
+/* The quick solve's Lanczos tolerance and iteration cap: it only has to tell the outliers
+ * apart (bench/TUNING.md, UNITS). */
 #define UNITS_EIG_TOL 0.1
+#define UNITS_MAX_ITER 30
 
 /* The rows of the sample the solve on it keeps, into kept (sample indices); their count. */
 static size_t kept_rows(const silo *s, size_t *kept)
@@ -30,17 +33,15 @@ int rm_silo_inlier_units(const rm_matrix *X, rm_centre *ctr, const size_t *rows,
     double *copy = NULL;
     rm_matrix sample = *X;
     if (rows) { /* the sample's rows, as doubles, in a matrix of their own */
-        copy = rm_alloc_array(m, X->d * sizeof *copy);
+        copy = rm_silo_warm_sample(X, rows, m, opt->threads);
         if (!copy)
             return RM_ENOMEM;
-        for (size_t t = 0; t < m; t++)
-            for (size_t j = 0; j < X->d; j++)
-                copy[t * X->d + j] = rm_matrix_at(X, rows[t], j);
         sample = rm_matrix_of_doubles(copy, m, X->d);
     }
     size_t *kept = rm_alloc_array(m, sizeof *kept);
     rm_options quick = *opt;
     quick.max_seconds = opt->max_seconds > 0.0 ? opt->max_seconds / 4 : 0.0;
+    quick.max_iter = UNITS_MAX_ITER;
     silo s;
     memset(&s, 0, sizeof s);
     silo_setup setup = {.X = &sample,

@@ -501,3 +501,61 @@ Test(silo, invariant_under_the_columns_units)
         rm_sample_free(&s);
     }
 }
+
+/* -e auto: the fraction chosen from the data. On loud outliers it finds at least the true
+ * fraction and the estimate is as good as told; on clean data it keeps the efficiency of
+ * the sample mean; every model within reach of the run told the truth. */
+Test(silo, auto_eps_is_as_good_as_told)
+{
+    const char *models[] = {"far-cluster", "variance-shell", "two-clusters", "dkk",
+                            "uniform-box", "subtle-shift", "population"};
+    for (size_t k = 0; k < sizeof models / sizeof *models; k++) {
+        rm_sample s = generate(models[k], 3000, 30, 0.1, 11 + k);
+        double told[30], chose[30];
+        rm_report rep;
+        for (size_t m = 0; m < 2; m++) {
+            cr_assert_eq(run(solvers[m], s.X, s.n, s.d, 0.1, told, NULL, NULL), RM_OK);
+            cr_assert_eq(run(solvers[m], s.X, s.n, s.d, RM_EPS_AUTO, chose, &rep, NULL), RM_OK);
+            double a = excess(&s, told), b = excess(&s, chose);
+            cr_assert_leq(b, a + 0.03, "%s %s: excess %g choosing eps (%g), %g told",
+                          solvers[m], models[k], b, rep.eps_chosen, a);
+            cr_assert(rep.eps_chosen > 0.0 && rep.eps_chosen < 1.0 / 3.0, "%g", rep.eps_chosen);
+            cr_assert_eq(rep.eps, RM_EPS_AUTO);
+            cr_assert_float_eq(rep.outlier_fraction, (double)rep.outliers / (double)s.n, 1e-12);
+            if (k < 2) /* loud: at least the true fraction */
+                cr_assert_geq(rep.eps_chosen, 0.1, "%s: %g", models[k], rep.eps_chosen);
+        }
+        rm_sample_free(&s);
+    }
+}
+
+Test(silo, auto_eps_on_clean_data_keeps_the_mean_s_efficiency)
+{
+    rm_sample s = generate("none", 5000, 20, 0.0, 4);
+    double chose[20], plain[20];
+    rm_report rep;
+    cr_assert_eq(run("lowregret", s.X, s.n, s.d, RM_EPS_AUTO, chose, &rep, NULL), RM_OK);
+    cr_assert_eq(run("mean", s.X, s.n, s.d, 0.0, plain, NULL, NULL), RM_OK);
+    double e = tu_distance(chose, s.mu, s.d), e_mean = tu_distance(plain, s.mu, s.d);
+    cr_assert_leq(e, 1.1 * e_mean, "error %g, the mean's %g (eps chosen %g)", e, e_mean,
+                  rep.eps_chosen);
+    cr_assert_leq(rep.eps_chosen, 0.05);
+    rm_sample_free(&s);
+}
+
+Test(silo, auto_eps_needs_rows_and_a_method_that_chooses)
+{
+    double *X = tu_gaussian_matrix(RM_EPS_AUTO_MIN_ROWS - 1, 3, 0.0, 2), mean[3] = {7, 7, 7};
+    rm_report rep;
+    cr_assert_eq(run("lowregret", X, RM_EPS_AUTO_MIN_ROWS - 1, 3, RM_EPS_AUTO, mean, &rep, NULL),
+                 RM_ETOOFEW);
+    cr_assert_not_null(strstr(rep.message, "choosing eps needs at least 20 rows"), "%s",
+                       rep.message);
+    cr_assert_eq(mean[0], 7);
+    cr_assert_eq(run("filter", X, RM_EPS_AUTO_MIN_ROWS - 1, 3, RM_EPS_AUTO, mean, &rep, NULL),
+                 RM_EEPS);
+    cr_assert_not_null(strstr(rep.message, "cannot choose eps"), "%s", rep.message);
+    cr_assert_eq(run("median", X, RM_EPS_AUTO_MIN_ROWS - 1, 3, RM_EPS_AUTO, mean, &rep, NULL),
+                 RM_EEPS);
+    free(X);
+}

@@ -155,6 +155,26 @@ Test(cli, json_output)
     tu_remove(path);
 }
 
+/* -e auto: the JSON says so, with the fraction chosen and the outliers' share; -v too. */
+Test(cli, eps_auto_reports_its_choice)
+{
+    char *path = contaminated_csv();
+    tu_run_result r = tu_run(ARGV("-e", "auto", "--format", "json", "-v", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *keys[] = {"\"eps\": \"auto\"", "\"eps_chosen\": ", "\"outlier_fraction\": "};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        cr_assert_not_null(strstr(r.out, keys[k]), "JSON lacks %s: %s", keys[k], r.out);
+    cr_assert_not_null(strstr(r.err, "eps chosen: "), "%s", r.err);
+    tu_run_free(&r);
+    char *few = tu_temp_text(".csv", "1,2\n3,4\n5,6\n");
+    r = tu_run(ARGV("-e", "auto", few), NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "choosing eps needs at least 20 rows"), "%s", r.err);
+    tu_run_free(&r);
+    tu_remove(few);
+    tu_remove(path);
+}
+
 Test(cli, output_and_weights_files)
 {
     char *in = tu_temp_text(".csv", "1,2\n3,4\n5,6\n6,8\n");
@@ -250,6 +270,7 @@ Test(cli, usage_errors_exit_2)
         {ARGV("-e", "0.1", "--column-scaling", "mad", in), "--column-scaling must be auto"},
         {ARGV("-e", "0.1", "--column-scaling", "robust", "--sigma", "1", in),
          "--column-scaling: robust column units cannot be combined with sigma"},
+        {ARGV("-e", "auto", "-m", "filter", in), "--eps: method filter cannot choose eps"},
         {ARGV("-m", "median", "--column-scaling", "none", in),
          "--column-scaling: method median does not use it"},
     };
