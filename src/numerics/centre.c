@@ -89,7 +89,10 @@ static void unit_scale(rm_centre *ctr, double *span)
     const double *lo = ctr->lo, *hi = ctr->hi;
     double top = 0.0;
     for (size_t j = 0; j < d; j++) {
-        double g1 = headroom_scale(fmax(fabs(lo[j]), fabs(hi[j])));
+        /* g1_j brings the unit near 1 (so g2_j stays far from the subnormal range, whose
+         * multiplications are a hundred times slower), within the column's headroom */
+        double g1 = fmin(headroom_scale(fmax(fabs(lo[j]), fabs(hi[j]))),
+                         ctr->unit[j] > 0.0 ? rm_pow2_scale(ctr->unit[j]) : 1.0);
         ctr->col_g1[j] = g1;
         ctr->shifted[j] = ctr->median[j] * g1;
         span[j] = fmax(fabs(lo[j] * g1 - ctr->shifted[j]), fabs(hi[j] * g1 - ctr->shifted[j]));

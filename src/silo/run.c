@@ -105,9 +105,16 @@ static int prepare(const rm_problem *p, int units, double start, rm_centre *ctr,
         *warm = rm_silo_warm_sample(X, warm_rows, *warm_m, threads);
         status = *warm ? rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads) : RM_ENOMEM;
     }
-    /* the keys round each column on its own grid, so the samples do not depend on units */
-    if (status == RM_OK && units)
+    /* the keys round each column on its own grid, so the samples do not depend on units;
+     * the units from the larger sample when there is one: their sampling noise stretches
+     * the metric unevenly, which a solve on many rows then has to work through
+     * (bench/TUNING.md, UNITS) */
+    if (status == RM_OK && units && *warm) {
+        rm_matrix sample = rm_matrix_of_doubles(*warm, *warm_m, X->d);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, p->eps, start);
+    } else if (status == RM_OK && units) {
         status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, p->eps, start);
+    }
     free(warm_rows);
     if (status != RM_OK) {
         free(*warm);

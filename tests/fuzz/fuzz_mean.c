@@ -52,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const rm_method_info *info = rm_method_at(data[0] % rm_method_count());
     opt.method = info->name;
     opt.eps = data[1] & 0x80 ? NAN : (double)(data[1] & 0x7f) / 256.0;
+    if (data[1] == 0x7f && info->auto_eps) /* the method chooses */
+        opt.eps = RM_EPS_AUTO;
     size_t n = 1 + data[2] % MAX_N, d = 1 + data[3] % MAX_D;
     /* the options the method reads (another is refused, and would end the run there) */
     if (reads(info, "oracle"))
