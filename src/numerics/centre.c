@@ -91,8 +91,9 @@ static void unit_scale(rm_centre *ctr, double *span)
     for (size_t j = 0; j < d; j++) {
         /* g1_j brings the unit near 1 (so g2_j stays far from the subnormal range, whose
          * multiplications are a hundred times slower), within the column's headroom */
-        double g1 = fmin(headroom_scale(fmax(fabs(lo[j]), fabs(hi[j]))),
-                         ctr->unit[j] > 0.0 ? rm_pow2_scale(ctr->unit[j]) : 1.0);
+        double g1 = headroom_scale(fmax(fabs(lo[j]), fabs(hi[j])));
+        if (ctr->unit[j] > 0.0) /* (a unit of 0: a column of one value but a subnormal) */
+            g1 = fmin(g1, rm_pow2_scale(ctr->unit[j]));
         ctr->col_g1[j] = g1;
         ctr->shifted[j] = ctr->median[j] * g1;
         span[j] = fmax(fabs(lo[j] * g1 - ctr->shifted[j]), fabs(hi[j] * g1 - ctr->shifted[j]));
