@@ -53,8 +53,10 @@ static int centre_alloc(rm_centre *ctr, size_t d)
 
 /* A column's standardised span is at most 2^UNIT_RANGE units: a column whose median
  * absolute deviation is a smaller share of its span than that (one huge value among
- * equal ones) is scaled as if it were that share, so every z keeps its digits. */
-#define UNIT_RANGE 600
+ * equal ones) is scaled as if it were that share. The largest span sets G, and with it
+ * every other column's z near G: at 2^600 their squares fell below the normal range and
+ * the objective with them (found by fuzz_mean: NaN); at 2^250 they stay above 2^-510. */
+#define UNIT_RANGE 250
 
 /* The common scales g1, g2 for the centre in ctr->median and the ranges in ctr->lo,
  * ctr->hi; span[j] receives each column's largest |x*g1 - c*g1|. */
