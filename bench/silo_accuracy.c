@@ -77,23 +77,45 @@ static int estimate(const char *method, const double *X, size_t n, size_t d, dou
     return s;
 }
 
-/* One sample: every solver, the transforms for the default method. */
-static void run_sample(const char *model, const char *inliers, size_t n, size_t d, double eps,
-                       int seed, int transforms, cell *c)
+/* Model parameters beyond the defaults (0: the model's default). */
+typedef struct shape_parameters {
+    double decay, spread;
+} shape_parameters;
+
+static rm_sample draw_with(const char *model, const char *inliers, size_t n, size_t d,
+                           double eps, int seed, double lo, double hi, shape_parameters sp)
 {
     rm_generate_options g;
     rm_generate_options_init(&g);
+    g.decay = sp.decay;
+    g.spread = sp.spread;
     g.corruption = model;
     g.inliers = inliers;
     g.n = n;
     g.d = d;
     g.eps = eps;
     g.seed = (uint64_t)seed + 1;
+    g.column_lo = lo;
+    g.column_hi = hi;
     rm_sample s;
     if (rm_generate(&g, &s) != RM_OK) {
         fprintf(stderr, "silo_accuracy: cannot generate %s\n", model);
         exit(1);
     }
+    return s;
+}
+
+static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d, double eps,
+                      int seed, double lo, double hi)
+{
+    return draw_with(model, inliers, n, d, eps, seed, lo, hi, (shape_parameters){0});
+}
+
+/* One sample: every solver, the transforms for the default method. */
+static void run_sample(const char *model, const char *inliers, size_t n, size_t d, double eps,
+                       int seed, int transforms, cell *c)
+{
+    rm_sample s = draw(model, inliers, n, d, eps, seed, 0, 0);
     double *oracle = malloc(d * sizeof *oracle), *mean = malloc(d * sizeof *mean),
            *base = malloc(d * sizeof *base);
     rm_sample_inlier_mean(&s, oracle);
@@ -163,40 +185,6 @@ static double unit_distance(const double *a, const double *b, const double *f, s
         s += t * t;
     }
     return sqrt(s);
-}
-
-/* Model parameters beyond the defaults (0: the model's default). */
-typedef struct shape_parameters {
-    double decay, spread;
-} shape_parameters;
-
-static rm_sample draw_with(const char *model, const char *inliers, size_t n, size_t d,
-                           double eps, int seed, double lo, double hi, shape_parameters sp)
-{
-    rm_generate_options g;
-    rm_generate_options_init(&g);
-    g.decay = sp.decay;
-    g.spread = sp.spread;
-    g.corruption = model;
-    g.inliers = inliers;
-    g.n = n;
-    g.d = d;
-    g.eps = eps;
-    g.seed = (uint64_t)seed + 1;
-    g.column_lo = lo;
-    g.column_hi = hi;
-    rm_sample s;
-    if (rm_generate(&g, &s) != RM_OK) {
-        fprintf(stderr, "silo_accuracy: cannot generate %s\n", model);
-        exit(1);
-    }
-    return s;
-}
-
-static rm_sample draw(const char *model, const char *inliers, size_t n, size_t d, double eps,
-                      int seed, double lo, double hi)
-{
-    return draw_with(model, inliers, n, d, eps, seed, lo, hi, (shape_parameters){0});
 }
 
 /* Anisotropic inliers: rotated (a spectrum decaying to 0.01) and spiked (3 directions of

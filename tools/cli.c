@@ -75,6 +75,20 @@ size_t cli_parse_size(const char *option, const char *text)
     return (size_t)v;
 }
 
+size_t cli_parse_choice(const char *option, const char *text, const char *const *names,
+                        size_t count)
+{
+    char list[256] = "";
+    for (size_t k = 0; k < count; k++) {
+        if (strcmp(text, names[k]) == 0)
+            return k;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", k == 0 ? "" : k + 1 < count ? ", " : " or ",
+                 names[k]);
+    }
+    cli_usage_error("%s must be %s, not '%s'", option, list, text);
+}
+
 static int round_trips(char *buf, int digits, double v)
 {
     snprintf(buf, 32, "%.*g", digits, v);

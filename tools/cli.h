@@ -25,6 +25,9 @@ void cli_option_error(int c, char *const argv[]) __attribute__((noreturn));
 double cli_parse_double(const char *option, const char *text);
 uint64_t cli_parse_u64(const char *option, const char *text);
 size_t cli_parse_size(const char *option, const char *text);
+/* The index of text among the count names, or a usage error listing them. */
+size_t cli_parse_choice(const char *option, const char *text, const char *const *names,
+                        size_t count);
 
 /* The shortest decimal text that reads back as exactly v (at most 17 significant
  * digits), into buf (at least 32 bytes). */

@@ -173,13 +173,9 @@ static void parse_args(int argc, char **argv, settings *s)
                                                       : cli_parse_double("--eps", optarg);
             break;
         case 'm': s->opt.method = optarg; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "csv") == 0)
-                s->format = FORMAT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                s->format = FORMAT_JSON;
-            else
-                cli_usage_error("--format must be csv or json, not '%s'", optarg);
+        case OPT_FORMAT: /* in the order of the FORMAT_ values */
+            s->format = (int)cli_parse_choice("--format", optarg,
+                                              (const char *const[]){"csv", "json"}, 2);
             break;
         case 'o': s->output = optarg; break;
         case OPT_WEIGHTS: s->weights_path = optarg; break;
@@ -200,26 +196,13 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_DIRECTIONS:
             s->opt.max_directions = cli_parse_size("--directions", optarg);
             break;
-        case OPT_ORACLE:
-            if (strcmp(optarg, "auto") == 0)
-                s->opt.oracle = RM_ORACLE_AUTO;
-            else if (strcmp(optarg, "lanczos") == 0)
-                s->opt.oracle = RM_ORACLE_LANCZOS;
-            else if (strcmp(optarg, "dense") == 0)
-                s->opt.oracle = RM_ORACLE_DENSE;
-            else
-                cli_usage_error("--oracle must be auto, lanczos or dense, not '%s'", optarg);
+        case OPT_ORACLE: /* in the order of the rm_oracle values */
+            s->opt.oracle = (rm_oracle)cli_parse_choice(
+                "--oracle", optarg, (const char *const[]){"auto", "lanczos", "dense"}, 3);
             break;
-        case OPT_COLUMN_SCALING:
-            if (strcmp(optarg, "auto") == 0)
-                s->opt.column_scaling = RM_SCALING_AUTO;
-            else if (strcmp(optarg, "none") == 0)
-                s->opt.column_scaling = RM_SCALING_NONE;
-            else if (strcmp(optarg, "robust") == 0)
-                s->opt.column_scaling = RM_SCALING_ROBUST;
-            else
-                cli_usage_error("--column-scaling must be auto, none or robust, not '%s'",
-                                optarg);
+        case OPT_COLUMN_SCALING: /* in the order of the rm_scaling values */
+            s->opt.column_scaling = (rm_scaling)cli_parse_choice(
+                "--column-scaling", optarg, (const char *const[]){"auto", "none", "robust"}, 3);
             break;
         case OPT_FLOAT32: s->read.storage = RM_STORAGE_FLOAT; break;
         case OPT_THREADS: {

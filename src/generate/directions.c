@@ -17,8 +17,7 @@ double rm_dot(const double *a, const double *b, size_t d)
 
 double rm_norm(const double *a, size_t d) { return sqrt(rm_dot(a, a, d)); }
 
-/* Scale v to unit length; 0 when it is (numerically) zero. */
-static int normalise(double *v, size_t d)
+int rm_normalise(double *v, size_t d)
 {
     double s = rm_norm(v, d);
     if (!(s > 0.0) || !isfinite(s))
@@ -34,7 +33,7 @@ void rm_direction_random(gsl_rng *r, double *v, size_t d)
     do
         for (size_t j = 0; j < d; j++)
             v[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
-    while (!normalise(v, d));
+    while (!rm_normalise(v, d));
 }
 
 /* w minus its components along the k unit rows of Q, twice (once loses digits when w
@@ -59,7 +58,7 @@ int rm_direction_orthogonal(gsl_rng *r, const double *v, double *w, size_t d)
         for (size_t j = 0; j < d; j++)
             w[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
         orthogonalise(w, v, 1, d);
-    } while (!normalise(w, d));
+    } while (!rm_normalise(w, d));
     return 1;
 }
 
@@ -71,7 +70,7 @@ void rm_rotation_random(gsl_rng *r, double *Q, size_t d)
             for (size_t j = 0; j < d; j++)
                 q[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
             orthogonalise(q, Q, k, d);
-        } while (!normalise(q, d));
+        } while (!rm_normalise(q, d));
     }
 }
 
@@ -93,7 +92,7 @@ void rm_direction_top_variance(gsl_rng *r, const double *X, size_t m, size_t d, 
                 next[j] += t * (x[j] - centre[j]);
         }
         /* Constant rows have no direction of variance: any unit vector will do. */
-        if (!normalise(next, d))
+        if (!rm_normalise(next, d))
             return;
         memcpy(v, next, d * sizeof *v);
     }

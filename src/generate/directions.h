@@ -28,6 +28,9 @@ void rm_direction_top_variance(gsl_rng *r, const double *X, size_t m, size_t d, 
 
 enum { RM_POWER_STEPS = 30 };
 
+/* Scale v[0..d) to unit length; 0 (v left as it was) when it is zero or not finite. */
+int rm_normalise(double *v, size_t d);
+
 /* Dot product and Euclidean norm of d values. */
 double rm_dot(const double *a, const double *b, size_t d);
 double rm_norm(const double *a, size_t d);

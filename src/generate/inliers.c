@@ -319,10 +319,7 @@ void rm_inlier_law_low_direction(const rm_inlier_law *law, gsl_rng *r, double *v
             for (size_t j = 0; j < d; j++)
                 v[j] -= c * law->u[j];
         }
-    } while (!(rm_norm(v, d) > 1e-12));
-    double s = rm_norm(v, d);
-    for (size_t j = 0; j < d; j++)
-        v[j] /= s;
+    } while (!rm_normalise(v, d));
 }
 
 void rm_inlier_law_covariance(const rm_inlier_law *law, double *S)

@@ -78,7 +78,6 @@ static void common_scale(rm_centre *ctr, double *span)
         spread = fmax(spread, span[j]);
     }
     ctr->g2 = rm_pow2_scale(spread);
-    ctr->zmax = spread * ctr->g2;
     for (size_t j = 0; j < d; j++)
         ctr->col_g2[j] = ctr->g2;
 }
@@ -109,7 +108,6 @@ static void unit_scale(rm_centre *ctr, double *span)
         ctr->col_g2[j] = G / ctr->col_g2[j];
     ctr->g1 = 1.0;
     ctr->g2 = G;
-    ctr->zmax = top * G;
 }
 
 /* The scales for the centre in ctr->median and the ranges in ctr->lo, ctr->hi (and the
@@ -248,12 +246,15 @@ int rm_centre_set_units(rm_centre *ctr, const rm_matrix *X, const size_t *rows, 
     return RM_OK;
 }
 
-/* factor * 2^shift for a positive factor, without overflow on the way. */
-static double times_pow2(double v, double factor, int shift)
+/* With robust units, unit_top / G as f 2^e (f in [1/2, 1)): z = (x - c) G / unit, so a
+ * length in z units times it is in the largest unit; formed apart, it may overflow. */
+static double unit_over_scale(const rm_centre *ctr, int *e)
 {
-    int e;
-    double f = frexp(factor, &e);
-    return ldexp(v * f, e + shift);
+    int eu, eg;
+    double f = frexp(ctr->unit_top, &eu);
+    frexp(ctr->g2, &eg); /* G = 2^(eg - 1) */
+    *e = eu - (eg - 1);
+    return f;
 }
 
 double rm_centre_unscale_square(const rm_centre *ctr, double F)
@@ -262,21 +263,18 @@ double rm_centre_unscale_square(const rm_centre *ctr, double F)
         double scale = ctr->g1 * ctr->g2;
         return F / scale / scale;
     }
-    /* z = (x - c) G / unit: F (unit_top / G)^2 */
     int e;
-    double f = frexp(ctr->unit_top, &e);
-    int lg;
-    frexp(ctr->g2, &lg); /* G = 2^(lg - 1) */
-    return ldexp(F * f * f, 2 * (e - (lg - 1)));
+    double f = unit_over_scale(ctr, &e);
+    return ldexp(F * f * f, 2 * e);
 }
 
 double rm_centre_unscale_length(const rm_centre *ctr, double r)
 {
     if (!ctr->unit || !(ctr->unit_top > 0.0))
         return r / (ctr->g1 * ctr->g2);
-    int lg;
-    frexp(ctr->g2, &lg);
-    return times_pow2(r, ctr->unit_top, -(lg - 1));
+    int e;
+    double f = unit_over_scale(ctr, &e);
+    return ldexp(r * f, e);
 }
 
 void rm_centre_free(rm_centre *ctr)

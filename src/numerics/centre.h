@@ -31,7 +31,6 @@ typedef struct rm_centre {
     double *col_g1, *col_g2; /* each column's g1_j, g2_j */
     double *unit;    /* with robust units: each column's unit in x (d values), else NULL */
     double unit_top; /* with units: the largest unit, in which objectives are reported */
-    double zmax;     /* the largest |z|, in [1/2, 1) (0 when all rows are equal) */
     double *grid;    /* 1024 over each column's largest |z| (0 for a constant column): the
                         rounding of row keys, per column so that units do not matter */
     /* Column j is coarse when it spans less than 2^-969 of max|z|, so its z values are below the

@@ -7,14 +7,13 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "numerics/passes.h"
-
 #include "common/clock.h"
+#include "numerics/passes.h"
 #include "silo/solver.h"
 #include "silo/state.h"
 
-/* The fractions tried below the start, the steps each continuation may take, and the
- * slack on the sampling edge (bench/TUNING.md, EPS_AUTO). */
+/* The fractions tried below the start, the steps of the start's solve and of each
+ * continuation, and the slack on the clean rows' objective (bench/TUNING.md, EPS_AUTO). */
 #define EPS_PATH_STEPS 5
 #define EPS_START_STEPS 20
 #define EPS_PATH_SLACK 0.03

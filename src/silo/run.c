@@ -79,10 +79,11 @@ static int wants_units(const rm_options *opt, const rm_solver *solver)
  * medians of the gap's sample, drawn by keys taken at a provisional centre (the columns'
  * midranges: one pass, where the medians of all rows take three; a centre only has to sit
  * among the bulk: bench/TUNING.md, WARM_CENTRE_SAMPLE); without, the medians of all rows.
- * With units, each column's unit over the gap's sample (or all rows when there is none).
+ * With units, each column's unit, fitted at eps, over a sample (or all rows when n is
+ * small).
  * *warm: the warm start's sample (*warm_m rows), or NULL. On failure nothing is left to
  * free. */
-static int prepare(const rm_problem *p, int units, double start, rm_centre *ctr,
+static int prepare(const rm_problem *p, int units, double eps, double start, rm_centre *ctr,
                    size_t *gap_rows, size_t *gap_n, double **warm, size_t *warm_m)
 {
     const rm_matrix *X = &p->X;
@@ -92,7 +93,7 @@ static int prepare(const rm_problem *p, int units, double start, rm_centre *ctr,
     if (status != RM_OK)
         return status;
     if (!*gap_n) {
-        status = units ? rm_silo_inlier_units(X, ctr, NULL, X->n, p->opt, p->eps, start) : RM_OK;
+        status = units ? rm_silo_inlier_units(X, ctr, NULL, X->n, p->opt, eps, start) : RM_OK;
         if (status != RM_OK)
             rm_centre_free(ctr);
         return status;
@@ -111,9 +112,9 @@ static int prepare(const rm_problem *p, int units, double start, rm_centre *ctr,
      * (bench/TUNING.md, UNITS) */
     if (status == RM_OK && units && *warm) {
         rm_matrix sample = rm_matrix_of_doubles(*warm, *warm_m, X->d);
-        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, p->eps, start);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, eps, start);
     } else if (status == RM_OK && units) {
-        status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, p->eps, start);
+        status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, eps, start);
     }
     free(warm_rows);
     if (status != RM_OK) {
@@ -186,10 +187,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     double *warm = NULL;
     if (!gap_rows)
         return RM_ENOMEM;
-    rm_problem at = *p;
-    at.eps = eps;
-    int status = prepare(&at, wants_units(p->opt, solver), start, &ctr, gap_rows, &gap_n, &warm,
-                         &warm_m);
+    int status = prepare(p, wants_units(p->opt, solver), eps, start, &ctr, gap_rows, &gap_n,
+                         &warm, &warm_m);
     if (status != RM_OK) {
         free(gap_rows);
         return status;

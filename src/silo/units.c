@@ -27,9 +27,6 @@ static size_t kept_rows(const silo *s, size_t *kept)
 int rm_silo_inlier_units(const rm_matrix *X, rm_centre *ctr, const size_t *rows, size_t m,
                          const rm_options *opt, double eps, double start)
 {
-    int status = rm_centre_set_units(ctr, X, rows, m, opt->threads);
-    if (status != RM_OK)
-        return status;
     double *copy = NULL;
     rm_matrix sample = *X;
     if (rows) { /* the sample's rows, as doubles, in a matrix of their own */
@@ -37,6 +34,11 @@ int rm_silo_inlier_units(const rm_matrix *X, rm_centre *ctr, const size_t *rows,
         if (!copy)
             return RM_ENOMEM;
         sample = rm_matrix_of_doubles(copy, m, X->d);
+    }
+    int status = rm_centre_set_units(ctr, &sample, NULL, m, opt->threads);
+    if (status != RM_OK) {
+        free(copy);
+        return status;
     }
     size_t *kept = rm_alloc_array(m, sizeof *kept);
     rm_options quick = *opt;
