@@ -128,6 +128,25 @@ typedef enum rm_scaling {
                               quick solve on them keeps */
 } rm_scaling;
 
+/* Whether the SILO solvers adapt to the inliers' shape (rm_options.shaping). Outliers
+ * shifted along a direction in which the inliers vary little add less to the top
+ * eigenvalue than the inliers' own dominant directions, so minimising it alone can leave
+ * them in. The shape step fits a metric on the rows the SILO point keeps (the
+ * eigenvectors of their covariance, each scaled by their median absolute deviation along
+ * it, floored at the median of those scales), solves again in it from scratch, and moves
+ * the estimate towards that solve's, but never farther from the SILO point than its
+ * certified radius (rm_report.shape_radius): the weights returned are the matching mix of
+ * the two solves' weights. It holds a float copy of the data in that metric and is taken
+ * only from a certified point; d at most RM_SHAPE_MAX_DIM. */
+typedef enum rm_shaping {
+    RM_SHAPING_AUTO = 0,  /* lowregret and pgd: the shape step when the kept rows are far
+                             from round (rm_report.anisotropy above what round rows of that
+                             count show); never for filter */
+    RM_SHAPING_NONE = 1,  /* no shape step */
+    RM_SHAPING_ALWAYS = 2 /* the shape step however round the rows are */
+} rm_shaping;
+#define RM_SHAPE_MAX_DIM 2048
+
 /* The most top eigenvectors the SILO solvers use (rm_options.max_directions). */
 #define RM_MAX_DIRECTIONS 16
 /* The most threads rm_options.threads may ask for. */
@@ -167,6 +186,7 @@ typedef struct rm_options {
     rm_oracle oracle;   /* RM_ORACLE_AUTO by default */
     rm_scaling column_scaling; /* RM_SCALING_AUTO by default; RM_SCALING_ROBUST cannot be
                                   combined with sigma */
+    rm_shaping shaping; /* RM_SHAPING_AUTO by default */
     int threads;        /* threads for the passes over the data, 0..RM_MAX_THREADS; 0: one
                            per core (OpenMP's default). Results do not depend on it. */
 } rm_options;
@@ -245,6 +265,20 @@ typedef struct rm_report {
                                 units of the column with the largest unit, the others
                                 stretched to it, and the error bounds hold a fortiori in
                                 the data's own Euclidean norm */
+    double anisotropy;       /* SILO: the largest over the median of the squared robust
+                                scales of the kept rows along their principal directions
+                                (rm_shaping), when the shape step looked; else NAN */
+    double shape_gain;       /* SILO, when the shape step solved in the inliers' metric:
+                                F there at the SILO point over F at that solve's weights
+                                (the estimate moves only when this is well above 1); else
+                                NAN */
+    int shape_refined;       /* 1 when the shape step moved the estimate: objective, gap
+                                and directions are still the SILO point's, bound_error and
+                                sigma_certificate grow by the move */
+    double shape_shift;      /* with shape_refined: how far it moved the estimate from the
+                                SILO point (in the units of objective); else 0 */
+    double shape_radius;     /* with shape_refined: the certified radius it was held
+                                within, bound_error * sqrt(objective); else NAN */
     int consistent;          /* 0 when the data contradicts the stated eps (eps_check
                                 below 0.3: more than eps of the rows look corrupted) or
                                 sigma (F above what the certificate allows for it); then

@@ -32,6 +32,9 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->eps_check = NAN;
     rep->eps_chosen = NAN;
     rep->outlier_fraction = NAN;
+    rep->anisotropy = NAN;
+    rep->shape_radius = NAN;
+    rep->shape_gain = NAN;
     rep->consistent = 1;
 }
 

@@ -73,6 +73,7 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         {"max_directions", opt->max_directions != 0},
         {"oracle", opt->oracle != RM_ORACLE_AUTO},
         {"column_scaling", opt->column_scaling != RM_SCALING_AUTO},
+        {"shaping", opt->shaping != RM_SHAPING_AUTO},
     };
     for (size_t k = 0; k < sizeof given / sizeof given[0]; k++)
         if (given[k].given && !reads(info, given[k].name))
@@ -109,6 +110,10 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         return invalid(rep, RM_EINVAL, "column_scaling",
                        "robust column units cannot be combined with sigma, which is in the "
                        "data's units");
+    if (opt->shaping != RM_SHAPING_AUTO && opt->shaping != RM_SHAPING_NONE &&
+        opt->shaping != RM_SHAPING_ALWAYS)
+        return invalid(rep, RM_EINVAL, "shaping",
+                       "must be RM_SHAPING_AUTO, _NONE or _ALWAYS, not %d", (int)opt->shaping);
     if (opt->threads < 0 || opt->threads > RM_MAX_THREADS)
         return invalid(rep, RM_EINVAL, "threads", "must be 1 to %d (0: one per core), not %d",
                        RM_MAX_THREADS, opt->threads);

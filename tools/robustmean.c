@@ -28,7 +28,7 @@ enum {
     OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
     OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS, OPT_OUTLIERS, OPT_SIGMA, OPT_DELTA,
     OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE, OPT_FLOAT32, OPT_THREADS,
-    OPT_COLUMN_SCALING
+    OPT_COLUMN_SCALING, OPT_SHAPE
 };
 
 static void print_help(void)
@@ -81,6 +81,12 @@ static void print_help(void)
            "                         median absolute deviation), so the estimate does not\n"
            "                         depend on the columns' units; auto (default): robust\n"
            "                         for lowregret and pgd unless --sigma is given\n"
+           "      --shape auto|none|always\n"
+           "                         adapt to the inliers' shape: solve again in a metric\n"
+           "                         where the kept rows are round, and move towards that\n"
+           "                         estimate within the certified radius when it gains;\n"
+           "                         auto (default): lowregret and pgd, when the kept rows\n"
+           "                         are far from round\n"
            "      --max-seconds T    time budget: return the best iterate after T seconds\n"
            "  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"
@@ -116,7 +122,7 @@ static const char *flag_of(const char *field)
         {"method", "--method"},        {"eps", "--eps"},       {"tol", "--tol"},
         {"delta", "--delta"},          {"sigma", "--sigma"},   {"max_seconds", "--max-seconds"},
         {"max_directions", "--directions"}, {"oracle", "--oracle"}, {"threads", "--threads"},
-        {"column_scaling", "--column-scaling"},
+        {"column_scaling", "--column-scaling"}, {"shaping", "--shape"},
         {"max_iter", "--max-iter"},    {"blocks", "--blocks"},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -156,6 +162,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "directions", .has_arg = required_argument, .val = OPT_DIRECTIONS},
         {.name = "oracle", .has_arg = required_argument, .val = OPT_ORACLE},
         {.name = "column-scaling", .has_arg = required_argument, .val = OPT_COLUMN_SCALING},
+        {.name = "shape", .has_arg = required_argument, .val = OPT_SHAPE},
         {.name = "float32", .has_arg = no_argument, .val = OPT_FLOAT32},
         {.name = "threads", .has_arg = required_argument, .val = OPT_THREADS},
         {.name = "verbose", .has_arg = no_argument, .val = 'v'},
@@ -203,6 +210,10 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_COLUMN_SCALING: /* in the order of the rm_scaling values */
             s->opt.column_scaling = (rm_scaling)cli_parse_choice(
                 "--column-scaling", optarg, (const char *const[]){"auto", "none", "robust"}, 3);
+            break;
+        case OPT_SHAPE: /* in the order of the rm_shaping values */
+            s->opt.shaping = (rm_shaping)cli_parse_choice(
+                "--shape", optarg, (const char *const[]){"auto", "none", "always"}, 3);
             break;
         case OPT_FLOAT32: s->read.storage = RM_STORAGE_FLOAT; break;
         case OPT_THREADS: {
@@ -373,6 +384,15 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
         print_number_json(f, rep->eps_check);
         fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
         fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
+        fputs(", \"anisotropy\": ", f);
+        print_number_json(f, rep->anisotropy);
+        fputs(", \"shape_gain\": ", f);
+        print_number_json(f, rep->shape_gain);
+        fprintf(f, ", \"shape_refined\": %s", rep->shape_refined ? "true" : "false");
+        fputs(", \"shape_shift\": ", f);
+        print_number_json(f, rep->shape_shift);
+        fputs(", \"shape_radius\": ", f);
+        print_number_json(f, rep->shape_radius);
         fputs(", \"sigma_certificate\": ", f);
         print_number_json(f, rep->sigma_certificate);
         fputs(", \"weight_cap\": ", f);
@@ -425,6 +445,18 @@ static void print_verbose_report(const rm_report *rep)
     if (rep->eps == RM_EPS_AUTO)
         cli_error("%s: eps chosen: %g (-e auto); %.3g of the rows weighed as outliers",
                   rep->method, rep->eps_chosen, rep->outlier_fraction);
+    if (rep->shape_refined)
+        cli_error("%s: shape step: the kept rows' anisotropy %.3g; in their round metric the "
+                  "estimate gained %.3g, and moved %g from the SILO point (certified radius "
+                  "%g); objective and gap are the point's, the bounds include the move",
+                  rep->method, rep->anisotropy, rep->shape_gain, rep->shape_shift,
+                  rep->shape_radius);
+    else if (rep->anisotropy == rep->anisotropy)
+        cli_error("%s: shape step: the kept rows' anisotropy %.3g; %s", rep->method,
+                  rep->anisotropy,
+                  rep->shape_gain == rep->shape_gain
+                      ? "their round metric showed no gain: the estimate stays"
+                      : "round enough: not taken");
     if (rep->eps_check == rep->eps_check)
         cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps "
                   "(below %g: more than eps of the rows look corrupted)",

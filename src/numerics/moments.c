@@ -50,18 +50,23 @@ void rm_pass_buffers_free(rm_pass_buffers *buf)
     free(buf);
 }
 
-/* z rows of X[row0 .. row0+rows) into buf->z. */
-static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t rows)
+void rm_moments_load(const rm_moments *m, size_t row0, size_t rows, double *zs)
 {
     const rm_centre *c = m->ctr;
     size_t d = m->d;
     for (size_t i = 0; i < rows; i++) {
-        double *z = buf->z + i * d;
+        double *z = zs + i * d;
         RM_MATRIX_WITH_ROW(&m->X, row0 + i, x, {
             for (size_t j = 0; j < d; j++)
                 z[j] = (x[j] * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
         });
     }
+}
+
+/* z rows of X[row0 .. row0+rows) into buf->z. */
+static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t rows)
+{
+    rm_moments_load(m, row0, rows, buf->z);
 }
 
 void rm_moments_accumulate_product(const rm_moments *m, rm_pass_buffers *buf, size_t row0,

@@ -31,6 +31,9 @@ typedef struct rm_pass_buffers rm_pass_buffers;
 rm_pass_buffers *rm_pass_buffers_alloc(size_t d, size_t max_rows);
 void rm_pass_buffers_free(rm_pass_buffers *buf);
 
+/* The z rows of X[row0 .. row0+rows) into z (rows x d). */
+void rm_moments_load(const rm_moments *m, size_t row0, size_t rows, double *z);
+
 /* Over rows [row0, row1): mu_part += sum q_i z_i and W += sum q_i z_i (z_i . V), where V
  * and W are d x p, column-major (vector j at V + j*d), p <= RM_MAX_BLOCK_VECTORS.
  * mu_part may be NULL. One pass over the rows. */

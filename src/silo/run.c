@@ -14,6 +14,7 @@
 #include "silo/eps_auto.h"
 #include "silo/eps_check.h"
 #include "silo/gap.h"
+#include "silo/shape_step.h"
 #include "silo/state.h"
 #include "silo/units.h"
 #include "silo/warm.h"
@@ -148,6 +149,79 @@ static int solve(silo *s, double start, rm_stop *stop)
     return status;
 }
 
+/* The rounds of the shape step, and the gain in F its metric must show (bench/TUNING.md,
+ * SHAPE). */
+#define SHAPE_ROUNDS 2
+#define SHAPE_GAIN 1.1
+
+/* The shape step by default for the capped solvers (rm_shaping), on request for them. */
+static int wants_shape(const rm_options *opt, const rm_solver *solver)
+{
+    return solver->capped && opt->shaping != RM_SHAPING_NONE;
+}
+
+/* The shape step from the certified point pt: rounds of a whole run of the solver on the
+ * rows in a metric, from scratch (multiplicative steps cannot bring back the rows the
+ * first solve starved), at the point's eps. The first round's metric is fitted on every
+ * row (robust scales need no trimming; the point's kept rows would be the inliers with
+ * their dominant directions trimmed), each later one's on the rows the round before kept.
+ * The estimate moves only when the last metric shows the point far from its minimum
+ * there (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show them. */
+static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo *s,
+                        silo_reported *pt, const size_t *sample, size_t sample_n, double start,
+                        rm_report *rep)
+{
+    size_t n = s->n, d = s->d;
+    rm_options inner = *p->opt;
+    if (inner.max_seconds > 0.0) {
+        inner.max_seconds -= rm_clock_seconds() - start;
+        if (!(inner.max_seconds > 0.0))
+            return RM_OK;
+    }
+    /* the metric is the units; sigma is in other units */
+    inner.column_scaling = RM_SCALING_NONE;
+    inner.shaping = RM_SHAPING_NONE;
+    inner.sigma = 0.0;
+    double *q1 = rm_alloc_array(n, sizeof *q1), *mu1 = rm_alloc_array(d, sizeof *mu1),
+           *estimate = rm_alloc_array(d, sizeof *estimate);
+    int status = q1 && mu1 && estimate ? RM_OK : RM_ENOMEM, rounds = 0;
+    rm_shape sh = {.M = NULL};
+    for (int round = 0; status == RM_OK && round < SHAPE_ROUNDS; round++) {
+        rm_shape_free(&sh);
+        status = rm_silo_shape_metric(s, round ? q1 : NULL, pt->cap, round ? mu1 : pt->mu,
+                                      sample, sample_n, &sh);
+        if (status != RM_OK || !sh.M)
+            break;
+        if (round == 0)
+            rep->anisotropy = sh.anisotropy;
+        if (round == 0 && p->opt->shaping != RM_SHAPING_ALWAYS && !rm_shape_anisotropic(&sh))
+            break;
+        float *Y = rm_shape_transform(&s->m, &sh, s->opt.threads);
+        rm_problem rows = {.X = rm_matrix_of_floats(Y, n, d),
+                           .n = n,
+                           .d = d,
+                           .eps = pt->eps,
+                           .opt = &inner,
+                           .weights = q1};
+        rm_report solved;
+        status = Y ? rm_silo_run(&rows, solver, estimate, &solved) : RM_ENOMEM;
+        free(Y);
+        if (status >= 0) /* an iteration cap or the time budget: its best iterate */
+            status = rm_silo_weighted_mean(s, q1, mu1);
+        rounds += status == RM_OK;
+    }
+    /* a failed round leaves q1 and mu1 out of step: no move then */
+    if (status == RM_OK && rounds)
+        status = rm_silo_shape_gain(s, &sh, pt->q, q1, sample, sample_n, &rep->shape_gain);
+    if (status == RM_OK && rounds && rep->shape_gain > SHAPE_GAIN)
+        rm_silo_shape_blend(s, q1, mu1, pt, rep);
+    rm_shape_free(&sh);
+    free(q1);
+    free(mu1);
+    free(estimate);
+    return status == RM_ENOMEM ? status : RM_OK;
+}
+
 /* eps = 0: Delta is the single point q = 1/n, the estimate the sample mean. */
 static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
 {
@@ -219,13 +293,19 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
         status = solve(&s, start, &rep->stop);
+    /* the point reported: the check of eps below continues the solve from it */
+    silo_reported pt = {.q = p->weights ? p->weights : rm_alloc_array(n, sizeof *pt.q),
+                        .mu = rm_alloc_array(p->d, sizeof *pt.mu),
+                        .F = s.kept.best.F,
+                        .eps = s.st.eps,
+                        .cap = s.st.u};
+    if (status >= 0 && (!pt.q || !pt.mu))
+        status = RM_ENOMEM;
     if (status >= 0) {
         rep->converged = status == RM_OK;
         fill_report(&s, rep);
-        rm_moments_unscale(&s.m, s.kept.best.q, s.kept.best.mu, mean);
-        if (p->weights)
-            memcpy(p->weights, s.kept.best.q, n * sizeof *s.kept.best.q);
-        /* the check of eps continues the solve from its result, now reported */
+        memcpy(pt.q, s.kept.best.q, n * sizeof *pt.q);
+        memcpy(pt.mu, s.kept.best.mu, p->d * sizeof *pt.mu);
         size_t before = s.cost.passes, products = s.cost.products;
         int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &rep->eps_check);
         if (checked < 0)
@@ -234,6 +314,16 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         rep->products += s.cost.products - products;
         judge_consistency(rep, p->opt->sigma);
     }
+    if (status >= 0 && rep->certified && wants_shape(p->opt, solver)) {
+        int shaped = refine_shape(p, solver, &s, &pt, gap_rows, gap_n, start, rep);
+        if (shaped < 0)
+            status = shaped;
+    }
+    if (status >= 0)
+        rm_moments_unscale(&s.m, pt.q, pt.mu, mean);
+    if (pt.q != p->weights)
+        free(pt.q);
+    free(pt.mu);
     rm_silo_free(&s);
     rm_centre_free(&ctr);
     free(gap_rows);

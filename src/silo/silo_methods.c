@@ -27,7 +27,8 @@ const rm_method rm_method_lowregret = {
              .eps_max = 0.5,
              .weights_rows = 1,
              .auto_eps = 1,
-             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling "
+                        "shaping"},
     .run = run_lowregret,
 };
 
@@ -40,7 +41,8 @@ const rm_method rm_method_pgd = {
              .eps_max = 0.5,
              .weights_rows = 1,
              .auto_eps = 1,
-             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
+             .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling "
+                        "shaping"},
     .run = run_pgd,
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "robustmean.h"
+#include "robustmean_generate.h"
 #include "test_util.h"
 
 #define ARGV(...) ((const char *const[]){RM_CLI, __VA_ARGS__, NULL})
@@ -146,13 +147,50 @@ Test(cli, json_output)
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *keys[] = {"\"method\": ", "\"eps\": 0.1", "\"n\": 440", "\"d\": 3", "\"mean\": [",
                           "\"iterations\": ", "\"converged\": true", "\"objective\": ",
-                          "\"columns_scaled\": true",
+                          "\"columns_scaled\": true", "\"anisotropy\": ",
+                          "\"shape_gain\": ", "\"shape_refined\": ", "\"shape_shift\": ",
+                          "\"shape_radius\": ",
                           "\"version\": \"" RM_VERSION_STRING "\""};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         cr_assert_not_null(strstr(r.out, keys[k]), "JSON lacks %s: %s", keys[k], r.out);
     cr_assert_eq(r.out[0], '{');
     tu_run_free(&r);
     tu_remove(path);
+}
+
+/* The shape step: taken on a population hidden below a spike, said in -v and the JSON;
+ * --shape none leaves it out. */
+Test(cli, shape_step_reports_what_it_did)
+{
+    rm_generate_options g;
+    rm_generate_options_init(&g);
+    g.inliers = "spiked";
+    g.corruption = "population";
+    g.n = 2000;
+    g.d = 20;
+    g.eps = 0.1;
+    g.spread = 0.1;
+    g.seed = 5;
+    rm_sample s;
+    cr_assert_eq(rm_generate(&g, &s), RM_OK);
+    char dict[128];
+    snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': (%zu, %zu), }",
+             s.n, s.d);
+    size_t len;
+    unsigned char *b = tu_npy_bytes(1, dict, s.X, s.n * s.d * sizeof *s.X, &len);
+    char *path = tu_temp_file(".npy", b, len);
+    tu_run_result r = tu_run(ARGV("-e", "0.1", "-v", "--format", "json", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "\"shape_refined\": true"), "%s", r.out);
+    cr_assert_not_null(strstr(r.err, "shape step: the kept rows' anisotropy"), "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-e", "0.1", "--shape", "none", "--format", "json", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "\"shape_refined\": false"), "%s", r.out);
+    tu_run_free(&r);
+    tu_remove(path);
+    free(b);
+    rm_sample_free(&s);
 }
 
 /* -e auto: the JSON says so, with the fraction chosen and the outliers' share; -v too. */
@@ -273,6 +311,9 @@ Test(cli, usage_errors_exit_2)
         {ARGV("-e", "auto", "-m", "filter", in), "--eps: method filter cannot choose eps"},
         {ARGV("-m", "median", "--column-scaling", "none", in),
          "--column-scaling: method median does not use it"},
+        {ARGV("-e", "0.1", "--shape", "whiten", in), "--shape must be auto, none or always"},
+        {ARGV("-e", "0.1", "-m", "filter", "--shape", "always", in),
+         "--shape: method filter does not use it"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         tu_run_result r = tu_run(cases[k].argv, NULL);
