@@ -164,9 +164,11 @@ static int wants_shape(const rm_options *opt, const rm_solver *solver)
  * rows in a metric, from scratch (multiplicative steps cannot bring back the rows the
  * first solve starved), at the point's eps. The first round's metric is fitted on every
  * row (robust scales need no trimming; the point's kept rows would be the inliers with
- * their dominant directions trimmed), each later one's on the rows the round before kept.
- * The estimate moves only when the last metric shows the point far from its minimum
- * there (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show them. */
+ * their dominant directions trimmed), the second's on the rows both the point and the
+ * first round kept (what either removed does not stretch the metric). The estimate moves
+ * only when the last metric shows the point far from its minimum there, by more than the
+ * move costs in z (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show
+ * them. */
 static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo *s,
                         silo_reported *pt, const size_t *sample, size_t sample_n, double start,
                         rm_report *rep)
@@ -188,8 +190,8 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
     rm_shape sh = {.M = NULL};
     for (int round = 0; status == RM_OK && round < SHAPE_ROUNDS; round++) {
         rm_shape_free(&sh);
-        status = rm_silo_shape_metric(s, round ? q1 : NULL, pt->cap, round ? mu1 : pt->mu,
-                                      sample, sample_n, &sh);
+        status = rm_silo_shape_metric(s, round ? q1 : NULL, round ? pt->q : NULL, pt->cap,
+                                      round ? mu1 : pt->mu, sample, sample_n, &sh);
         if (status != RM_OK || !sh.M)
             break;
         if (round == 0)

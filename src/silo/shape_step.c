@@ -17,8 +17,9 @@ static size_t sample_rows(size_t n, const size_t *sample, size_t sample_n, size_
     return m;
 }
 
-int rm_silo_shape_metric(const silo *s, const double *q, double cap, const double *origin,
-                         const size_t *sample, size_t sample_n, rm_shape *sh)
+int rm_silo_shape_metric(const silo *s, const double *q, const double *also, double cap,
+                         const double *origin, const size_t *sample, size_t sample_n,
+                         rm_shape *sh)
 {
     sh->M = sh->origin = NULL;
     if (s->d > RM_SHAPE_MAX_DIM)
@@ -28,7 +29,7 @@ int rm_silo_shape_metric(const silo *s, const double *q, double cap, const doubl
         return RM_ENOMEM;
     size_t m = sample_rows(s->n, sample, sample_n, rows);
     for (size_t t = 0; t < m; t++)
-        if (!q || q[rows[t]] >= 0.5 * cap)
+        if ((!q || q[rows[t]] >= 0.5 * cap) && (!also || also[rows[t]] >= 0.5 * cap))
             rows[kept++] = rows[t];
     int status = kept >= 2 ? rm_shape_fit(&s->m, rows, kept, origin, s->opt.threads, sh) : RM_OK;
     free(rows);

@@ -19,11 +19,12 @@ typedef struct silo_reported {
 } silo_reported;
 
 /* The metric of rows about origin (d values, z units): of the sample rows (sample_n of
- * them; 0: all rows), those q keeps (weight at least cap/2), or all of them when q is
- * NULL. sh->M is NULL when none was fitted (d above RM_SHAPE_MAX_DIM, fewer than 2 rows);
+ * them; 0: all rows), those both q and also keep (weight at least cap/2; NULL keeps every
+ * row). sh->M is NULL when none was fitted (d above RM_SHAPE_MAX_DIM, fewer than 2 rows);
  * else the caller frees it (rm_shape_free). Returns RM_OK, RM_ENOMEM or RM_ENUMERIC. */
-int rm_silo_shape_metric(const silo *s, const double *q, double cap, const double *origin,
-                         const size_t *sample, size_t sample_n, rm_shape *sh);
+int rm_silo_shape_metric(const silo *s, const double *q, const double *also, double cap,
+                         const double *origin, const size_t *sample, size_t sample_n,
+                         rm_shape *sh);
 
 /* What the move from q0 to q1 gains in the metric against what it loses in z: F of q0
  * over F of q1 in the metric, divided by F of q1 over F of q0 in z; each F on the sample
