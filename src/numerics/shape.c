@@ -127,9 +127,10 @@ int rm_shape_fit(const rm_moments *mo, const size_t *rows, size_t m, const doubl
 
 int rm_shape_anisotropic(const rm_shape *sh) { return sh->anisotropy > sh->edge; }
 
-float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, int threads)
+float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, const size_t *rows,
+                          size_t m, int threads)
 {
-    size_t n = mo->n, d = mo->d;
+    size_t n = rows ? m : mo->n, d = mo->d;
     float *Y = rm_alloc_array(n, d * sizeof *Y);
     if (!Y)
         return NULL;
@@ -147,15 +148,20 @@ float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, int threads)
         for (size_t b = 0; b < blocks; b++) {
             if (!Z || !T)
                 continue;
-            size_t row0 = b * TRANSFORM_ROWS, rows = n - row0 < TRANSFORM_ROWS ? n - row0 : TRANSFORM_ROWS;
-            rm_moments_load(mo, row0, rows, Z);
-            for (size_t i = 0; i < rows; i++)
+            size_t row0 = b * TRANSFORM_ROWS,
+                   count = n - row0 < TRANSFORM_ROWS ? n - row0 : TRANSFORM_ROWS;
+            if (rows)
+                for (size_t i = 0; i < count; i++)
+                    rm_moments_load(mo, rows[row0 + i], 1, Z + i * d);
+            else
+                rm_moments_load(mo, row0, count, Z);
+            for (size_t i = 0; i < count; i++)
                 for (size_t j = 0; j < d; j++)
                     Z[i * d + j] -= sh->origin[j];
             /* T = Z M, M column-major */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)d, (int)d, 1.0,
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)d, (int)d, 1.0,
                         Z, (int)d, sh->M, (int)d, 0.0, T, (int)d);
-            for (size_t k = 0; k < rows * d; k++)
+            for (size_t k = 0; k < count * d; k++)
                 Y[row0 * d + k] = (float)T[k];
         }
         free(Z);

@@ -33,8 +33,10 @@ int rm_shape_fit(const rm_moments *mo, const size_t *rows, size_t m, const doubl
 /* 1 when the fitted rows are far from round: anisotropy above the edge. */
 int rm_shape_anisotropic(const rm_shape *sh);
 
-/* Every row in the metric, as floats (n x d, caller frees): NULL when out of memory. */
-float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, int threads);
+/* The m rows listed in rows (rows NULL: every row, m ignored) in the metric, as floats
+ * (one row each, caller frees): NULL when out of memory. */
+float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, const size_t *rows,
+                          size_t m, int threads);
 
 /* F in the metric (sh NULL: in z itself) of weights w (w >= 0, summing to 1) on the m
  * listed rows: the top eigenvalue of M^T Sigma_w M. Returns RM_OK, RM_ENOMEM or

@@ -165,7 +165,8 @@ static int wants_shape(const rm_options *opt, const rm_solver *solver)
  * first solve starved), at the point's eps. The first round's metric is fitted on every
  * row (robust scales need no trimming; the point's kept rows would be the inliers with
  * their dominant directions trimmed), the second's on the rows both the point and the
- * first round kept (what either removed does not stretch the metric). The estimate moves
+ * first round kept (what either removed does not stretch the metric). The metrics are
+ * fitted on the sample rows when there is a sample, so the first round runs on those. The estimate moves
  * only when the last metric shows the point far from its minimum there, by more than the
  * move costs in z (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show
  * them. */
@@ -185,38 +186,53 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
     inner.shaping = RM_SHAPING_NONE;
     inner.sigma = 0.0;
     double *q1 = rm_alloc_array(n, sizeof *q1), *mu1 = rm_alloc_array(d, sizeof *mu1),
-           *estimate = rm_alloc_array(d, sizeof *estimate);
-    int status = q1 && mu1 && estimate ? RM_OK : RM_ENOMEM, rounds = 0;
+           *estimate = rm_alloc_array(d, sizeof *estimate),
+           *qs = sample_n ? rm_alloc_array(sample_n, sizeof *qs) : q1;
+    int status = q1 && mu1 && estimate && qs ? RM_OK : RM_ENOMEM, finished = 0;
     rm_shape sh = {.M = NULL};
     for (int round = 0; status == RM_OK && round < SHAPE_ROUNDS; round++) {
+        /* a round before the last only chooses the rows the next metric is fitted on, among
+         * the sample rows: it runs on those alone */
+        int last = round == SHAPE_ROUNDS - 1;
+        const size_t *listed = last ? NULL : sample;
+        size_t m = listed && sample_n ? sample_n : n;
         rm_shape_free(&sh);
         status = rm_silo_shape_metric(s, round ? q1 : NULL, round ? pt->q : NULL, pt->cap,
-                                      round ? mu1 : pt->mu, sample, sample_n, &sh);
+                                      pt->mu, sample, sample_n, &sh);
         if (status != RM_OK || !sh.M)
             break;
         if (round == 0)
             rep->anisotropy = sh.anisotropy;
         if (round == 0 && p->opt->shaping != RM_SHAPING_ALWAYS && !rm_shape_anisotropic(&sh))
             break;
-        float *Y = rm_shape_transform(&s->m, &sh, s->opt.threads);
-        rm_problem rows = {.X = rm_matrix_of_floats(Y, n, d),
-                           .n = n,
+        float *Y = rm_shape_transform(&s->m, &sh, m < n ? listed : NULL, m, s->opt.threads);
+        rm_problem rows = {.X = rm_matrix_of_floats(Y, m, d),
+                           .n = m,
                            .d = d,
                            .eps = pt->eps,
                            .opt = &inner,
-                           .weights = q1};
+                           .weights = m < n ? qs : q1};
         rm_report solved;
         status = Y ? rm_silo_run(&rows, solver, estimate, &solved) : RM_ENOMEM;
         free(Y);
-        if (status >= 0) /* an iteration cap or the time budget: its best iterate */
+        if (status >= 0 && m < n) { /* as weights of all rows, on the same cap */
+            memset(q1, 0, n * sizeof *q1);
+            for (size_t t = 0; t < m; t++)
+                q1[sample[t]] = qs[t] * (double)m / (double)n;
+        }
+        if (status >= 0 && last) /* an iteration cap or the time budget: its best iterate */
             status = rm_silo_weighted_mean(s, q1, mu1);
-        rounds += status == RM_OK;
+        if (status > 0)
+            status = RM_OK;
+        finished = status == RM_OK && last;
     }
     /* a failed round leaves q1 and mu1 out of step: no move then */
-    if (status == RM_OK && rounds)
+    if (finished)
         status = rm_silo_shape_gain(s, &sh, pt->q, q1, sample, sample_n, &rep->shape_gain);
-    if (status == RM_OK && rounds && rep->shape_gain > SHAPE_GAIN)
+    if (finished && status == RM_OK && rep->shape_gain > SHAPE_GAIN)
         rm_silo_shape_blend(s, q1, mu1, pt, rep);
+    if (qs != q1)
+        free(qs);
     rm_shape_free(&sh);
     free(q1);
     free(mu1);

@@ -102,7 +102,7 @@ Test(shape, makes_anisotropic_rows_round)
     /* the largest over the median squared scale: 100, as drawn */
     cr_assert(fabs(f.sh.anisotropy / 100.0 - 1.0) < 0.15, "%g", f.sh.anisotropy);
     cr_assert(rm_shape_anisotropic(&f.sh));
-    float *Y = rm_shape_transform(&f.mo, &f.sh, 2);
+    float *Y = rm_shape_transform(&f.mo, &f.sh, NULL, 0, 2);
     cr_assert_not_null(Y);
     double *Yd = malloc(n * d * sizeof *Yd), w[10], wx[10];
     for (size_t k = 0; k < n * d; k++)
@@ -196,7 +196,7 @@ Test(shape, stays_finite_with_fewer_rows_than_columns)
     fitted f;
     fit(&f, X, n, d);
     cr_assert(isfinite(f.sh.anisotropy) && f.sh.anisotropy >= 1.0, "%g", f.sh.anisotropy);
-    float *Y = rm_shape_transform(&f.mo, &f.sh, 1);
+    float *Y = rm_shape_transform(&f.mo, &f.sh, NULL, 0, 1);
     cr_assert_not_null(Y);
     for (size_t k = 0; k < n * d; k++)
         cr_assert(isfinite(Y[k]));
