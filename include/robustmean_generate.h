@@ -90,6 +90,11 @@ typedef struct rm_generate_options {
      * column_hi], drawn after everything else (so the unscaled data is the same bytes).
      * Both 0: no scaling. */
     double column_lo, column_hi;
+    /* far-cluster and variance-shell: where the cluster goes: "random", "top" (the
+     * inliers' direction of largest sample variance) or "low" (a direction of their least
+     * variance, as population's); NULL: the model's own (far-cluster random,
+     * variance-shell top). */
+    const char *direction;
 } rm_generate_options;
 
 /** Fill opt with the defaults: models "none" and "gaussian", n = d = 0 (to be set),

@@ -20,7 +20,7 @@ typedef struct settings {
 
 enum {
     OPT_MODEL = 256, OPT_INLIERS, OPT_SEED, OPT_TRUTH, OPT_LIST, OPT_SCALE, OPT_DECAY, OPT_NU,
-    OPT_SEPARATION, OPT_DISTANCE, OPT_ANGLE, OPT_SPLIT, OPT_SHIFT, OPT_SPREAD, OPT_AXES,
+    OPT_SEPARATION, OPT_DISTANCE, OPT_ANGLE, OPT_SPLIT, OPT_SHIFT, OPT_SPREAD, OPT_AXES, OPT_DIRECTION,
     OPT_SPIKES, OPT_SPIKE, OPT_COLUMN_SCALES
 };
 
@@ -51,7 +51,8 @@ static void print_help(void)
            "spherical inliers:\n"
            "  --scale S  --decay A  --nu NU  --separation S  --spikes K  --spike S\n"
            "                                                       (inlier models)\n"
-           "  --distance R  --angle DEG  --split P  --shift S  --spread S  --axes K\n\n"
+           "  --distance R  --angle DEG  --split P  --shift S  --spread S  --axes K\n"
+           "  --direction random|top|low  where far-cluster and variance-shell aim\n\n"
            "Mixed units:\n"
            "      --column-scales LO:HI  multiply each column of the finished data (and\n"
            "                         the true mean) by its own factor, log-uniform in\n"
@@ -150,6 +151,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "shift", .has_arg = required_argument, .val = OPT_SHIFT},
         {.name = "spread", .has_arg = required_argument, .val = OPT_SPREAD},
         {.name = "axes", .has_arg = required_argument, .val = OPT_AXES},
+        {.name = "direction", .has_arg = required_argument, .val = OPT_DIRECTION},
         {.name = "spikes", .has_arg = required_argument, .val = OPT_SPIKES},
         {.name = "spike", .has_arg = required_argument, .val = OPT_SPIKE},
         {.name = "column-scales", .has_arg = required_argument, .val = OPT_COLUMN_SCALES},
@@ -198,6 +200,11 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_SHIFT: g->shift = parse_parameter("--shift", optarg); break;
         case OPT_SPREAD: g->spread = parse_parameter("--spread", optarg); break;
         case OPT_AXES: g->axes = cli_parse_size("--axes", optarg); break;
+        case OPT_DIRECTION: {
+            static const char *const where[] = {"random", "top", "low"};
+            g->direction = where[cli_parse_choice("--direction", optarg, where, 3)];
+            break;
+        }
         case OPT_SPIKES: g->spikes = cli_parse_size("--spikes", optarg); break;
         case OPT_SPIKE: g->spike = parse_parameter("--spike", optarg); break;
         case OPT_COLUMN_SCALES: parse_column_scales(optarg, g); break;
@@ -259,7 +266,10 @@ static void write_truth(FILE *f, const rm_sample *s)
         fprintf(f, "%s\"%s\": ", k ? ", " : "", p[k].name);
         json_number(f, p[k].value);
     }
-    fputs("},\n \"mean\": [", f);
+    fputs("}", f);
+    if (u->direction)
+        fprintf(f, ", \"direction\": \"%s\"", u->direction);
+    fputs(",\n \"mean\": [", f);
     for (size_t j = 0; j < s->d; j++) {
         if (j)
             fputs(", ", f);

@@ -42,10 +42,28 @@ static size_t share_of(double share, size_t k)
     return m < k ? m : k;
 }
 
+/* The direction a model that reads rm_generate_options.direction aims along. */
+static const char *chosen(const rm_corrupt_ctx *c, const char *own)
+{
+    return c->opt->direction ? c->opt->direction : own;
+}
+
+/* The unit direction v "random", "top" or "low" (rm_generate_options.direction). Uses
+ * c->work beyond 2 d values as scratch. */
+static void aim(rm_corrupt_ctx *c, const char *where, double *v)
+{
+    if (strcmp(where, "low") == 0)
+        rm_inlier_law_low_direction(c->law, c->rng, v);
+    else if (strcmp(where, "top") == 0)
+        rm_direction_top_variance(c->rng, c->X, c->n_in, c->d, v, c->work + 2 * c->d);
+    else
+        rm_direction_random(c->rng, v, c->d);
+}
+
 static int corrupt_far(rm_corrupt_ctx *c)
 {
     double *v = c->work, *centre = c->work + c->d;
-    rm_direction_random(c->rng, v, c->d);
+    aim(c, chosen(c, "random"), v);
     point_along(c, v, reach(c, c->opt->distance), centre);
     cluster(c, c->n_in, c->n, centre);
     return RM_OK;
@@ -65,25 +83,28 @@ const rm_corruption rm_corruption_far = {
                         "direction: obvious to any outlier test",
              .parameters = "distance: from mu, in units of sqrt(tr Sigma) "
                            "(default 10; 20 for the farther variant); spread: "
-                           "cluster covariance spread*sigma^2*I (default 0.1)"},
+                           "cluster covariance spread*sigma^2*I (default 0.1); "
+                           "direction: random (default), top or low"},
     .additive = 1,
     .defaults = defaults_far,
     .corrupt = corrupt_far,
 };
 
-/* A tight cluster at `distance` along the inliers' direction of largest variance: the
- * strong adversary hides where the inliers already spread most. */
-static void shell_cluster(rm_corrupt_ctx *c, size_t lo, size_t hi, double distance)
+/* A tight cluster at `distance` along `where`: by default the inliers' direction of largest
+ * variance, where the strong adversary hides in what the inliers already spread most;
+ * "low" hides it below their top eigenvalue instead. */
+static void shell_cluster(rm_corrupt_ctx *c, size_t lo, size_t hi, double distance,
+                          const char *where)
 {
     double *v = c->work, *centre = c->work + c->d;
-    rm_direction_top_variance(c->rng, c->X, c->n_in, c->d, v, c->work + 2 * c->d);
+    aim(c, where, v);
     point_along(c, v, reach(c, distance), centre);
     cluster(c, lo, hi, centre);
 }
 
 static int corrupt_shell(rm_corrupt_ctx *c)
 {
-    shell_cluster(c, c->n_in, c->n, c->opt->distance);
+    shell_cluster(c, c->n_in, c->n, c->opt->distance, chosen(c, "top"));
     return RM_OK;
 }
 
@@ -101,7 +122,8 @@ const rm_corruption rm_corruption_shell = {
                         "their direction of largest variance: outlier norms look "
                         "typical, so norm-based pruning cannot see them",
              .parameters = "distance: in units of sqrt(tr Sigma) "
-                           "(default 1); spread (default 0.1)"},
+                           "(default 1); spread (default 0.1); direction: top "
+                           "(default), random or low"},
     .additive = 1,
     .defaults = defaults_near,
     .corrupt = corrupt_shell,
@@ -290,7 +312,7 @@ static int corrupt_mixed(rm_corrupt_ctx *c)
     rm_direction_random(c->rng, v, c->d);
     point_along(c, v, reach(c, c->opt->distance), centre);
     cluster(c, c->n_in, far_end, centre);
-    shell_cluster(c, far_end, c->n, RM_DEFAULT_NEAR);
+    shell_cluster(c, far_end, c->n, RM_DEFAULT_NEAR, "top");
     return RM_OK;
 }
 

@@ -70,7 +70,9 @@ static int parameters_valid(const rm_generate_options *o)
            (o->distance >= 0.0 && isfinite(o->distance)) &&
            (o->angle >= 0.0 && o->angle <= 180.0) && (o->split >= 0.0 && o->split < 1.0) &&
            (o->shift >= 0.0 && isfinite(o->shift)) &&
-           (o->spread >= 0.0 && isfinite(o->spread)) && o->axes <= o->d;
+           (o->spread >= 0.0 && isfinite(o->spread)) && o->axes <= o->d &&
+           (!o->direction || !strcmp(o->direction, "random") || !strcmp(o->direction, "top") ||
+            !strcmp(o->direction, "low"));
 }
 
 /* Check opt and resolve it into *used: names from the tables, defaults filled in. */

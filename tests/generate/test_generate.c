@@ -606,6 +606,81 @@ Test(generate, population_hides_along_a_low_variance_direction)
     rm_sample_free(&s);
 }
 
+/* The inliers' variance along the unit direction of the outliers' mean from mu (s: the
+ * sample; the norm of that offset into *offset). */
+static double inlier_variance_toward_outliers(const rm_sample *s, double *offset)
+{
+    size_t d = s->d;
+    double *m_out = malloc(d * sizeof *m_out), *m_in = malloc(d * sizeof *m_in),
+           *w = malloc(d * sizeof *w), var = 0.0;
+    size_t k = rows_mean(s, 0, m_out);
+    rows_mean(s, 1, m_in);
+    for (size_t j = 0; j < d; j++)
+        w[j] = m_out[j] - s->mu[j];
+    *offset = rm_norm(w, d);
+    for (size_t j = 0; j < d; j++)
+        w[j] /= *offset;
+    for (size_t i = 0; i < s->n; i++) {
+        double p = 0.0;
+        for (size_t j = 0; s->inlier[i] && j < d; j++)
+            p += (s->X[i * d + j] - m_in[j]) * w[j];
+        var += p * p;
+    }
+    free(m_out);
+    free(m_in);
+    free(w);
+    return var / (double)(s->n - k);
+}
+
+/* direction: far-cluster and variance-shell aim where asked; by default as before (the
+ * same bytes); other values are refused. */
+Test(generate, clusters_aim_where_asked)
+{
+    const char *models[] = {"variance-shell", "far-cluster"};
+    for (size_t m = 0; m < 2; m++) {
+        const char *where[] = {"top", "low"};
+        for (size_t w = 0; w < 2; w++) {
+            rm_generate_options o;
+            rm_generate_options_init(&o);
+            o.corruption = models[m];
+            o.inliers = "spiked";
+            o.n = 10000;
+            o.d = 20;
+            o.eps = 0.1;
+            o.seed = 5;
+            o.direction = where[w];
+            rm_sample s;
+            cr_assert_eq(rm_generate(&o, &s), RM_OK);
+            double offset, var = inlier_variance_toward_outliers(&s, &offset);
+            double distance = s.used.distance * sqrt(s.trace);
+            cr_assert_float_eq(offset, distance, 0.05 * distance, "%s %s: %g", models[m],
+                               where[w], offset);
+            if (w) /* the spikes' variance is 25, the others' 1 */
+                cr_assert_lt(var, 1.3, "%s low: %g", models[m], var);
+            else
+                cr_assert_gt(var, 20.0, "%s top: %g", models[m], var);
+            cr_assert_str_eq(s.used.direction, where[w]);
+            rm_sample_free(&s);
+        }
+    }
+    rm_sample a = make("variance-shell", "spiked", 500, 8, 0.1, 6), b;
+    rm_generate_options o;
+    rm_generate_options_init(&o);
+    o.corruption = "variance-shell";
+    o.inliers = "spiked";
+    o.n = 500;
+    o.d = 8;
+    o.eps = 0.1;
+    o.seed = 6;
+    o.direction = "top";
+    cr_assert_eq(rm_generate(&o, &b), RM_OK);
+    cr_assert_eq(memcmp(a.X, b.X, a.n * a.d * sizeof *a.X), 0, "top is the default");
+    rm_sample_free(&a);
+    rm_sample_free(&b);
+    o.direction = "sideways";
+    cr_assert_eq(rm_generate(&o, &b), RM_EINVAL);
+}
+
 /* --column-scales: the unscaled sample's bytes, each column times its factor, and mu too;
  * the factors log-uniform in [lo, hi]. */
 Test(generate, column_scales_multiply_the_finished_columns)
