@@ -198,8 +198,9 @@ static double unit_distance(const double *a, const double *b, const double *f, s
 
 /* Anisotropic inliers: rotated (a spectrum decaying to 0.01) and spiked (3 directions of
  * variance 25), at n = 1e4, d = 100 and n = 400, d = 384, under a far cluster and a
- * variance shell (each also aimed along a low-variance direction) and a second population shifted along a low-variance direction, tighter (spread
- * 0.1) and looser (4) than the inliers: the excess of the default without the shape step
+ * variance shell (each also aimed along a low-variance direction) and a second population
+ * shifted along a low-variance direction, tighter (spread 0.1) and looser (4) than the
+ * inliers: the excess of the default without the shape step
  * (rm_shaping), with it, and of the sample mean; the largest ratio over the seeds of the
  * default's error to the mean's; how many seeds the step moved the estimate. */
 static void shape_table(int seeds, const char *only_model)
