@@ -220,8 +220,12 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
             for (size_t t = 0; t < m; t++)
                 q1[sample[t]] = qs[t] * (double)m / (double)n;
         }
-        if (status >= 0 && last) /* an iteration cap or the time budget: its best iterate */
+        if (status >= 0 && last) { /* an iteration cap or the time budget: its best iterate */
             status = rm_silo_weighted_mean(s, q1, mu1);
+            /* its passes read a copy of the rows: counted with the copy's and the mean's */
+            rep->passes += solved.passes + 2;
+            rep->products += solved.products;
+        }
         if (status > 0)
             status = RM_OK;
         finished = status == RM_OK && last;
