@@ -101,13 +101,19 @@ int rm_shape_fit(const rm_moments *mo, const size_t *rows, size_t m, const doubl
         double root = sqrt((double)d / (double)m);
         sh->edge = SHAPE_EDGE_SLACK * (1.0 + root) * (1.0 + root);
         /* |y_j| <= |z - origin| / scale_j <= 2 sqrt(d) / median (|z| < 1): a common power
-         * of two brings that bound to 2^64, well inside a float's range either way (a
-         * common factor changes no solve's weights) */
-        int e;
-        frexp(median > 0.0 ? 2.0 * sqrt((double)d) / median : 1.0, &e);
+         * of two brings that bound to 2^64, well inside a float's range (a common factor
+         * changes no solve's weights). When the bound itself overflows (a median scale
+         * near the bottom of the range), y_j = (median / scale_j) e_j . (z - origin) is
+         * brought down the same way from 2 sqrt(d). */
+        double bound = 2.0 * sqrt((double)d) / median;
+        int whole = median > 0.0 && isfinite(bound), e;
+        frexp(whole ? bound : 2.0 * sqrt((double)d), &e);
         for (size_t j = 0; j < d; j++)
-            for (size_t i = 0; i < d; i++)
-                E[j * d + i] = median > 0.0 ? ldexp(E[j * d + i] / scale[j], 64 - e) : E[j * d + i];
+            for (size_t i = 0; i < d; i++) {
+                double v = whole ? E[j * d + i] / scale[j]
+                                 : median > 0.0 ? E[j * d + i] * (median / scale[j]) : E[j * d + i];
+                E[j * d + i] = ldexp(v, 64 - e);
+            }
     }
     free(C);
     free(A);

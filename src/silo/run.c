@@ -160,6 +160,14 @@ static int wants_shape(const rm_options *opt, const rm_solver *solver)
     return solver->capped && opt->shaping != RM_SHAPING_NONE;
 }
 
+static int all_finite(const float *y, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (!isfinite(y[k]))
+            return 0;
+    return 1;
+}
+
 /* The shape step from the certified point pt: rounds of a whole run of the solver on the
  * rows in a metric, from scratch (multiplicative steps cannot bring back the rows the
  * first solve starved), at the point's eps. The first round's metric is fitted on every
@@ -213,6 +221,10 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
                            .opt = &inner,
                            .weights = m < n ? qs : q1};
         rm_report solved;
+        if (Y && !all_finite(Y, m * d)) { /* the metric could not hold these rows */
+            free(Y);
+            break;
+        }
         status = Y ? rm_silo_run(&rows, solver, estimate, &solved) : RM_ENOMEM;
         free(Y);
         if (status >= 0 && m < n) { /* as weights of all rows, on the same cap */
