@@ -63,12 +63,6 @@ void rm_moments_load(const rm_moments *m, size_t row0, size_t rows, double *zs)
     }
 }
 
-/* z rows of X[row0 .. row0+rows) into buf->z. */
-static void load_block(const rm_moments *m, rm_pass_buffers *buf, size_t row0, size_t rows)
-{
-    rm_moments_load(m, row0, rows, buf->z);
-}
-
 void rm_moments_accumulate_product(const rm_moments *m, rm_pass_buffers *buf, size_t row0,
                                    size_t row1, const double *q, const double *V, size_t p,
                                    double *W, double *mu_part)
@@ -76,7 +70,7 @@ void rm_moments_accumulate_product(const rm_moments *m, rm_pass_buffers *buf, si
     size_t d = m->d;
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
-        load_block(m, buf, r, rows);
+        rm_moments_load(m, r, rows, buf->z);
         if (mu_part) /* mu += Z_B^T q_B */
             cblas_dgemv(CblasRowMajor, CblasTrans, (int)rows, (int)d, 1.0, buf->z, (int)d,
                         q + r, 1, 1.0, mu_part, 1);
@@ -105,7 +99,7 @@ void rm_moments_accumulate_dense(const rm_moments *m, rm_pass_buffers *buf, size
     size_t d = m->d;
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
-        load_block(m, buf, r, rows);
+        rm_moments_load(m, r, rows, buf->z);
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)rows, (int)d, 1.0, buf->z, (int)d, q + r, 1,
                     1.0, mu_part, 1);
         /* C += (sqrt(q) Z_B)^T (sqrt(q) Z_B): scale the rows in place, then a rank update. */
@@ -180,7 +174,7 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
         muv[j] = sc->offsets ? sc->offsets[j] : cblas_ddot((int)d, sc->mu, 1, sc->V + j * d, 1);
     for (size_t r = row0; r < row1; r += buf->rows) {
         size_t rows = row1 - r < buf->rows ? row1 - r : buf->rows;
-        load_block(m, buf, r, rows);
+        rm_moments_load(m, r, rows, buf->z);
         if (k > 0) {
             double *s = buf->y; /* rows x k */
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)d, 1.0,

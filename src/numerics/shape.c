@@ -180,8 +180,18 @@ float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, const size_t
     return Y;
 }
 
+/* The top eigenvalue of the symmetric d x d matrix C (kept; B: scratch of d x d). */
+static int top_eigenvalue(const double *C, size_t d, double *B, double *lambda, double *v,
+                          lapack_int *support, double *top)
+{
+    memcpy(B, C, d * d * sizeof *C);
+    int status = rm_eig_symmetric_top(d, B, 1, lambda, v, support, C, d);
+    *top = lambda[0];
+    return status;
+}
+
 int rm_shape_objective(const rm_moments *mo, const rm_shape *sh, const size_t *rows,
-                       const double *w, size_t m, int threads, double *F)
+                       const double *w, size_t m, int threads, double *in_z, double *in_metric)
 {
     size_t d = mo->d;
     double *C = calloc(d * d, sizeof *C), *T = rm_alloc_array(d * d, sizeof *T),
@@ -193,15 +203,14 @@ int rm_shape_objective(const rm_moments *mo, const rm_shape *sh, const size_t *r
                      : RM_ENOMEM;
     if (status == RM_OK) {
         rm_moments_finish_dense(d, mean, C);
-        if (sh) { /* C = M^T C M, all column-major */
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)d, (int)d, 1.0,
-                        C, (int)d, sh->M, (int)d, 0.0, T, (int)d);
-            cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)d, (int)d, (int)d, 1.0,
-                        sh->M, (int)d, T, (int)d, 0.0, C, (int)d);
-        }
-        memcpy(B, C, d * d * sizeof *C);
-        status = rm_eig_symmetric_top(d, B, 1, lambda, v, support, C, d);
-        *F = lambda[0];
+        status = top_eigenvalue(C, d, B, lambda, v, support, in_z);
+    }
+    if (status == RM_OK && sh) { /* C = M^T C M, all column-major */
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)d, (int)d, (int)d, 1.0, C,
+                    (int)d, sh->M, (int)d, 0.0, T, (int)d);
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)d, (int)d, (int)d, 1.0, sh->M,
+                    (int)d, T, (int)d, 0.0, C, (int)d);
+        status = top_eigenvalue(C, d, B, lambda, v, support, in_metric);
     }
     free(C);
     free(T);

@@ -38,11 +38,11 @@ int rm_shape_anisotropic(const rm_shape *sh);
 float *rm_shape_transform(const rm_moments *mo, const rm_shape *sh, const size_t *rows,
                           size_t m, int threads);
 
-/* F in the metric (sh NULL: in z itself) of weights w (w >= 0, summing to 1) on the m
- * listed rows: the top eigenvalue of M^T Sigma_w M. Returns RM_OK, RM_ENOMEM or
- * RM_ENUMERIC. */
+/* F of weights w (w >= 0, summing to 1) on the m listed rows, in z (*in_z: the top
+ * eigenvalue of Sigma_w) and, when sh is not NULL, in the metric (*in_metric: that of
+ * M^T Sigma_w M), from one covariance. Returns RM_OK, RM_ENOMEM or RM_ENUMERIC. */
 int rm_shape_objective(const rm_moments *mo, const rm_shape *sh, const size_t *rows,
-                       const double *w, size_t m, int threads, double *F);
+                       const double *w, size_t m, int threads, double *in_z, double *in_metric);
 
 void rm_shape_free(rm_shape *sh);
 

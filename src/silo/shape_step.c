@@ -36,29 +36,31 @@ int rm_silo_shape_metric(const silo *s, const double *q, const double *also, dou
     return status;
 }
 
-/* F of q (renormalised) on the listed rows, in the metric (NULL: z). */
+/* F of q (renormalised) on the listed rows, in z and in the metric. */
 static int objective_on_rows(const silo *s, const rm_shape *sh, const double *q,
-                             const size_t *rows, size_t m, double *w, double *F)
+                             const size_t *rows, size_t m, double *w, double *in_z,
+                             double *in_metric)
 {
     double total = 0.0;
     for (size_t t = 0; t < m; t++)
         total += q[rows[t]];
     for (size_t t = 0; t < m; t++)
         w[t] = total > 0.0 ? q[rows[t]] / total : 1.0 / (double)m;
-    return rm_shape_objective(&s->m, sh, rows, w, m, s->opt.threads, F);
+    return rm_shape_objective(&s->m, sh, rows, w, m, s->opt.threads, in_z, in_metric);
 }
 
 int rm_silo_shape_gain(const silo *s, const rm_shape *sh, const double *q0, const double *q1,
                        const size_t *sample, size_t sample_n, double *gain)
 {
     size_t *rows = rm_alloc_array(sample_n ? sample_n : s->n, sizeof *rows);
-    double *w = rm_alloc_array(sample_n ? sample_n : s->n, sizeof *w), F[4] = {0, 0, 0, 0};
+    double *w = rm_alloc_array(sample_n ? sample_n : s->n, sizeof *w), z[2] = {0, 0},
+           metric[2] = {0, 0};
     int status = rows && w ? RM_OK : RM_ENOMEM;
     size_t m = status == RM_OK ? sample_rows(s->n, sample, sample_n, rows) : 0;
-    /* in the metric, then in z: q0, q1 */
-    for (int k = 0; status == RM_OK && k < 4; k++)
-        status = objective_on_rows(s, k < 2 ? sh : NULL, k % 2 ? q1 : q0, rows, m, w, &F[k]);
-    *gain = F[1] > 0.0 && F[2] > 0.0 ? (F[0] / F[1]) / (F[3] / F[2]) : 1.0;
+    const double *q[2] = {q0, q1};
+    for (int k = 0; status == RM_OK && k < 2; k++)
+        status = objective_on_rows(s, sh, q[k], rows, m, w, &z[k], &metric[k]);
+    *gain = metric[1] > 0.0 && z[0] > 0.0 ? (metric[0] / metric[1]) / (z[1] / z[0]) : 1.0;
     free(rows);
     free(w);
     return status;

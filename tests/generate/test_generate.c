@@ -15,8 +15,10 @@
 #include "robustmean_generate.h"
 #include "test_util.h"
 
-static rm_sample make(const char *corruption, const char *inliers, size_t n, size_t d,
-                      double eps, uint64_t seed)
+/* rm_generate() of these models and sizes, the cluster models aimed at direction (NULL:
+ * their own); its status. */
+static int draw(const char *corruption, const char *inliers, size_t n, size_t d, double eps,
+                uint64_t seed, const char *direction, rm_sample *s)
 {
     rm_generate_options o;
     rm_generate_options_init(&o);
@@ -26,8 +28,15 @@ static rm_sample make(const char *corruption, const char *inliers, size_t n, siz
     o.d = d;
     o.eps = eps;
     o.seed = seed;
+    o.direction = direction;
+    return rm_generate(&o, s);
+}
+
+static rm_sample make(const char *corruption, const char *inliers, size_t n, size_t d,
+                      double eps, uint64_t seed)
+{
     rm_sample s;
-    int st = rm_generate(&o, &s);
+    int st = draw(corruption, inliers, n, d, eps, seed, NULL, &s);
     cr_assert_eq(st, RM_OK, "%s/%s n=%zu d=%zu eps=%g: %s", corruption, inliers, n, d, eps,
                  rm_strerror(st));
     return s;
@@ -640,17 +649,8 @@ Test(generate, clusters_aim_where_asked)
     for (size_t m = 0; m < 2; m++) {
         const char *where[] = {"top", "low"};
         for (size_t w = 0; w < 2; w++) {
-            rm_generate_options o;
-            rm_generate_options_init(&o);
-            o.corruption = models[m];
-            o.inliers = "spiked";
-            o.n = 10000;
-            o.d = 20;
-            o.eps = 0.1;
-            o.seed = 5;
-            o.direction = where[w];
             rm_sample s;
-            cr_assert_eq(rm_generate(&o, &s), RM_OK);
+            cr_assert_eq(draw(models[m], "spiked", 10000, 20, 0.1, 5, where[w], &s), RM_OK);
             double offset, var = inlier_variance_toward_outliers(&s, &offset);
             double distance = s.used.distance * sqrt(s.trace);
             cr_assert_float_eq(offset, distance, 0.05 * distance, "%s %s: %g", models[m],
@@ -664,21 +664,11 @@ Test(generate, clusters_aim_where_asked)
         }
     }
     rm_sample a = make("variance-shell", "spiked", 500, 8, 0.1, 6), b;
-    rm_generate_options o;
-    rm_generate_options_init(&o);
-    o.corruption = "variance-shell";
-    o.inliers = "spiked";
-    o.n = 500;
-    o.d = 8;
-    o.eps = 0.1;
-    o.seed = 6;
-    o.direction = "top";
-    cr_assert_eq(rm_generate(&o, &b), RM_OK);
+    cr_assert_eq(draw("variance-shell", "spiked", 500, 8, 0.1, 6, "top", &b), RM_OK);
     cr_assert_eq(memcmp(a.X, b.X, a.n * a.d * sizeof *a.X), 0, "top is the default");
     rm_sample_free(&a);
     rm_sample_free(&b);
-    o.direction = "sideways";
-    cr_assert_eq(rm_generate(&o, &b), RM_EINVAL);
+    cr_assert_eq(draw("variance-shell", "spiked", 500, 8, 0.1, 6, "sideways", &b), RM_EINVAL);
 }
 
 /* --column-scales: the unscaled sample's bytes, each column times its factor, and mu too;

@@ -155,10 +155,12 @@ Test(shape, objective_is_the_top_eigenvalue)
     for (size_t i = 0; i < n; i++)
         q[i] /= total;
     /* z itself and the metric: against LAPACK on the weighted covariance formed here */
+    double both[2], alone;
+    cr_assert_eq(rm_shape_objective(&f.mo, &f.sh, f.rows, q, n, 1, &both[0], &both[1]), RM_OK);
+    cr_assert_eq(rm_shape_objective(&f.mo, NULL, f.rows, q, n, 1, &alone, NULL), RM_OK);
+    cr_assert_eq(alone, both[0]);
     for (int metric = 0; metric < 2; metric++) {
-        double F;
-        cr_assert_eq(rm_shape_objective(&f.mo, metric ? &f.sh : NULL, f.rows, q, n, 1, &F),
-                     RM_OK);
+        double F = both[metric];
         double *Z = malloc(n * d * sizeof *Z), mu[6] = {0}, C[36] = {0}, w[6];
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < d; k++) {

@@ -46,7 +46,7 @@ Test(shape_step, a_tempting_solve_moves_the_estimate_no_farther_than_the_radius)
     for (size_t i = 0; i < n; i++)
         rows[i] = i;
     double F; /* the point's, in z units */
-    cr_assert_eq(rm_shape_objective(&s.m, NULL, rows, q0, n, 1, &F), RM_OK);
+    cr_assert_eq(rm_shape_objective(&s.m, NULL, rows, q0, n, 1, &F, NULL), RM_OK);
     free(rows);
     silo_reported pt = {.q = q0, .mu = mu0, .F = F, .eps = 0.1, .cap = cap};
     rm_report rep;
