@@ -63,14 +63,17 @@ static double distance(const double *a, const double *b, size_t d)
     return sqrt(s);
 }
 
-static int estimate_shaped(const char *method, const double *X, size_t n, size_t d, double eps,
-                           double *mean, rm_report *rep, double *weights, rm_shaping shaping)
+/* The method with the shape step and the column scaling as given. */
+static int estimate_with(const char *method, const double *X, size_t n, size_t d, double eps,
+                         double *mean, rm_report *rep, double *weights, rm_shaping shaping,
+                         rm_scaling scaling)
 {
     rm_options opt;
     rm_options_init(&opt);
     opt.method = method;
     opt.eps = eps;
     opt.shaping = shaping;
+    opt.column_scaling = scaling;
     int s = weights ? rm_mean_weights(X, n, d, &opt, mean, weights, rep)
                     : rm_mean(X, n, d, &opt, mean, rep);
     if (s < 0)
@@ -81,7 +84,8 @@ static int estimate_shaped(const char *method, const double *X, size_t n, size_t
 static int estimate(const char *method, const double *X, size_t n, size_t d, double eps,
                     double *mean, rm_report *rep, double *weights)
 {
-    return estimate_shaped(method, X, n, d, eps, mean, rep, weights, RM_SHAPING_AUTO);
+    return estimate_with(method, X, n, d, eps, mean, rep, weights, RM_SHAPING_AUTO,
+                         RM_SCALING_AUTO);
 }
 
 /* Model parameters beyond the defaults (0: the model's default). */
@@ -200,15 +204,16 @@ static double unit_distance(const double *a, const double *b, const double *f, s
  * variance 25), at n = 1e4, d = 100 and n = 400, d = 384, under a far cluster and a
  * variance shell (each also aimed along a low-variance direction) and a second population
  * shifted along a low-variance direction, tighter (spread 0.1) and looser (4) than the
- * inliers: the excess of the default without the shape step
- * (rm_shaping), with it, and of the sample mean; the largest ratio over the seeds of the
- * default's error to the mean's; how many seeds the step moved the estimate. */
+ * inliers: the excess of the default as it was before either adaptation ("filed": no
+ * column scaling, no shape step), without the shape step (rm_shaping), with it, and of the
+ * sample mean; the largest ratio over the seeds of the default's error to the mean's; how
+ * many seeds the step moved the estimate. */
 static void shape_table(int seeds, const char *only_model)
 {
-    printf("\nAnisotropic inliers: median excess over %d seeds.\n%-8s %10s %-18s %5s %9s %9s "
-           "%7s %9s %9s %7s %6s %6s\n",
-           seeds, "inliers", "n x d", "outliers", "eps", "no shape", "default", "ratio", "mean",
-           "oracle", "max/mn", "moved", "gain");
+    printf("\nAnisotropic inliers: median excess over %d seeds.\n%-8s %10s %-18s %5s %9s %9s %9s "
+           "%7s %7s %9s %9s %7s %6s %6s\n",
+           seeds, "inliers", "n x d", "outliers", "eps", "filed", "no shape", "default", "ratio",
+           "/filed", "mean", "oracle", "max/mn", "moved", "gain");
     const struct {
         size_t n, d;
     } sizes[] = {{10000, 100}, {400, 384}};
@@ -224,8 +229,8 @@ static void shape_table(int seeds, const char *only_model)
                     {"population", "population loose", 4, NULL}};
     const char *inliers[] = {"rotated", "spiked"};
     const double epss[] = {0.1, 0.2};
-    double flat[MAX_SEEDS], def[MAX_SEEDS], mean[MAX_SEEDS], orc[MAX_SEEDS], ratio[MAX_SEEDS],
-        gain[MAX_SEEDS];
+    double filed[MAX_SEEDS], flat[MAX_SEEDS], def[MAX_SEEDS], mean[MAX_SEEDS], orc[MAX_SEEDS],
+        ratio[MAX_SEEDS], gain[MAX_SEEDS];
     for (size_t in = 0; in < 2; in++)
         for (size_t z = 0; z < 2; z++)
             for (size_t o = 0; o < sizeof outliers / sizeof *outliers; o++) {
@@ -244,8 +249,11 @@ static void shape_table(int seeds, const char *only_model)
                         rm_sample_inlier_mean(&s, oracle);
                         orc[k] = distance(oracle, s.mu, d);
                         rm_report rep;
-                        estimate_shaped(solvers[0], s.X, s.n, d, epss[e], est, NULL, NULL,
-                                        RM_SHAPING_NONE);
+                        estimate_with(solvers[0], s.X, s.n, d, epss[e], est, NULL, NULL,
+                                      RM_SHAPING_NONE, RM_SCALING_NONE);
+                        filed[k] = distance(est, s.mu, d) - orc[k];
+                        estimate_with(solvers[0], s.X, s.n, d, epss[e], est, NULL, NULL,
+                                      RM_SHAPING_NONE, RM_SCALING_AUTO);
                         flat[k] = distance(est, s.mu, d) - orc[k];
                         estimate(solvers[0], s.X, s.n, d, epss[e], est, &rep, NULL);
                         def[k] = distance(est, s.mu, d) - orc[k];
@@ -261,10 +269,13 @@ static void shape_table(int seeds, const char *only_model)
                     }
                     char size[32];
                     snprintf(size, sizeof size, "%zux%zu", n, d);
-                    double f = median(flat, seeds), g = median(def, seeds);
-                    printf("%-8s %10s %-18s %5.2f %9.4f %9.4f %7.3f %9.4f %9.4f %7.3f %3d/%-2d %6.2f\n",
-                           inliers[in], size, outliers[o].label, epss[e], f, g,
-                           f > 0 ? g / f : NAN, median(mean, seeds), median(orc, seeds),
+                    double b = median(filed, seeds), f = median(flat, seeds),
+                           g = median(def, seeds);
+                    printf("%-8s %10s %-18s %5.2f %9.4f %9.4f %9.4f %7.3f %7.3f %9.4f %9.4f %7.3f "
+                           "%3d/%-2d %6.2f\n",
+                           inliers[in], size, outliers[o].label, epss[e], b, f, g,
+                           f > 0 ? g / f : NAN, b > 0 ? g / b : NAN, median(mean, seeds),
+                           median(orc, seeds),
                            maximum(ratio, seeds), moved, seeds, median(gain, seeds));
                     fflush(stdout);
                 }
@@ -297,11 +308,8 @@ static void units_table(size_t n, size_t d, int seeds, double eps, const char *o
             err[UNSCALED][k] = unit_distance(est, plain.mu, one, d);
             estimate(solvers[0], s.X, s.n, d, eps, est, NULL, NULL);
             err[SCALED][k] = unit_distance(est, s.mu, s.column_scales, d);
-            rm_options opt;
-            rm_options_init(&opt);
-            opt.eps = eps;
-            opt.column_scaling = RM_SCALING_NONE;
-            rm_mean(s.X, s.n, d, &opt, est, NULL);
+            estimate_with(solvers[0], s.X, s.n, d, eps, est, NULL, NULL, RM_SHAPING_AUTO,
+                          RM_SCALING_NONE);
             err[RAW][k] = unit_distance(est, s.mu, s.column_scales, d);
             estimate("mean", s.X, s.n, d, eps, est, NULL, NULL);
             err[MEAN][k] = unit_distance(est, s.mu, s.column_scales, d);
