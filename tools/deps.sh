@@ -8,8 +8,11 @@ RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev 
 # man-db, dpkg-dev, file: the install test (man pages, .deb).
 # valgrind: the programs under memcheck (tools/memcheck.sh). clang, libclang-rt-dev: the
 # libFuzzer targets (tools/fuzz.sh).
+# python3-*: the Python package (python/, tools/test_python.sh): built with Debian's pip
+# and setuptools against the installed library, tested with pytest.
 RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox man-db
-                  dpkg-dev file valgrind clang libclang-rt-dev)
+                  dpkg-dev file valgrind clang libclang-rt-dev python3-dev python3-numpy
+                  python3-pytest python3-setuptools python3-wheel python3-pip)
 
 rm_install_deps() {
   local wanted missing=() p

@@ -3,7 +3,8 @@
 # through ctest twice: a plain optimised build with warnings as errors (then the check that
 # the library's calls go one way, tools/check_layers.py), and a build under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the plain build
-# is installed and the library used from there and from a .deb (tools/test_install.sh).
+# is installed and the library used from there and from a .deb (tools/test_install.sh), and
+# the Python package built against it and tested with pytest (tools/test_python.sh).
 # Then: concurrent calls under ThreadSanitizer, the programs under valgrind memcheck
 # (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 60)
 # (tools/fuzz.sh; clang is installed with the test packages).
@@ -28,6 +29,8 @@ echo "== layers"
 python3 tools/check_layers.py build/test-plain
 echo "== install tests"
 tools/test_install.sh build/test-plain
+echo "== Python package"
+tools/test_python.sh build/test-plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DRM_SANITIZE=ON
