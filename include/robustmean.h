@@ -189,6 +189,14 @@ typedef struct rm_options {
     rm_shaping shaping; /* RM_SHAPING_AUTO by default */
     int threads;        /* threads for the passes over the data, 0..RM_MAX_THREADS; 0: one
                            per core (OpenMP's default). Results do not depend on it. */
+    /* A way to stop a long solve from outside (an interactive user's Ctrl-C): NULL (the
+       default), or a function the SILO solvers call with interrupt_data, from the
+       calling thread, between iterations. When it returns nonzero the solve stops as at
+       the time budget: the best iterate so far, RM_NOT_CONVERGED, rm_report.stop
+       RM_STOP_INTERRUPTED. Once it has returned nonzero it must keep doing so until the
+       call returns. Every method accepts it; the others than SILO's run to their end. */
+    int (*interrupt)(void *interrupt_data);
+    void *interrupt_data;
 } rm_options;
 
 /** Fill opt with the defaults: default method, eps not given, seed 1, method defaults.
@@ -208,7 +216,8 @@ typedef enum rm_stop {
     RM_STOP_STEP_TOLERANCE, /* geomedian, mom: the step fell below the tolerance */
     RM_STOP_EPS_ZERO,       /* SILO with eps = 0: the sample mean, nothing to iterate */
     RM_STOP_ITERATION_CAP,  /* the iteration cap (RM_NOT_CONVERGED) */
-    RM_STOP_TIME_BUDGET     /* the time budget (RM_NOT_CONVERGED) */
+    RM_STOP_TIME_BUDGET,    /* the time budget (RM_NOT_CONVERGED) */
+    RM_STOP_INTERRUPTED     /* rm_options.interrupt said to stop (RM_NOT_CONVERGED) */
 } rm_stop;
 
 /** The words for a stop reason, as in rm_report.stop_reason ("" for RM_STOP_NONE).

@@ -134,6 +134,13 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
             if (!isfinite(estimate[j]))
                 status = RM_ENUMERIC;
     }
+    /* An interrupt stops every stage of a solve at its next check, whichever stage
+     * reports last: the call as a whole was interrupted. */
+    if (status >= 0 && opt->interrupt && opt->interrupt(opt->interrupt_data)) {
+        status = RM_NOT_CONVERGED;
+        rep->stop = RM_STOP_INTERRUPTED;
+        rep->converged = 0;
+    }
     if (status >= 0)
         memcpy(mean, estimate, d * sizeof *mean);
     free(estimate);

@@ -9,10 +9,13 @@ RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev 
 # valgrind: the programs under memcheck (tools/memcheck.sh). clang, libclang-rt-dev: the
 # libFuzzer targets (tools/fuzz.sh).
 # python3-*: the Python package (python/, tools/test_python.sh): built with Debian's pip
-# and setuptools against the installed library, tested with pytest.
+# and setuptools against the installed library, tested with pytest. r-base-dev,
+# r-cran-testthat: the R package (r/, tools/test_r.sh), R CMD check and its tests;
+# r-cran-robustbase: README's R example, beside covMcd.
 RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox man-db
                   dpkg-dev file valgrind clang libclang-rt-dev python3-dev python3-numpy
-                  python3-pytest python3-setuptools python3-wheel python3-pip)
+                  python3-pytest python3-setuptools python3-wheel python3-pip r-base-dev
+                  r-cran-testthat r-cran-robustbase)
 
 rm_install_deps() {
   local wanted missing=() p

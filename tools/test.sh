@@ -4,7 +4,8 @@
 # the library's calls go one way, tools/check_layers.py), and a build under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the plain build
 # is installed and the library used from there and from a .deb (tools/test_install.sh), and
-# the Python package built against it and tested with pytest (tools/test_python.sh).
+# the Python and R packages built against it and tested (tools/test_python.sh, pytest;
+# tools/test_r.sh, R CMD check with testthat).
 # Then: concurrent calls under ThreadSanitizer, the programs under valgrind memcheck
 # (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 60)
 # (tools/fuzz.sh; clang is installed with the test packages).
@@ -31,6 +32,8 @@ echo "== install tests"
 tools/test_install.sh build/test-plain
 echo "== Python package"
 tools/test_python.sh build/test-plain
+echo "== R package"
+tools/test_r.sh build/test-plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DRM_SANITIZE=ON

@@ -15,7 +15,8 @@ mean() gives the estimate, estimate() the estimate with each row's weight, the r
 flagged as outliers and the method's whole report; RobustMean is the same as a
 scikit-learn style estimator; generate() draws the corrupted data of the library's
 studies. The C library does the work (man 3 robustmean); the GIL is released while it
-does, and a C-contiguous float64 or float32 array is read where it lies, not copied.
+does, Ctrl-C stops it (KeyboardInterrupt), and a C-contiguous float64 or float32 array is
+read where it lies, not copied.
 """
 
 from __future__ import annotations

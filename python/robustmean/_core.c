@@ -305,6 +305,26 @@ static PyObject *report_dict(const rm_report *r)
 /* ------------------------------------------------------------------------------------ */
 /* Module functions                                                                     */
 
+/* Ctrl-C while the library works: the hook it polls between iterations takes the GIL
+ * back, lets Python run its signal handlers (KeyboardInterrupt is raised there, in the
+ * main thread), and latches, as rm_options.interrupt asks. */
+typedef struct interrupt_state {
+    PyThreadState *saved;
+    int latched;
+} interrupt_state;
+
+static int interrupted(void *data)
+{
+    interrupt_state *it = data;
+    if (!it->latched) {
+        PyEval_RestoreThread(it->saved);
+        if (PyErr_CheckSignals() < 0)
+            it->latched = 1; /* the exception stays set for the caller */
+        it->saved = PyEval_SaveThread();
+    }
+    return it->latched;
+}
+
 static PyObject *py_estimate(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -339,14 +359,22 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
     int status, single = PyArray_TYPE(a) == NPY_FLOAT;
     const void *data = PyArray_DATA(a);
     double *m = (double *)PyArray_DATA(mean), *w = weights ? (double *)PyArray_DATA(weights) : NULL;
-    Py_BEGIN_ALLOW_THREADS
+    interrupt_state it = {.saved = PyEval_SaveThread(), .latched = 0};
+    opt.interrupt = interrupted;
+    opt.interrupt_data = &it;
     if (single)
         status = w ? rm_mean_float_weights(data, (size_t)n, (size_t)d, &opt, m, w, &rep)
                    : rm_mean_float(data, (size_t)n, (size_t)d, &opt, m, &rep);
     else
         status = w ? rm_mean_weights(data, (size_t)n, (size_t)d, &opt, m, w, &rep)
                    : rm_mean(data, (size_t)n, (size_t)d, &opt, m, &rep);
-    Py_END_ALLOW_THREADS
+    PyEval_RestoreThread(it.saved);
+    if (it.latched) { /* KeyboardInterrupt (or what the handler raised) is set */
+        Py_DECREF(a);
+        Py_DECREF(mean);
+        Py_XDECREF(weights);
+        return NULL;
+    }
     if (status < 0) {
         char where[96] = "";
         if (status == RM_ENONFINITE)

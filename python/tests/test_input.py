@@ -174,3 +174,24 @@ def test_ten_thousand_calls_leak_nothing():
     calls(10000)
     grown = resident_bytes() - before
     assert grown < 2 << 20, f"resident memory grew by {grown} bytes"
+
+
+def test_ctrl_c_stops_a_long_estimate():
+    import signal
+    X = np.random.default_rng(2).normal(size=(200000, 40))
+    X[:20000] *= 3
+    t = time.perf_counter()
+    robustmean.mean(X, eps=0.1, threads=1)
+    whole = time.perf_counter() - t
+    if whole < 0.5:
+        pytest.skip("the estimate is too quick here to interrupt")
+    # SIGINT to this process a moment after the estimate starts, as Ctrl-C sends it
+    timer = threading.Timer(whole / 5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        robustmean.mean(X, eps=0.1, threads=1)
+    elapsed = time.perf_counter() - t
+    timer.join()
+    assert elapsed < 0.7 * whole, (elapsed, whole)
+    assert robustmean.estimate(X[:1000], eps=0.1).converged  # and all is well after

@@ -38,6 +38,7 @@ const char *rm_stop_text(rm_stop stop)
     case RM_STOP_EPS_ZERO: return "eps = 0: the sample mean";
     case RM_STOP_ITERATION_CAP: return "iteration cap";
     case RM_STOP_TIME_BUDGET: return "time budget";
+    case RM_STOP_INTERRUPTED: return "interrupted";
     }
     return "unknown stop reason";
 }

@@ -129,6 +129,10 @@ int rm_silo_iterate(silo *s, double start, rm_stop *stop)
             *stop = RM_STOP_TIME_BUDGET;
             return RM_NOT_CONVERGED;
         }
+        if (opt->interrupt && opt->interrupt(opt->interrupt_data)) {
+            *stop = RM_STOP_INTERRUPTED;
+            return RM_NOT_CONVERGED;
+        }
         /* Once F has settled short of stationarity, the softmax direction has done what it
          * can (its fixed point minimises a smoothed top eigenvalue): step along the gap's
          * own direction then, which closes the gap. (The endgame keeps the softmax, at its

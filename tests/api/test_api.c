@@ -240,7 +240,7 @@ Test(api, weights_are_an_explicit_output)
 Test(api, stop_reasons_have_words)
 {
     cr_assert_str_eq(rm_stop_text(RM_STOP_NONE), "");
-    for (int k = RM_STOP_GAP; k <= RM_STOP_TIME_BUDGET; k++) {
+    for (int k = RM_STOP_GAP; k <= RM_STOP_INTERRUPTED; k++) {
         const char *t = rm_stop_text((rm_stop)k);
         cr_assert(t[0] && strcmp(t, "unknown stop reason") != 0, "stop %d", k);
         for (int j = RM_STOP_GAP; j < k; j++)

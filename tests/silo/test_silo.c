@@ -3,6 +3,7 @@
  * translation. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,6 +318,64 @@ Test(silo, caps_return_the_best_iterate_not_converged)
     opt.max_seconds = 1e-9;
     cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, mean, &rep), RM_NOT_CONVERGED);
     cr_assert_eq(rep.stop, RM_STOP_TIME_BUDGET, "%s", rep.stop_reason);
+    rm_sample_free(&s);
+}
+
+/* An interrupt hook as an interactive front end writes one: it latches, and the test
+ * records from which thread it was called. */
+typedef struct interrupter {
+    int calls, fire_at, fired;
+    pthread_t caller;
+    int other_thread;
+} interrupter;
+
+static int interrupt_after(void *data)
+{
+    interrupter *it = data;
+    if (!pthread_equal(pthread_self(), it->caller))
+        it->other_thread = 1;
+    if (++it->calls >= it->fire_at)
+        it->fired = 1;
+    return it->fired;
+}
+
+Test(silo, an_interrupt_stops_every_stage_with_the_best_iterate)
+{
+    rm_sample s = generate("dkk", 3000, 30, 0.2, 10);
+    double quiet[30], stopped[30], plain[30];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.eps = 0.2;
+    rm_report rep;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, plain, &rep), RM_OK);
+    size_t iterations = rep.iterations;
+    /* a hook that never fires changes nothing */
+    interrupter never = {.fire_at = 1 << 30, .caller = pthread_self()};
+    opt.interrupt = interrupt_after;
+    opt.interrupt_data = &never;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, quiet, &rep), RM_OK);
+    cr_assert_eq(memcmp(quiet, plain, sizeof plain), 0);
+    cr_assert_gt(never.calls, 0, "the hook was polled");
+    cr_assert_eq(never.other_thread, 0, "polled from the calling thread only");
+    /* one that fires at its third poll: every later stage stops at once */
+    for (int method = 0; method < 2; method++) {
+        interrupter soon = {.fire_at = 3, .caller = pthread_self()};
+        opt.method = method ? "pgd" : "lowregret";
+        opt.interrupt_data = &soon;
+        cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, stopped, &rep), RM_NOT_CONVERGED);
+        cr_assert_eq(rep.stop, RM_STOP_INTERRUPTED, "%s", rep.stop_reason);
+        cr_assert_str_eq(rep.stop_reason, "interrupted");
+        cr_assert_eq(rep.converged, 0);
+        cr_assert_lt(rep.iterations, iterations);
+        cr_assert_eq(soon.other_thread, 0);
+        for (size_t j = 0; j < s.d; j++)
+            cr_assert(isfinite(stopped[j]));
+    }
+    /* a direct method accepts the hook and runs to its end */
+    interrupter idle = {.fire_at = 1 << 30, .caller = pthread_self()};
+    opt.method = "median";
+    opt.interrupt_data = &idle;
+    cr_assert_eq(rm_mean(s.X, s.n, s.d, &opt, stopped, &rep), RM_OK);
     rm_sample_free(&s);
 }
 

@@ -1,0 +1,3 @@
+library(testthat)
+library(robustmean)
+test_check("robustmean")

@@ -1,0 +1,40 @@
+test_that("rm_generate gives rmgen's numbers", {
+  cases <- list(
+    list(model = "far-cluster", inliers = "gaussian", params = list(), flags = character(0)),
+    list(model = "population", inliers = "rotated", params = list(spread = 4, decay = 0.5),
+         flags = c("--spread", "4", "--decay", "0.5")),
+    list(model = "variance-shell", inliers = "spiked", params = list(direction = "low"),
+         flags = c("--direction", "low")))
+  for (case in cases) {
+    data <- tempfile(fileext = ".csv")
+    truth <- tempfile(fileext = ".json")
+    system2(program("rmgen"), c("--model", case$model, "--inliers", case$inliers, "-n", 200,
+                                "-d", 6, "-e", 0.2, "--seed", 9, "-o", data, "--truth", truth,
+                                case$flags))
+    g <- do.call(rm_generate, c(list(case$model, 200, 6, eps = 0.2, seed = 9,
+                                     inliers = case$inliers), case$params))
+    # rmgen's CSV holds every number to 17 significant digits
+    expect_equal(g$x, unname(as.matrix(read.csv(data, header = FALSE))), tolerance = 1e-15)
+    expect_equal(sum(!g$inlier), g$outliers)
+    json <- paste(readLines(truth), collapse = "")
+    mask <- as.integer(strsplit(sub(".*\"inlier\": *\\[([^]]*)\\].*", "\\1", json), ",")[[1]])
+    expect_identical(as.integer(g$inlier), mask)
+    unlink(c(data, truth))
+  }
+})
+
+test_that("rm_generate refuses what rmgen refuses", {
+  expect_error(rm_generate("no-such-model", 10, 2), "cannot generate")
+  expect_error(rm_generate("far-cluster", 10, 2, eps = 0.4), "cannot generate")
+  expect_error(rm_generate("far-cluster", 10, 2, sepration = 3), "unknown parameter")
+})
+
+test_that("the tables", {
+  m <- rm_models()
+  expect_true("population" %in% m$corruption$name)
+  expect_true("spiked" %in% m$inliers$name)
+  methods <- rm_methods()
+  expect_true(all(c("lowregret", "pgd", "filter", "median") %in% methods$name))
+  expect_true(methods$weights_rows[methods$name == "lowregret"])
+  expect_match(rm_version(), "^[0-9]+\\.[0-9]+\\.[0-9]+$")
+})
