@@ -147,6 +147,15 @@ typedef enum rm_shaping {
 } rm_shaping;
 #define RM_SHAPE_MAX_DIM 2048
 
+/* How the data is laid out in memory (rm_options.layout). */
+typedef enum rm_layout {
+    RM_LAYOUT_ROWS = 0,   /* row-major, as C: row i is X[i*d .. i*d+d-1] */
+    RM_LAYOUT_COLUMNS = 1 /* column-major, as R, Fortran and NumPy's order 'F': column j is
+                             X[j*n .. j*n+n-1]. Read where it lies, never transposed into a
+                             copy; the estimate is the same, to the bit, as on the same
+                             matrix row-major */
+} rm_layout;
+
 /* The most top eigenvectors the SILO solvers use (rm_options.max_directions). */
 #define RM_MAX_DIRECTIONS 16
 /* The most threads rm_options.threads may ask for. */
@@ -189,6 +198,8 @@ typedef struct rm_options {
     rm_shaping shaping; /* RM_SHAPING_AUTO by default */
     int threads;        /* threads for the passes over the data, 0..RM_MAX_THREADS; 0: one
                            per core (OpenMP's default). Results do not depend on it. */
+    rm_layout layout;   /* how X is laid out: RM_LAYOUT_ROWS by default; every method
+                           accepts either */
     /* A way to stop a long solve from outside (an interactive user's Ctrl-C): NULL (the
        default), or a function the SILO solvers call with interrupt_data, from the
        calling thread, between iterations. When it returns nonzero the solve stops as at

@@ -103,6 +103,9 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
     opt = begin(opt, &defaults, &rep, &local, n, d);
 
     const rm_method *method = NULL;
+    rm_matrix laid = *X;
+    laid.by_columns = opt->layout == RM_LAYOUT_COLUMNS;
+    X = &laid;
     int status = validate(X, opt, mean, weights, want_weights, &method, rep);
     if (method)
         rep->method = method->info.name;

@@ -114,6 +114,9 @@ int rm_options_validate(const rm_options *opt, const rm_method **method, rm_repo
         opt->shaping != RM_SHAPING_ALWAYS)
         return invalid(rep, RM_EINVAL, "shaping",
                        "must be RM_SHAPING_AUTO, _NONE or _ALWAYS, not %d", (int)opt->shaping);
+    if (opt->layout != RM_LAYOUT_ROWS && opt->layout != RM_LAYOUT_COLUMNS)
+        return invalid(rep, RM_EINVAL, "layout",
+                       "must be RM_LAYOUT_ROWS or RM_LAYOUT_COLUMNS, not %d", (int)opt->layout);
     if (opt->threads < 0 || opt->threads > RM_MAX_THREADS)
         return invalid(rep, RM_EINVAL, "threads", "must be 1 to %d (0: one per core), not %d",
                        RM_MAX_THREADS, opt->threads);

@@ -15,8 +15,8 @@ mean() gives the estimate, estimate() the estimate with each row's weight, the r
 flagged as outliers and the method's whole report; RobustMean is the same as a
 scikit-learn style estimator; generate() draws the corrupted data of the library's
 studies. The C library does the work (man 3 robustmean); the GIL is released while it
-does, Ctrl-C stops it (KeyboardInterrupt), and a C-contiguous float64 or float32 array is
-read where it lies, not copied.
+does, Ctrl-C stops it (KeyboardInterrupt), and a float64 or float32 array in C or
+Fortran order is read where it lies, not copied.
 """
 
 from __future__ import annotations
@@ -83,8 +83,9 @@ def _options(method, eps, sigma, threads, seed, max_iter, tol, max_seconds, bloc
 
 _OPTIONS_DOC = """
     X : array_like, shape (n, d)
-        The rows. A C-contiguous float64 or float32 ndarray is read in place; anything
-        else is converted once (float32 stays float32, other types become float64).
+        The rows. A float64 or float32 ndarray in C or Fortran order is read in place;
+        anything else is converted once (float32 stays float32, other types become
+        float64).
         Every value must be finite.
     eps : float or "auto"
         The fraction of corrupted rows, 0 <= eps < 0.5 (the guarantee holds below 1/3).
@@ -203,7 +204,8 @@ class Result:
         eps_chosen, oracle, passes, products, seconds, ... (None where not measured).
         Each is also an attribute of the result (result.objective).
     copied : bool
-        Whether X had to be converted (not a C-contiguous float64 or float32 array).
+        Whether X had to be converted (not a float64 or float32 array in C or Fortran
+        order).
     """
 
     def __init__(self, mean_, weights, report, copied):

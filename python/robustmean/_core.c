@@ -51,17 +51,20 @@ static PyObject *raise_status(int status, const rm_report *rep, const char *cont
 /* ------------------------------------------------------------------------------------ */
 /* The data                                                                             */
 
-/* X as the library reads it: a 2-D, C-contiguous, aligned float64 or float32 array.
- * Such an array is used as it is (a new reference to it, *copied = 0); anything else is
- * converted once (float32 stays float32, every other type becomes float64). */
-static PyArrayObject *as_rows(PyObject *X, int *copied)
+/* X as the library reads it: a 2-D, aligned float64 or float32 array, C-contiguous or
+ * Fortran-contiguous (*by_columns = 1; the library reads columns in place). Such an
+ * array is used as it is (a new reference to it, *copied = 0); anything else is converted
+ * once to C order (float32 stays float32, every other type becomes float64). */
+static PyArrayObject *as_rows(PyObject *X, int *copied, int *by_columns)
 {
-    *copied = 0;
+    *copied = *by_columns = 0;
     if (PyArray_Check(X)) {
         PyArrayObject *a = (PyArrayObject *)X;
         int type = PyArray_TYPE(a);
         if (PyArray_NDIM(a) == 2 && (type == NPY_DOUBLE || type == NPY_FLOAT) &&
-            PyArray_ISCARRAY_RO(a) && PyArray_ISNOTSWAPPED(a)) {
+            PyArray_ISALIGNED(a) && PyArray_ISNOTSWAPPED(a) &&
+            (PyArray_IS_C_CONTIGUOUS(a) || PyArray_IS_F_CONTIGUOUS(a))) {
+            *by_columns = !PyArray_IS_C_CONTIGUOUS(a);
             Py_INCREF(a);
             return a;
         }
@@ -93,14 +96,15 @@ static PyArrayObject *as_rows(PyObject *X, int *copied)
 
 /* Where the first NaN or infinity of the rows is (the library says only that there is
  * one): "row i, column j" (0-based, as NumPy counts) into buf. */
-static void locate_nonfinite(PyArrayObject *a, char *buf, size_t size)
+static void locate_nonfinite(PyArrayObject *a, int by_columns, char *buf, size_t size)
 {
     npy_intp n = PyArray_DIM(a, 0), d = PyArray_DIM(a, 1);
     int single = PyArray_TYPE(a) == NPY_FLOAT;
     const void *data = PyArray_DATA(a);
     for (npy_intp i = 0; i < n; i++)
         for (npy_intp j = 0; j < d; j++) {
-            double v = single ? ((const float *)data)[i * d + j] : ((const double *)data)[i * d + j];
+            npy_intp k = by_columns ? j * n + i : i * d + j;
+            double v = single ? ((const float *)data)[k] : ((const double *)data)[k];
             if (!isfinite(v)) {
                 snprintf(buf, size, "X[%zd, %zd] is %s", (Py_ssize_t)i, (Py_ssize_t)j,
                          isnan(v) ? "NaN" : "infinite");
@@ -335,10 +339,11 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
     rm_options opt;
     if (options_from(options, &opt) < 0)
         return NULL;
-    int copied;
-    PyArrayObject *a = as_rows(X, &copied);
+    int copied, by_columns;
+    PyArrayObject *a = as_rows(X, &copied, &by_columns);
     if (!a)
         return NULL;
+    opt.layout = by_columns ? RM_LAYOUT_COLUMNS : RM_LAYOUT_ROWS;
     npy_intp n = PyArray_DIM(a, 0), d = PyArray_DIM(a, 1);
     if (n == 0 || d == 0) {
         PyErr_Format(PyExc_ValueError, "X has no %s (shape (%zd, %zd))", n == 0 ? "rows" : "columns",
@@ -378,7 +383,7 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
     if (status < 0) {
         char where[96] = "";
         if (status == RM_ENONFINITE)
-            locate_nonfinite(a, where, sizeof where);
+            locate_nonfinite(a, by_columns, where, sizeof where);
         Py_DECREF(a);
         Py_DECREF(mean);
         Py_XDECREF(weights);
@@ -396,16 +401,16 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
 }
 
 /* For the tests of zero copy: the address of the buffer estimate() would hand to the
- * library for X, and whether it had to convert X. */
+ * library for X, whether it had to convert X, and whether it reads it by columns. */
 static PyObject *py_input_address(PyObject *self, PyObject *X)
 {
     (void)self;
-    int copied;
-    PyArrayObject *a = as_rows(X, &copied);
+    int copied, by_columns;
+    PyArrayObject *a = as_rows(X, &copied, &by_columns);
     if (!a)
         return NULL;
-    PyObject *out = Py_BuildValue("(KO)", (unsigned long long)(uintptr_t)PyArray_DATA(a),
-                                  copied ? Py_True : Py_False);
+    PyObject *out = Py_BuildValue("(KOO)", (unsigned long long)(uintptr_t)PyArray_DATA(a),
+                                  copied ? Py_True : Py_False, by_columns ? Py_True : Py_False);
     Py_DECREF(a);
     return out;
 }
@@ -577,7 +582,7 @@ static PyMethodDef methods[] = {
     {"estimate", py_estimate, METH_VARARGS,
      "estimate(X, options, weights) -> (mean, weights or None, report, copied)"},
     {"input_address", py_input_address, METH_O,
-     "input_address(X) -> (address of the buffer the library would read, copied)"},
+     "input_address(X) -> (address of the buffer the library would read, copied, by_columns)"},
     {"option_defaults", py_option_defaults, METH_NOARGS, "the library's rm_options_init()"},
     {"methods", py_methods, METH_NOARGS, "the method table"},
     {"models", py_models, METH_NOARGS, "the corruption and inlier models"},

@@ -17,20 +17,32 @@ def rows(n=300, d=8, seed=0):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_a_c_contiguous_array_is_read_where_it_lies(dtype):
-    X = rows().astype(dtype)
-    address, copied = _core.input_address(X)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_contiguous_array_is_read_where_it_lies(dtype, order):
+    X = np.asarray(rows(), dtype=dtype, order=order)
+    by_columns = order == "F"
+    address, copied, columns = _core.input_address(X)
     assert address == X.__array_interface__["data"][0] and not copied
-    assert not robustmean.estimate(X, eps=0.1).copied
-    # a read-only array, or a view that is C-contiguous, neither
+    assert columns == by_columns
+    r = robustmean.estimate(X, eps=0.1)
+    assert not r.copied
+    assert np.array_equal(r.mean, robustmean.mean(np.ascontiguousarray(X), eps=0.1))
+    # a read-only array, or a contiguous view, neither
     X.flags.writeable = False
-    assert _core.input_address(X) == (X.__array_interface__["data"][0], False)
-    view = rows(600)[100:400]
-    assert _core.input_address(view) == (view.__array_interface__["data"][0], False)
+    assert _core.input_address(X) == (X.__array_interface__["data"][0], False, by_columns)
+    view = np.asarray(rows(600), order=order)[100:400] if order == "C" else \
+        np.asarray(rows(600), order="F")[:, 2:6]
+    assert _core.input_address(view) == (view.__array_interface__["data"][0], False, by_columns)
+
+
+def test_nan_in_a_fortran_array_is_placed():
+    X = np.asfortranarray(rows())
+    X[5, 3] = np.nan
+    with pytest.raises(ValueError, match=r"X\[5, 3\] is NaN"):
+        robustmean.mean(X, eps=0.1)
 
 
 @pytest.mark.parametrize("make", [
-    lambda X: np.asfortranarray(X),
     lambda X: X[:, ::2],
     lambda X: X.astype(">f8"),
     lambda X: X.astype(np.int32),
@@ -39,7 +51,7 @@ def test_a_c_contiguous_array_is_read_where_it_lies(dtype):
 def test_other_inputs_are_converted_once(make):
     X = rows()
     given = make(X)
-    address, copied = _core.input_address(given)
+    address, copied, _ = _core.input_address(given)
     assert copied
     expected = robustmean.mean(np.ascontiguousarray(np.asarray(given, dtype=np.float64)), eps=0.1)
     r = robustmean.estimate(given, eps=0.1)
@@ -49,9 +61,12 @@ def test_other_inputs_are_converted_once(make):
 def test_float32_stays_float32():
     X = rows().astype(np.float32)
     F = np.asfortranarray(X)
-    # the library reads floats: a Fortran float32 array gives the C float32 array's bits,
-    # which differ from the same values widened to float64 only through the data's type
     assert np.array_equal(robustmean.mean(F, eps=0.1), robustmean.mean(X, eps=0.1))
+    # a strided float32 view is converted once, to float32
+    wide = np.zeros((X.shape[0], 2 * X.shape[1]), dtype=np.float32)
+    wide[:, ::2] = X
+    assert _core.input_address(wide[:, ::2])[1]
+    assert np.array_equal(robustmean.mean(wide[:, ::2], eps=0.1), robustmean.mean(X, eps=0.1))
     assert np.array_equal(robustmean.mean(X, eps=0.1),
                           robustmean.mean(X.astype(np.float64), eps=0.1))
 

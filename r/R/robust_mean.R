@@ -16,7 +16,8 @@ as_rows <- function(x, na.action) {
          "for one column use as.matrix(x)", call. = FALSE)
   if (!is.matrix(x) || !(is.numeric(x) || is.logical(x)))
     stop("x must be a numeric matrix or data frame", call. = FALSE)
-  storage.mode(x) <- "double"
+  if (!is.double(x))  # (a double matrix is handed over as it is, never copied)
+    storage.mode(x) <- "double"
   n <- nrow(x)
   kept <- seq_len(n)
   if (anyNA(x)) {

@@ -232,25 +232,25 @@ static SEXP r_estimate(SEXP x, SEXP options, SEXP want_weights)
         Rf_error("x has no %s (%zu x %zu)", n == 0 ? "rows" : "columns", n, d);
     rm_options opt;
     options_from(options, &opt);
-    /* R holds columns; the library reads rows */
-    const double *col = REAL(x);
-    double *rows = (double *)R_alloc(n * d, sizeof *rows);
-    for (size_t j = 0; j < d; j++)
-        for (size_t i = 0; i < n; i++) {
-            double v = col[j * n + i];
-            if (!R_FINITE(v))
-                Rf_error("x[%zu, %zu] is %s", i + 1, j + 1,
-                         ISNA(v) ? "NA" : ISNAN(v) ? "NaN" : "infinite");
-            rows[i * d + j] = v;
-        }
+    /* R holds columns: the library reads them where they lie */
+    opt.layout = RM_LAYOUT_COLUMNS;
+    const double *columns = REAL(x);
     int weights = Rf_asLogical(want_weights) == TRUE, latch = 0;
     opt.interrupt = interrupted;
     opt.interrupt_data = &latch;
     SEXP mean = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)d)),
          w = PROTECT(weights ? Rf_allocVector(REALSXP, (R_xlen_t)n) : R_NilValue);
     rm_report rep;
-    int status = weights ? rm_mean_weights(rows, n, d, &opt, REAL(mean), REAL(w), &rep)
-                         : rm_mean(rows, n, d, &opt, REAL(mean), &rep);
+    int status = weights ? rm_mean_weights(columns, n, d, &opt, REAL(mean), REAL(w), &rep)
+                         : rm_mean(columns, n, d, &opt, REAL(mean), &rep);
+    if (status == RM_ENONFINITE) /* the library says only that there is one: where */
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < d; j++) {
+                double v = columns[j * n + i];
+                if (!R_FINITE(v))
+                    Rf_error("x[%zu, %zu] is %s", i + 1, j + 1,
+                             ISNA(v) ? "NA" : ISNAN(v) ? "NaN" : "infinite");
+            }
     if (status < 0) {
         const char *words = rep.message[0] ? rep.message : rm_strerror(status);
         if (rep.invalid_option && !strstr(words, rep.invalid_option))

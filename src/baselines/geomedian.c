@@ -31,7 +31,7 @@ static pass_result weiszfeld_pass(const rm_matrix *P, const rm_centre *ctr, cons
         double s = 0.0;
         RM_MATRIX_WITH_ROW(P, i, x, {
             for (size_t j = 0; j < d; j++) {
-                zrow[j] = rm_centre_z(ctr, x[j], j);
+                zrow[j] = rm_centre_z(ctr, RM_ROW_AT(x, j), j);
                 double t = zrow[j] - yz[j];
                 s += t * t;
             }
@@ -68,7 +68,7 @@ static void coarse_columns(const rm_matrix *P, const rm_centre *ctr, const doubl
         RM_MATRIX_WITH_ROW(P, i, x, {
             double s = 0.0;
             for (size_t j = 0; j < d; j++) {
-                double t = rm_centre_z(ctr, x[j], j) - yz[j];
+                double t = rm_centre_z(ctr, RM_ROW_AT(x, j), j) - yz[j];
                 s += t * t;
             }
             double dist = sqrt(s), w = dist < COINCIDENT ? 1.0 : 1.0 / dist;
@@ -79,7 +79,7 @@ static void coarse_columns(const rm_matrix *P, const rm_centre *ctr, const doubl
                 far_sum += w;
             for (size_t j = 0; j < d; j++)
                 if (g[j] > 0.0)
-                    sum[j] += w * rm_centre_coarse_offset(ctr, x[j], j);
+                    sum[j] += w * rm_centre_coarse_offset(ctr, RM_ROW_AT(x, j), j);
         });
     for (size_t j = 0; j < d; j++)
         if (g[j] > 0.0)

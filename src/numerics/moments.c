@@ -58,7 +58,7 @@ void rm_moments_load(const rm_moments *m, size_t row0, size_t rows, double *zs)
         double *z = zs + i * d;
         RM_MATRIX_WITH_ROW(&m->X, row0 + i, x, {
             for (size_t j = 0; j < d; j++)
-                z[j] = (x[j] * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
+                z[j] = (RM_ROW_AT(x, j) * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
         });
     }
 }
@@ -127,7 +127,7 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
             double root = sqrt(fabs(w[t]));
             RM_MATRIX_WITH_ROW(&m->X, rows[t], x, {
                 for (size_t j = 0; j < d; j++) {
-                    double v = (x[j] * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
+                    double v = (RM_ROW_AT(x, j) * c->col_g1[j] - c->shifted[j]) * c->col_g2[j];
                     mu_part[j] += w[t] * v;
                     z[j] = v * root;
                 }
@@ -206,7 +206,7 @@ void rm_moments_unscale(const rm_moments *m, const double *q, const double *z, d
         RM_MATRIX_WITH_ROW(&m->X, i, xi, {
             for (size_t j = 0; j < m->d; j++)
                 if (g[j] > 0.0)
-                    x[j] += q[i] * rm_centre_coarse_offset(ctr, xi[j], j);
+                    x[j] += q[i] * rm_centre_coarse_offset(ctr, RM_ROW_AT(xi, j), j);
         });
     for (size_t j = 0; j < m->d; j++)
         if (g[j] > 0.0)

@@ -135,13 +135,13 @@ static void histogram_pass(const rm_matrix *X, const column_view *v, size_t bins
             RM_MATRIX_WITH_ROW(X, i, x, {
                 if (ok) {
                     for (size_t j = 0; j < d; j++) {
-                        double xj = x[j];
+                        double xj = RM_ROW_AT(x, j);
                         if (xj >= v->lo[j] && xj <= v->hi[j])
                             mine[j * bins + view_bin(v, j, xj, bins)]++;
                     }
                 } else { /* no memory for the thread's own: the shared one, atomically */
                     for (size_t j = 0; j < d; j++) {
-                        double xj = x[j];
+                        double xj = RM_ROW_AT(x, j);
                         if (xj >= v->lo[j] && xj <= v->hi[j])
                             count_shared(counts + j * bins + view_bin(v, j, xj, bins));
                     }
@@ -212,7 +212,7 @@ static void collect_pass(const rm_matrix *X, search *s, const column_view *v, si
         for (size_t i = 0; i < n; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
                 for (size_t j = 0; j < d; j++) {
-                    double xj = x[j];
+                    double xj = RM_ROW_AT(x, j);
                     if (xj >= v->lo[j] && xj <= v->hi[j] && view_bin(v, j, xj, bins) == v->bin[j])
                         collect_value(&s[j], j, xj, buffer, limit, bounds, d);
                 }
@@ -245,13 +245,13 @@ static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
                 if (a) { /* a loop the compiler turns into vector min and max */
                     double *least = a, *most = a + d;
                     for (size_t j = 0; j < d; j++) {
-                        double xj = x[j];
+                        double xj = RM_ROW_AT(x, j);
                         least[j] = xj < least[j] ? xj : least[j];
                         most[j] = xj > most[j] ? xj : most[j];
                     }
                 } else {
                     for (size_t j = 0; j < d; j++)
-                        widen_locked(&lo[j], &hi[j], x[j]);
+                        widen_locked(&lo[j], &hi[j], RM_ROW_AT(x, j));
                 }
             });
         if (a) {
@@ -429,7 +429,7 @@ int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threa
             for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
                 RM_MATRIX_WITH_ROW(X, i, x, {
                     for (size_t j = 0; j < d; j++)
-                        trim_value(part + c * 4 * d, d, j, x[j], lo[j], hi[j]);
+                        trim_value(part + c * 4 * d, d, j, RM_ROW_AT(x, j), lo[j], hi[j]);
                 });
         for (size_t c = 1; c < chunks; c++)
             for (size_t t = 0; t < 4 * d; t++)

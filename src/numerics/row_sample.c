@@ -30,7 +30,7 @@ static uint64_t row_hash(const rm_moments *m, size_t i)
     uint64_t h0 = 0x243f6a8885a308d3u, h1 = 0x13198a2e03707344u, h2 = 0xa4093822299f31d0u,
              h3 = 0x082efa98ec4e6c89u;
     size_t d = m->d;
-#define RM_GRID(j) ((rm_centre_z(c, x[j], j) * c->grid[j] + round) - round)
+#define RM_GRID(j) ((rm_centre_z(c, RM_ROW_AT(x, j), j) * c->grid[j] + round) - round)
     RM_MATRIX_WITH_ROW(&m->X, i, x, {
         size_t j = 0;
         for (; j + 4 <= d; j += 4) {

@@ -91,7 +91,7 @@ static void sum_rows(const rm_matrix *X, size_t lo, size_t hi, const double *ref
         for (size_t i = b; i < end; i++)
             RM_MATRIX_WITH_ROW(X, i, x, {
                 for (size_t j = 0; j < d; j++)
-                    block[j] += x[j] - ref[j];
+                    block[j] += RM_ROW_AT(x, j) - ref[j];
             });
         for (size_t j = 0; j < d; j++)
             neumaier_add(&sum[j], &comp[j], block[j]);
@@ -140,7 +140,8 @@ int rm_column_means(const rm_matrix *X, double *mean, int threads)
         /* The differences overflowed: the scaled path. Only doubles can: differences of
          * floats (below 2^128) widened to double stay far from the double limit. */
         if (!isfinite(mean[j]) && X->f64)
-            mean[j] = rm_mean_strided(X->f64 + j, n, d);
+            mean[j] = X->by_columns ? rm_mean_strided(X->f64 + j * n, n, 1)
+                                    : rm_mean_strided(X->f64 + j, n, d);
     }
     free(parts);
     free(ref);

@@ -137,3 +137,23 @@ test_that("Ctrl-C stops a long estimate", {
   # R is fine afterwards
   expect_true(robust_mean(x[1:1000, ], eps = 0.1)$report$converged)
 })
+
+test_that("a matrix is read where it lies, not copied", {
+  # peak memory: a transposed copy of x would raise it by x's size
+  peak <- function() {
+    status <- readLines("/proc/self/status")
+    as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", grep("^VmHWM", status, value = TRUE))) * 1024
+  }
+  skip_if_not(file.exists("/proc/self/status"), "no /proc here")
+  n <- 200000
+  d <- 100
+  x <- rnorm(n * d)
+  dim(x) <- c(n, d)
+  far <- seq_len(n / 10)
+  x[far, ] <- x[far, ] + 5  # a far cluster: a quick solve
+  before <- peak()
+  fit <- robust_mean(x, eps = 0.1)
+  grown <- peak() - before
+  expect_lt(grown, 0.5 * 8 * n * d)  # the library's own working memory is O(n)
+  expect_true(fit$report$converged)
+})
