@@ -382,7 +382,8 @@ typedef struct rm_read_options {
                            numbers are rounded to the nearest float (as strtof), .npy
                            float64 values too; a value beyond the float range (about
                            3.4e38) is an RM_ERANGE error.
-                           RM_STORAGE_AS_FILE: float for a float32 .npy (nothing is lost),
+                           RM_STORAGE_AS_FILE: float for a .npy of float32, float16 or
+                           integers of up to 16 bits (nothing is lost),
                            double for everything else. */
     int threads;        /* threads that parse CSV and check values; 0: one per core */
 } rm_read_options;
@@ -397,8 +398,8 @@ typedef struct rm_data {
                             be mapped rather than read (a private mapping: writes never
                             reach the file). NULL when the values are floats: */
     float *values_float; /* n*d, row-major, when read with RM_STORAGE_FLOAT (or AS_FILE
-                            from a float32 .npy); else NULL. Exactly one of values and
-                            values_float is set. */
+                            from a .npy of float32, float16 or small integers); else
+                            NULL. Exactly one of values and values_float is set. */
     size_t n, d;
     size_t dropped_rows; /* rows dropped under drop_nonfinite */
     size_t *dropped;     /* their 1-based data-row numbers in the file, ascending
@@ -435,7 +436,8 @@ typedef struct rm_read_error {
  * CSV: comma, tab, semicolon or whitespace delimited; an optional header row; CRLF line
  * ends, a UTF-8 byte order mark, '#' comment lines and blank lines are accepted. Numbers
  * are read exactly as strtod() reads them in the C locale, whatever the process locale.
- * .npy: versions 1-3, dtypes <f8, <f4 (and their big-endian forms), C or Fortran order,
+ * .npy: versions 1-3, every numeric dtype (float16/32/64, int8..int64, uint8..uint64) in
+ * either byte order (integers exactly: one beyond 2^53 is RM_ERANGE), C or Fortran order,
  * 1-D (d = 1) or 2-D.
  *
  * @param opt  NULL (the defaults of rm_read_options_init()), or the reading options.

@@ -121,7 +121,7 @@ static int parse_header(const char *text, size_t len, npy_header *h, rm_read_err
             skip_space(&c);
             if (c.s < c.end && *c.s == '[') {
                 rm_read_error_set(err, 0, 0, 0,
-                                  "unsupported dtype: a structured array (robustmean reads '<f8' and '<f4')");
+                                  "unsupported dtype: a structured array (robustmean reads one numeric dtype: float, int or uint)");
                 return RM_EFORMAT;
             }
             if (!parse_string(&c, h->descr, sizeof h->descr))
@@ -163,38 +163,86 @@ malformed:
     return RM_EFORMAT;
 }
 
-/* Element conversion: item size, byte order and width from the dtype string. */
+/* Element conversion: kind, item size and byte order from the dtype string. */
 typedef struct dtype {
-    size_t size;
-    int swap; /* stored big-endian */
-    int single;
+    char kind;   /* 'f' float, 'i' signed integer, 'u' unsigned integer */
+    size_t size; /* bytes: 2, 4, 8 for floats; 1, 2, 4, 8 for integers */
+    int swap;    /* stored big-endian */
+    int single;  /* stored as float32: read as it lies when floats are asked for */
+    int fits_float; /* every value is a float exactly (float16, float32, integers of up to
+                       16 bits): held as float when the storage follows the file */
 } dtype;
 
 static int parse_dtype(const char *descr, dtype *t)
 {
-    if (strlen(descr) != 3 || (descr[0] != '<' && descr[0] != '>') || descr[1] != 'f')
+    size_t len = strlen(descr);
+    if (len != 3 || !strchr("<>|=", descr[0]) || !strchr("fiu", descr[1]))
         return 0;
-    if (descr[2] != '8' && descr[2] != '4')
+    t->kind = descr[1];
+    t->size = (size_t)(descr[2] - '0');
+    int float_size = t->size == 2 || t->size == 4 || t->size == 8,
+        int_size = t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8;
+    if (t->kind == 'f' ? !float_size : !int_size)
         return 0;
-    t->single = descr[2] == '4';
-    t->size = t->single ? 4 : 8;
+    /* '|' (no order) is how NumPy writes one-byte types; '=' is the machine's (little) */
+    if (descr[0] == '|' && t->size != 1)
+        return 0;
     t->swap = descr[0] == '>';
+    t->single = t->kind == 'f' && t->size == 4;
+    t->fits_float = t->kind == 'f' ? t->size <= 4 : t->size <= 2;
     return 1;
 }
 
-static double convert(const unsigned char *p, const dtype *t)
+/* IEEE half precision (1 sign, 5 exponent, 10 fraction bits) as a double, exactly. */
+static double half_to_double(uint16_t h)
+{
+    int sign = h >> 15, exponent = (h >> 10) & 0x1f, fraction = h & 0x3ff;
+    double v;
+    if (exponent == 0)
+        v = ldexp(fraction, -24); /* zero and subnormals */
+    else if (exponent == 31)
+        v = fraction ? NAN : INFINITY;
+    else
+        v = ldexp(fraction | 0x400, exponent - 25);
+    return sign ? -v : v;
+}
+
+/* The element at p as a double; 0 when it is an integer beyond 2^53, which a double would
+ * round (refused: the place is the caller's). */
+static int convert(const unsigned char *p, const dtype *t, double *out)
 {
     unsigned char b[8];
     for (size_t k = 0; k < t->size; k++)
         b[k] = t->swap ? p[t->size - 1 - k] : p[k];
-    if (t->single) {
-        float f;
-        memcpy(&f, b, 4);
-        return (double)f;
+    uint64_t bits = 0;
+    for (size_t k = 0; k < t->size; k++)
+        bits |= (uint64_t)b[k] << (8 * k);
+    if (t->kind == 'f') {
+        if (t->size == 2) {
+            *out = half_to_double((uint16_t)bits);
+        } else if (t->size == 4) {
+            float f;
+            memcpy(&f, b, 4);
+            *out = (double)f;
+        } else {
+            memcpy(out, b, 8);
+        }
+        return 1;
     }
-    double v;
-    memcpy(&v, b, 8);
-    return v;
+    if (t->kind == 'u') {
+        *out = (double)bits;
+        return bits <= (uint64_t)1 << 53;
+    }
+    /* signed: sign-extend from size bytes */
+    int64_t v;
+    if (t->size == 8) {
+        memcpy(&v, &bits, 8);
+    } else {
+        uint64_t sign = (uint64_t)1 << (8 * t->size - 1);
+        v = (int64_t)((bits ^ sign) - sign);
+    }
+    *out = (double)v;
+    return v <= (int64_t)1 << 53 && v >= -((int64_t)1 << 53);
 }
 
 /* Read count elements into out (row-major n x d, doubles or, with single, floats)
@@ -203,7 +251,8 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
                          rm_data *out, rm_read_error *err)
 {
     size_t n = out->n, d = out->d, count = n * d;
-    int direct = !t->swap && t->single == single && (!h->fortran_order || d == 1 || n == 1);
+    int direct = !t->swap && t->kind == 'f' && t->size == (single ? 4u : 8u) &&
+                 (!h->fortran_order || d == 1 || n == 1);
     if (direct) {
         void *to = single ? (void *)out->values_float : (void *)out->values;
         size_t got = rm_source_read(src, to, count * t->size);
@@ -234,7 +283,15 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
             size_t e = done + k;
             /* Fortran order stores column after column: element e is (e % n, e / n). */
             size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
-            double v = convert(chunk + k * t->size, t);
+            double v;
+            if (!convert(chunk + k * t->size, t, &v)) {
+                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                                  "the integer %.17g is beyond 2^53: a double would round it "
+                                  "(store such counts as float64 if rounding is acceptable)",
+                                  v);
+                free(chunk);
+                return RM_ERANGE;
+            }
             if (!single) {
                 out->values[dest] = v;
                 continue;
@@ -261,7 +318,8 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
 static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int single,
                         size_t offset, size_t bytes, rm_data *out)
 {
-    if (!src->size_known || t->swap || t->single != single || offset % t->size != 0 ||
+    if (!src->size_known || t->swap || t->kind != 'f' || t->size != (single ? 4u : 8u) ||
+        offset % t->size != 0 ||
         bytes == 0 || (h->fortran_order && out->d > 1 && out->n > 1))
         return 0;
     struct rm_data_mapping *mapping = malloc(sizeof *mapping);
@@ -378,7 +436,8 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
         char shown[64];
         rm_quote_text(shown, sizeof shown, h.descr, strlen(h.descr));
         rm_read_error_set(err, 0, 0, 0,
-                          "unsupported .npy dtype %s: robustmean reads float64 ('<f8') and float32 ('<f4')",
+                          "unsupported .npy dtype %s: robustmean reads the numeric dtypes "
+                          "float16/32/64, int8/16/32/64 and uint8/16/32/64, in either byte order",
                           shown);
         return RM_EFORMAT;
     }
@@ -411,7 +470,8 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     }
     out->n = h.shape[0];
     out->d = h.shape[1];
-    int single = opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.single);
+    int single =
+        opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
     if (map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)) {
         status = RM_OK;
     } else {

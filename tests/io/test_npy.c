@@ -1,6 +1,7 @@
 /* The .npy reader: versions, dtypes, orders and shapes, and every malformed header. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,8 +145,14 @@ Test(npy, malformed_headers_are_refused)
 
 Test(npy, unsupported_dtypes_and_shapes)
 {
-    expect_npy_failure(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", m23,
-                       24, RM_EFORMAT, "unsupported .npy dtype '<i4'");
+    expect_npy_failure(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3), }", m23,
+                       6, RM_EFORMAT, "unsupported .npy dtype '|b1'");
+    expect_npy_failure(1, "{'descr': '<U3', 'fortran_order': False, 'shape': (2, 3), }", m23,
+                       72, RM_EFORMAT, "float16/32/64, int8/16/32/64 and uint8/16/32/64");
+    expect_npy_failure(1, "{'descr': '<i3', 'fortran_order': False, 'shape': (2, 3), }", m23,
+                       18, RM_EFORMAT, "unsupported .npy dtype '<i3'");
+    expect_npy_failure(1, "{'descr': '|i2', 'fortran_order': False, 'shape': (2, 3), }", m23,
+                       12, RM_EFORMAT, "unsupported .npy dtype '|i2'");
     expect_npy_failure(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 3), }", m23,
                        sizeof m23, RM_EFORMAT, "unsupported .npy dtype");
     expect_npy_failure(1, "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }",
@@ -217,4 +224,155 @@ Test(npy, non_finite_values_fail_or_are_dropped)
     cr_assert_null(data.dropped);
     tu_remove(path);
     free(b);
+}
+
+/* The 2 x 3 values v as a .npy of the dtype (kind, size, byte order): the raw bytes. */
+static void store(char kind, int size, int big, const double *v, unsigned char *raw)
+{
+    for (int k = 0; k < 6; k++) {
+        unsigned char b[8];
+        uint64_t bits = 0;
+        if (kind == 'f' && size == 8)
+            memcpy(&bits, &v[k], 8);
+        else if (kind == 'f' && size == 4) {
+            float f = (float)v[k];
+            uint32_t u;
+            memcpy(&u, &f, 4);
+            bits = u;
+        } else if (kind == 'f') {
+            bits = (uint64_t)v[k]; /* float16: the caller passes the bit pattern */
+        } else {
+            bits = kind == 'i' ? (uint64_t)(int64_t)v[k] : (uint64_t)v[k];
+        }
+        for (int j = 0; j < size; j++)
+            b[j] = (unsigned char)(bits >> (8 * j));
+        for (int j = 0; j < size; j++)
+            raw[k * size + j] = big ? b[size - 1 - j] : b[j];
+    }
+}
+
+static void expect_dtype(char kind, int size, const double *given, const double *want,
+                         rm_storage storage, int as_float)
+{
+    for (int big = 0; big < 2; big++) {
+        char dict[96], descr[8];
+        snprintf(descr, sizeof descr, "%c%c%d", size == 1 ? '|' : big ? '>' : '<', kind, size);
+        if (size == 1 && big)
+            continue;
+        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (2, 3), }",
+                 descr);
+        unsigned char raw[48];
+        store(kind, size, big, given, raw);
+        size_t len;
+        unsigned char *b = tu_npy_bytes(1, dict, raw, 6 * (size_t)size, &len);
+        char *path = tu_temp_file(".npy", b, len);
+        free(b);
+        rm_read_options opt;
+        rm_read_options_init(&opt);
+        opt.storage = storage;
+        rm_data data;
+        rm_read_error err;
+        cr_assert_eq(rm_read_file(path, &opt, &data, &err), RM_OK, "%s: %s", descr, err.message);
+        tu_remove(path);
+        cr_assert_eq(data.values_float != NULL, as_float, "%s: held as float", descr);
+        for (int k = 0; k < 6; k++) {
+            double got = data.values_float ? data.values_float[k] : data.values[k];
+            cr_assert_eq(got, want[k], "%s [%d]: %.17g, not %.17g", descr, k, got, want[k]);
+        }
+        rm_data_free(&data);
+    }
+}
+
+Test(npy, every_numeric_dtype_in_either_byte_order)
+{
+    const double i1[6] = {-128, 127, 0, 1, -1, 42}, u1[6] = {0, 255, 1, 128, 7, 200};
+    const double i2[6] = {-32768, 32767, 0, -1, 1000, -12345}, u2[6] = {0, 65535, 1, 256, 4097, 40000};
+    const double i4[6] = {-2147483648.0, 2147483647, 0, -1, 16777217, -99};
+    const double u4[6] = {0, 4294967295.0, 1, 16777217, 65536, 3000000000.0};
+    const double i8[6] = {-9007199254740992.0, 9007199254740992.0, 0, -1, 123456789012345, -7};
+    const double u8[6] = {0, 9007199254740992.0, 1, 18014398509481, 4294967296.0, 5};
+    const double f4[6] = {1.5, -0.0, 3.4e38, 1e-45, -2.25, 16777216};
+    const double f8[6] = {1e308, -4.9e-324, 0.1, -1, 2.5, 1e-300};
+    expect_dtype('i', 1, i1, i1, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('u', 1, u1, u1, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('i', 2, i2, i2, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('u', 2, u2, u2, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('i', 4, i4, i4, RM_STORAGE_AS_FILE, 0);
+    expect_dtype('u', 4, u4, u4, RM_STORAGE_AS_FILE, 0);
+    expect_dtype('i', 8, i8, i8, RM_STORAGE_AS_FILE, 0);
+    expect_dtype('u', 8, u8, u8, RM_STORAGE_AS_FILE, 0);
+    float f4f[6];
+    double f4w[6];
+    for (int k = 0; k < 6; k++) {
+        f4f[k] = (float)f4[k];
+        f4w[k] = f4f[k];
+    }
+    expect_dtype('f', 4, f4w, f4w, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('f', 4, f4w, f4w, RM_STORAGE_DOUBLE, 0);
+    expect_dtype('f', 8, f8, f8, RM_STORAGE_DOUBLE, 0);
+    /* float16 bit patterns: 1, -2, the largest (65504), the least subnormal, 0.5, -0 */
+    const double h[6] = {0x3c00, 0xc000, 0x7bff, 0x0001, 0x3800, 0x8000};
+    const double hv[6] = {1, -2, 65504, 0x1p-24, 0.5, -0.0};
+    expect_dtype('f', 2, h, hv, RM_STORAGE_AS_FILE, 1);
+    expect_dtype('f', 2, h, hv, RM_STORAGE_DOUBLE, 0);
+    /* integers as doubles when asked; as floats, rounded as --float32 says */
+    expect_dtype('i', 2, i2, i2, RM_STORAGE_DOUBLE, 0);
+    const double big[6] = {16777217, 1, 2, 3, 4, 5}, rounded[6] = {16777216, 1, 2, 3, 4, 5};
+    expect_dtype('i', 4, big, rounded, RM_STORAGE_FLOAT, 1);
+}
+
+Test(npy, integers_a_double_would_round_are_refused_with_their_place)
+{
+    unsigned char raw[48];
+    int64_t exact[6] = {1, 2, 3, 4, 9007199254740993LL, 6};
+    memcpy(raw, exact, sizeof exact);
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", raw,
+                          48, &data, &err),
+                 RM_ERANGE);
+    cr_assert_eq(err.row, 2);
+    cr_assert_eq(err.column, 2);
+    cr_assert_not_null(strstr(err.message, "beyond 2^53"), "%s", err.message);
+    uint64_t u[6] = {1, 2, 3, 4, 5, (uint64_t)1 << 63};
+    cr_assert_eq(read_npy(1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2, 3), }", u, 48,
+                          &data, &err),
+                 RM_ERANGE);
+    cr_assert_eq(err.row, 2);
+    cr_assert_eq(err.column, 3);
+}
+
+Test(npy, a_float16_infinity_is_not_finite)
+{
+    uint16_t h[6] = {0x3c00, 0x7c00, 0, 0, 0, 0};
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_npy(1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }", h,
+                          12, &data, &err),
+                 RM_ENONFINITE);
+    cr_assert_eq(err.row, 1);
+    cr_assert_eq(err.column, 2);
+}
+
+Test(npy, integers_in_fortran_order)
+{
+    int16_t f[6] = {1, 4, 2, -5, 3, 6}; /* column after column of (1 2 3; 4 -5 6) */
+    rm_data data;
+    rm_read_error err;
+    cr_assert_eq(read_npy(1, "{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }", NULL, 0,
+                          &data, &err),
+                 RM_EFORMAT); /* no data: truncated */
+    unsigned char raw[12];
+    for (int k = 0; k < 6; k++) {
+        raw[2 * k] = (unsigned char)((uint16_t)f[k] >> 8);
+        raw[2 * k + 1] = (unsigned char)f[k];
+    }
+    cr_assert_eq(read_npy(1, "{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }", raw, 12,
+                          &data, &err),
+                 RM_OK, "%s", err.message);
+    const double want[6] = {1, 2, 3, 4, -5, 6};
+    cr_assert_not_null(data.values);
+    for (int k = 0; k < 6; k++)
+        cr_assert_eq(data.values[k], want[k]);
+    rm_data_free(&data);
 }
