@@ -275,8 +275,21 @@ typedef struct rm_report {
     int guarantee;           /* 0 when eps >= 1/3: stationarity no longer implies accuracy */
     double eps_check;        /* F at min(2 eps, 0.45) over F at eps, on the rows or, for
                                 large n, on a sample of them: near 1 when at most eps of the
-                                rows are corrupted, far below when more are; NAN when not
+                                rows are corrupted, far below when more are (or when the
+                                inliers' top direction or tails trim easily); NAN when not
                                 measured (eps >= 0.45, eps = 0) */
+    double eps_check_shift;  /* at eps: |weighted mean - median| of the kept rows'
+                                projections on the top direction, over sqrt(F): near 0 when
+                                what is kept is symmetric about its mean, as inliers are;
+                                corrupted rows left over pull the mean to their side. NAN
+                                when not measured */
+    double eps_check_excess; /* at eps: F over the variance along the top direction that
+                                the kept rows' median |projection - mean| gives for a normal
+                                law: near 1 or below for one normal bulk, above when a part
+                                of the rows stands off it. NAN when not measured */
+    int eps_contradicted;    /* 1 when the check says that more than eps of the rows are
+                                corrupted: eps_check below 0.65, eps_check_shift above
+                                0.08 and eps_check_excess above 1.2 */
     double eps_chosen;       /* SILO: the eps the estimate was computed at (eps when given,
                                 the choice with RM_EPS_AUTO); NAN for other methods */
     double outlier_fraction; /* SILO: outliers / n */
@@ -299,8 +312,8 @@ typedef struct rm_report {
                                 SILO point (in the units of objective); else 0 */
     double shape_radius;     /* with shape_refined: the certified radius it was held
                                 within, bound_error * sqrt(objective); else NAN */
-    int consistent;          /* 0 when the data contradicts the stated eps (eps_check
-                                below 0.3: more than eps of the rows look corrupted) or
+    int consistent;          /* 0 when the data contradicts the stated eps
+                                (eps_contradicted: more than eps of the rows look corrupted) or
                                 sigma (F above what the certificate allows for it); then
                                 certified is 0. 1 otherwise, and for other methods */
 } rm_report;

@@ -30,6 +30,8 @@ static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *o
     rep->weight_cap = NAN;
     rep->guarantee = 1;
     rep->eps_check = NAN;
+    rep->eps_check_shift = NAN;
+    rep->eps_check_excess = NAN;
     rep->eps_chosen = NAN;
     rep->outlier_fraction = NAN;
     rep->anisotropy = NAN;

@@ -382,6 +382,10 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
         print_number_json(f, rep->bound_error);
         fputs(", \"eps_check\": ", f);
         print_number_json(f, rep->eps_check);
+        fputs(", \"eps_check_shift\": ", f);
+        print_number_json(f, rep->eps_check_shift);
+        fputs(", \"eps_check_excess\": ", f);
+        print_number_json(f, rep->eps_check_excess);
         fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
         fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
         fputs(", \"anisotropy\": ", f);
@@ -458,9 +462,13 @@ static void print_verbose_report(const rm_report *rep)
                       ? "their round metric showed no gain: the estimate stays"
                       : "round enough: not taken");
     if (rep->eps_check == rep->eps_check)
-        cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps "
-                  "(below %g: more than eps of the rows look corrupted)",
-                  rep->method, rep->eps_check, 0.3);
+        cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps; "
+                  "along the top direction the kept rows' median stands %.3g sqrt(objective) "
+                  "from their mean, and their variance is %.3g of what their bulk gives "
+                  "(below %g, above %g and above %g: more than eps of the rows look "
+                  "corrupted)",
+                  rep->method, rep->eps_check, rep->eps_check_shift, rep->eps_check_excess,
+                  0.65, 0.08, 1.2);
     if (rep->certified)
         cli_error("%s: certified, if at most eps = %g of the rows are corrupted: objective <= "
                   "%.4g sigma^2, error <= %.4g sigma (sigma^2: the largest eigenvalue of the "
@@ -480,11 +488,12 @@ static void print_verbose_report(const rm_report *rep)
 /* The data contradicts the stated eps or sigma: say so, and what to do. */
 static void warn_inconsistent(const settings *s, const rm_report *rep)
 {
-    if (rep->eps_check < 0.3)
+    if (rep->eps_contradicted)
         cli_error("warning: %s: more than eps = %g of the rows look corrupted: the objective "
-                  "falls to %.2g of its value when twice as many rows may go, and the estimate "
-                  "may still be pulled by the rest; run again with a larger -e "
-                  "(robustmean(1), CHOOSING EPS). No certificate is given.",
+                  "falls to %.2g of its value when twice as many rows may go, the rows kept "
+                  "lean to one side, and the estimate may still be pulled by the rest; run "
+                  "again with a larger -e (robustmean(1), CHOOSING EPS). No certificate is "
+                  "given.",
                   input_name(s), rep->eps_chosen, rep->eps_check);
     else
         cli_error("warning: %s: the objective %g is above what --sigma %g allows if at most "

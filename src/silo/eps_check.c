@@ -2,15 +2,82 @@
 #include "silo/eps_check.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/alloc.h"
 #include "common/clock.h"
+#include "numerics/passes.h"
+#include "numerics/select.h"
 
 /* eps2 = min(EPS_CHECK_FACTOR eps, EPS_CHECK_MAX), and the continuation's iteration cap:
  * it ends sooner, as soon as the objective has fallen below RM_EPS_CHECK_DROP of where
- * it started (bench/TUNING.md, EPS_CHECK_DROP). */
+ * it started (bench/TUNING.md, EPS_CHECK_FACTOR). */
 #define EPS_CHECK_FACTOR 2.0
 #define EPS_CHECK_MAX 0.45
 #define EPS_CHECK_MAX_ITER 5
+
+/* What the scores pass hands over: the signed projections t = <z_i - mu, v>, from the
+ * squared scores along v at offsets c apart, (t^2 - (t - c)^2 + c^2) / (2c) = t. */
+typedef struct projections {
+    double c, *t;
+} projections;
+
+static void take_projections(void *ctx, size_t first, size_t rows, const double *sq, size_t k)
+{
+    projections *p = ctx;
+    for (size_t i = 0; i < rows; i++)
+        p->t[first + i] = (sq[i * k] - sq[i * k + 1] + p->c * p->c) / (2.0 * p->c);
+}
+
+/* The shift and the excess of the best iterate (eps_check.h): a pass over the rows for the
+ * projections on its top direction, then medians over the kept rows' (those at half the
+ * cap or more: the weights of the rest are on their way to 0). */
+static int top_direction(silo *s, double *shift, double *excess)
+{
+    const silo_point *b = &s->kept.best;
+    size_t n = s->n, d = s->d;
+    *shift = *excess = NAN;
+    if (!(b->F > 0.0) || b->k < 1)
+        return RM_OK;
+    double *V = rm_alloc_array(2 * d, sizeof *V);
+    if (!V)
+        return RM_ENOMEM;
+    double c = sqrt(b->F), offsets[2] = {0.0, 0.0};
+    for (size_t j = 0; j < d; j++)
+        offsets[0] += b->mu[j] * b->V[j];
+    offsets[1] = offsets[0] + c;
+    memcpy(V, b->V, d * sizeof *V);
+    memcpy(V + d, b->V, d * sizeof *V);
+    projections p = {.c = c, .t = s->work};
+    rm_scoring sc = {.offsets = offsets, .V = V, .k = 2, .take = take_projections, .ctx = &p};
+    int status = rm_pass_scores(&s->m, s->opt.threads, &sc);
+    free(V);
+    if (status != RM_OK)
+        return status;
+    s->cost.passes++;
+    /* the weighted mean of the projections is 0 up to rounding: mu is the weighted mean */
+    double mean = 0.0, total = 0.0, *kept = s->next;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        mean += b->q[i] * p.t[i];
+        total += b->q[i];
+        if (b->q[i] >= 0.5 * s->st.u)
+            kept[m++] = p.t[i];
+    }
+    if (m == 0 || !(total > 0.0))
+        return RM_OK;
+    mean /= total;
+    *shift = fabs(mean - rm_median_inplace(kept, m)) / c;
+    /* the variance a normal bulk with the kept rows' median |t| would have: (median /
+     * 0.6745)^2 */
+    for (size_t i = 0; i < m; i++)
+        kept[i] = fabs(kept[i] - mean);
+    double bulk = rm_median_inplace(kept, m) / 0.6745;
+    if (bulk > 0.0)
+        *excess = b->F / (bulk * bulk);
+    return RM_OK;
+}
 
 /* Continue the solve at eps from its best weights for a few steps, stopping once the
  * objective is below target (0: no target); the best objective reached. */
@@ -24,9 +91,9 @@ static int continue_at(silo *s, double eps, double start, double target, double 
     return status < 0 ? status : RM_OK;
 }
 
-int rm_silo_eps_check(silo *s, double start, double slack, double *ratio)
+int rm_silo_eps_check(silo *s, double start, double slack, rm_eps_check *check)
 {
-    *ratio = NAN;
+    check->ratio = check->shift = check->excess = NAN;
     double eps = s->st.eps, eps2 = fmin(EPS_CHECK_FACTOR * eps, EPS_CHECK_MAX);
     double F = s->kept.best.F;
     if (!(eps2 > eps + slack) || !(F > 0.0) ||
@@ -38,10 +105,13 @@ int rm_silo_eps_check(silo *s, double start, double slack, double *ratio)
     int status = RM_OK;
     if (slack > 0.0) /* a sample's objective where its own excess of corrupted rows is gone */
         status = continue_at(s, eps + slack, start, 0.0, &F);
+    /* at the point whose F the fall is measured from */
+    if (status == RM_OK)
+        status = top_direction(s, &check->shift, &check->excess);
     double F2 = F;
     if (status == RM_OK && F > 0.0)
         status = continue_at(s, eps2, start, RM_EPS_CHECK_DROP * F, &F2);
     if (status == RM_OK && F > 0.0)
-        *ratio = F2 / F;
+        check->ratio = F2 / F;
     return status;
 }

@@ -55,12 +55,17 @@ static void fill_report(const silo *s, rm_report *rep)
 }
 
 /* A certificate whose condition the data contradicts is withheld: F above what it allows
- * for the given sigma, or F falling far when more rows may go (eps too small). */
-static void judge_consistency(rm_report *rep, double sigma)
+ * for the given sigma, or F falling far when more rows may go, with the rows kept leaning
+ * to one side (eps too small). */
+static void judge_consistency(rm_report *rep, const rm_eps_check *check, double sigma)
 {
+    rep->eps_check = check->ratio;
+    rep->eps_check_shift = check->shift;
+    rep->eps_check_excess = check->excess;
+    rep->eps_contradicted = rm_silo_eps_contradicted(check);
     rep->consistent =
         !(rep->certified && sigma > 0.0 && rep->objective > rep->bound_objective * sigma * sigma) &&
-        !(rep->eps_check < RM_EPS_CHECK_DROP);
+        !rep->eps_contradicted;
     if (!rep->consistent) {
         rep->certified = 0;
         rep->bound_objective = rep->bound_error = NAN;
@@ -312,6 +317,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         }
     }
     silo s;
+    rm_eps_check check = {.ratio = NAN, .shift = NAN, .excess = NAN};
     memset(&s, 0, sizeof s);
     silo_setup setup = {.X = &p->X,
                         .centre = &ctr,
@@ -323,7 +329,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     if (status == RM_OK)
         status = rm_silo_init(&s, &setup);
     if (status == RM_OK && warm) /* the check of eps runs there, on the sample */
-        status = rm_silo_warm_start(&s, warm, warm_m, start, &rep->eps_check);
+        status = rm_silo_warm_start(&s, warm, warm_m, start, &check);
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
         status = solve(&s, start, &rep->stop);
@@ -341,12 +347,12 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         memcpy(pt.q, s.kept.best.q, n * sizeof *pt.q);
         memcpy(pt.mu, s.kept.best.mu, p->d * sizeof *pt.mu);
         size_t before = s.cost.passes, products = s.cost.products;
-        int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &rep->eps_check);
+        int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &check);
         if (checked < 0)
             status = checked;
         rep->passes += s.cost.passes - before;
         rep->products += s.cost.products - products;
-        judge_consistency(rep, p->opt->sigma);
+        judge_consistency(rep, &check, p->opt->sigma);
     }
     if (status >= 0 && rep->certified && wants_shape(p->opt, solver)) {
         int shaped = refine_shape(p, solver, &s, &pt, gap_rows, gap_n, start, rep);

@@ -108,7 +108,7 @@ static double sampling_slack(double eps, size_t m)
 }
 
 int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
-                       double *eps_check)
+                       rm_eps_check *check)
 {
     size_t n = s->n, d = s->d;
     rm_options opt = s->opt;
@@ -163,7 +163,7 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
     }
     if (status >= 0) { /* after the replay: it continues the sample's solve */
         in.on_step = NULL;
-        status = rm_silo_eps_check(&in, start, sampling_slack(s->st.eps, m), eps_check);
+        status = rm_silo_eps_check(&in, start, sampling_slack(s->st.eps, m), check);
     }
     /* the sample's passes (its solve's and its check's), in whole-data passes */
     s->cost.passes += (in.cost.passes * m + n - 1) / n;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "silo/eps_check.h"
 #include "silo/state.h"
 
 /* The size of the sample whose solve warm-starts the solve on n rows of d columns, or 0
@@ -20,9 +21,9 @@ double *rm_silo_warm_sample(const rm_matrix *X, const size_t *rows, size_t m, in
 /* Solve on the m rows of sample (m x d, the same centre as s), replay its first steps on
  * the rows of s, and leave s at the weights they give, its oracle warm-started from the
  * sample's top vectors; start: the clock time the time budget counts from (the sample's
- * solve takes at most half of it). *eps_check: the check of eps (eps_check.h) on the
+ * solve takes at most half of it). *check: the check of eps (eps_check.h) on the
  * sample's solve. Returns RM_OK or a negative code. */
 int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
-                       double *eps_check);
+                       rm_eps_check *check);
 
 #endif
