@@ -278,18 +278,6 @@ typedef struct rm_report {
                                 rows are corrupted, far below when more are (or when the
                                 inliers' top direction or tails trim easily); NAN when not
                                 measured (eps >= 0.45, eps = 0) */
-    double eps_check_shift;  /* at eps: |weighted mean - median| of the kept rows'
-                                projections on the top direction, over sqrt(F): near 0 when
-                                what is kept is symmetric about its mean, as inliers are;
-                                corrupted rows left over pull the mean to their side. NAN
-                                when not measured */
-    double eps_check_excess; /* at eps: F over the variance along the top direction that
-                                the kept rows' median |projection - mean| gives for a normal
-                                law: near 1 or below for one normal bulk, above when a part
-                                of the rows stands off it. NAN when not measured */
-    int eps_contradicted;    /* 1 when the check says that more than eps of the rows are
-                                corrupted: eps_check below 0.65, eps_check_shift above
-                                0.08 and eps_check_excess above 1.2 */
     double eps_chosen;       /* SILO: the eps the estimate was computed at (eps when given,
                                 the choice with RM_EPS_AUTO); NAN for other methods */
     double outlier_fraction; /* SILO: outliers / n */
@@ -316,6 +304,18 @@ typedef struct rm_report {
                                 (eps_contradicted: more than eps of the rows look corrupted) or
                                 sigma (F above what the certificate allows for it); then
                                 certified is 0. 1 otherwise, and for other methods */
+    double eps_check_shift;  /* at eps: |weighted mean - median| of the kept rows'
+                                projections on the top direction, over sqrt(F): near 0 when
+                                what is kept is symmetric about its mean, as inliers are;
+                                corrupted rows left over pull the mean to their side. NAN
+                                when not measured */
+    double eps_check_excess; /* at eps: F over the variance along the top direction that
+                                the kept rows' median |projection - mean| gives for a normal
+                                law: near 1 or below for one normal bulk, above when a part
+                                of the rows stands off it. NAN when not measured */
+    int eps_contradicted;    /* 1 when the check says that more than eps of the rows are
+                                corrupted: eps_check below 0.65, eps_check_shift above
+                                0.08 and eps_check_excess above 1.2 */
 } rm_report;
 
 /**
