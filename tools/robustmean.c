@@ -386,6 +386,7 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
         print_number_json(f, rep->eps_check_shift);
         fputs(", \"eps_check_excess\": ", f);
         print_number_json(f, rep->eps_check_excess);
+        fprintf(f, ", \"eps_contradicted\": %s", rep->eps_contradicted ? "true" : "false");
         fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
         fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
         fputs(", \"anisotropy\": ", f);

@@ -152,7 +152,7 @@ static SEXP str(const char *s) { return Rf_mkString(s ? s : ""); }
  * by the list as soon as it is made. */
 static SEXP report_list(const rm_report *r)
 {
-    enum { FIELDS = 34 };
+    enum { FIELDS = 37 };
     SEXP list = PROTECT(Rf_allocVector(VECSXP, FIELDS)),
          names = PROTECT(Rf_allocVector(STRSXP, FIELDS));
     int k = 0;
@@ -187,6 +187,9 @@ static SEXP report_list(const rm_report *r)
     PUT("eps_check", real(r->eps_check));
     PUT("eps_chosen", real(r->eps_chosen));
     PUT("consistent", flag(r->consistent));
+    PUT("eps_check_shift", real(r->eps_check_shift));
+    PUT("eps_check_excess", real(r->eps_check_excess));
+    PUT("eps_contradicted", flag(r->eps_contradicted));
     PUT("columns_scaled", flag(r->columns_scaled));
     PUT("anisotropy", real(r->anisotropy));
     PUT("shape_gain", real(r->shape_gain));

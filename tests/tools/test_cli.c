@@ -350,11 +350,11 @@ Test(cli, bad_data_exits_1_with_file_row_and_column)
     tu_run_free(&r);
     double m[2] = {1, 2};
     size_t len;
-    unsigned char *b = tu_npy_bytes(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+    unsigned char *b = tu_npy_bytes(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
                                     m, sizeof m, &len);
     char *in = tu_temp_file(".npy", b, len);
     r = tu_run(ARGV("-e", "0.1", in), NULL);
-    expect_fail(r, 1, "unsupported .npy dtype '<i8'");
+    expect_fail(r, 1, "unsupported .npy dtype '<c8'");
     tu_run_free(&r);
     tu_remove(in);
     in = tu_temp_file(".npy", b, 20);
