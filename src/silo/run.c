@@ -177,9 +177,11 @@ static int all_finite(const float *y, size_t count)
  * rows in a metric, from scratch (multiplicative steps cannot bring back the rows the
  * first solve starved), at the point's eps. The first round's metric is fitted on every
  * row (robust scales need no trimming; the point's kept rows would be the inliers with
- * their dominant directions trimmed), the second's on the rows both the point and the
- * first round kept (what either removed does not stretch the metric). The metrics are
- * fitted on the sample rows when there is a sample, so the first round runs on those. The estimate moves
+ * their dominant directions trimmed), the second's on the rows the first round kept when
+ * its own move would have been taken (its gain above SHAPE_GAIN), else on the rows both
+ * the point and the first round kept (what either removed does not stretch the metric).
+ * The metrics are fitted on the sample rows when there is a sample, so the first round
+ * runs on those. The estimate moves
  * only when the last metric shows the point far from its minimum there, by more than the
  * move costs in z (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show
  * them. */
@@ -201,7 +203,7 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
     double *q1 = rm_alloc_array(n, sizeof *q1), *mu1 = rm_alloc_array(d, sizeof *mu1),
            *estimate = rm_alloc_array(d, sizeof *estimate),
            *qs = sample_n ? rm_alloc_array(sample_n, sizeof *qs) : q1;
-    int status = q1 && mu1 && estimate && qs ? RM_OK : RM_ENOMEM, finished = 0;
+    int status = q1 && mu1 && estimate && qs ? RM_OK : RM_ENOMEM, finished = 0, trusted = 0;
     rm_shape sh = {.M = NULL};
     for (int round = 0; status == RM_OK && round < SHAPE_ROUNDS; round++) {
         /* a round before the last only chooses the rows the next metric is fitted on, among
@@ -210,8 +212,8 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
         const size_t *listed = last ? NULL : sample;
         size_t m = listed && sample_n ? sample_n : n;
         rm_shape_free(&sh);
-        status = rm_silo_shape_metric(s, round ? q1 : NULL, round ? pt->q : NULL, pt->cap,
-                                      pt->mu, sample, sample_n, &sh);
+        status = rm_silo_shape_metric(s, round ? q1 : NULL, round && !trusted ? pt->q : NULL,
+                                      pt->cap, pt->mu, sample, sample_n, &sh);
         if (status != RM_OK || !sh.M)
             break;
         if (round == 0)
@@ -245,6 +247,11 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
         }
         if (status > 0)
             status = RM_OK;
+        if (status == RM_OK && !last) { /* a round that would itself move: its rows trusted */
+            double gain = 0.0;
+            status = rm_silo_shape_gain(s, &sh, pt->q, q1, sample, sample_n, &gain);
+            trusted = gain > SHAPE_GAIN;
+        }
         finished = status == RM_OK && last;
     }
     /* a failed round leaves q1 and mu1 out of step: no move then */
