@@ -147,8 +147,9 @@ Test(npy, unsupported_dtypes_and_shapes)
 {
     expect_npy_failure(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3), }", m23,
                        6, RM_EFORMAT, "unsupported .npy dtype '|b1'");
-    expect_npy_failure(1, "{'descr': '<U3', 'fortran_order': False, 'shape': (2, 3), }", m23,
-                       72, RM_EFORMAT, "float16/32/64, int8/16/32/64 and uint8/16/32/64");
+    static const unsigned char text[72]; /* 6 strings of 3 UCS-4 characters */
+    expect_npy_failure(1, "{'descr': '<U3', 'fortran_order': False, 'shape': (2, 3), }", text,
+                       sizeof text, RM_EFORMAT, "float16/32/64, int8/16/32/64 and uint8/16/32/64");
     expect_npy_failure(1, "{'descr': '<i3', 'fortran_order': False, 'shape': (2, 3), }", m23,
                        18, RM_EFORMAT, "unsupported .npy dtype '<i3'");
     expect_npy_failure(1, "{'descr': '|i2', 'fortran_order': False, 'shape': (2, 3), }", m23,
