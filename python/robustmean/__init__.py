@@ -242,11 +242,9 @@ class Result:
                 f"certified={r['certified']} stop={r['stop_reason']!r}>")
 
 
-def _weights_rows(method: str) -> bool:
-    for m in _core.methods():
-        if m["name"] == method:
-            return m["weights_rows"]
-    return True  # an unknown name: the library says so
+# The methods that give no weights (the library's table is fixed while it is loaded); an
+# unknown name is asked for weights, and the library says what is wrong with it.
+_UNWEIGHTED = {m["name"] for m in _core.methods() if not m["weights_rows"]}
 
 
 def estimate(X, eps: Eps = None, method: str = DEFAULT_METHOD, sigma: Optional[float] = None,
@@ -258,7 +256,7 @@ def estimate(X, eps: Eps = None, method: str = DEFAULT_METHOD, sigma: Optional[f
              shaping: Optional[str] = None) -> Result:
     options = _options(method, eps, sigma, threads, seed, max_iter, tol, max_seconds, blocks,
                        delta, max_directions, oracle, column_scaling, shaping)
-    return Result(*_run(X, options, _weights_rows(method)))
+    return Result(*_run(X, options, method not in _UNWEIGHTED))
 
 
 estimate.__doc__ = (

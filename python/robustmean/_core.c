@@ -346,22 +346,18 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
     if (!a)
         return NULL;
     opt.layout = by_columns ? RM_LAYOUT_COLUMNS : RM_LAYOUT_ROWS;
-    npy_intp n = PyArray_DIM(a, 0), d = PyArray_DIM(a, 1);
+    npy_intp n = PyArray_DIM(a, 0), d = PyArray_DIM(a, 1), wdims[1] = {n}, mdims[1] = {d};
+    PyObject *result = NULL;
+    PyArrayObject *mean = NULL, *weights = NULL;
     if (n == 0 || d == 0) {
         PyErr_Format(PyExc_ValueError, "X has no %s (shape (%zd, %zd))", n == 0 ? "rows" : "columns",
                      (Py_ssize_t)n, (Py_ssize_t)d);
-        Py_DECREF(a);
-        return NULL;
+        goto done;
     }
-    npy_intp wdims[1] = {n}, mdims[1] = {d};
-    PyArrayObject *mean = (PyArrayObject *)PyArray_SimpleNew(1, mdims, NPY_DOUBLE);
-    PyArrayObject *weights = want_weights ? (PyArrayObject *)PyArray_SimpleNew(1, wdims, NPY_DOUBLE) : NULL;
-    if (!mean || (want_weights && !weights)) {
-        Py_DECREF(a);
-        Py_XDECREF(mean);
-        Py_XDECREF(weights);
-        return NULL;
-    }
+    mean = (PyArrayObject *)PyArray_SimpleNew(1, mdims, NPY_DOUBLE);
+    weights = want_weights ? (PyArrayObject *)PyArray_SimpleNew(1, wdims, NPY_DOUBLE) : NULL;
+    if (!mean || (want_weights && !weights))
+        goto done;
     rm_report rep;
     int status, single = PyArray_TYPE(a) == NPY_FLOAT;
     const void *data = PyArray_DATA(a);
@@ -376,30 +372,26 @@ static PyObject *py_estimate(PyObject *self, PyObject *args)
         status = w ? rm_mean_weights(data, (size_t)n, (size_t)d, &opt, m, w, &rep)
                    : rm_mean(data, (size_t)n, (size_t)d, &opt, m, &rep);
     PyEval_RestoreThread(it.saved);
-    if (it.latched) { /* KeyboardInterrupt (or what the handler raised) is set */
-        Py_DECREF(a);
-        Py_DECREF(mean);
-        Py_XDECREF(weights);
-        return NULL;
-    }
+    if (it.latched) /* KeyboardInterrupt (or what the handler raised) is set */
+        goto done;
     if (status < 0) {
         char where[96] = "";
         if (status == RM_ENONFINITE)
             locate_nonfinite(a, by_columns, where, sizeof where);
-        Py_DECREF(a);
-        Py_DECREF(mean);
-        Py_XDECREF(weights);
-        return raise_status(status, &rep, where);
+        raise_status(status, &rep, where);
+        goto done;
     }
-    Py_DECREF(a);
     PyObject *report = report_dict(&rep);
-    if (!report) {
-        Py_DECREF(mean);
-        Py_XDECREF(weights);
-        return NULL;
+    if (report) {
+        result = Py_BuildValue("OOOO", mean, weights ? (PyObject *)weights : Py_None, report,
+                               copied ? Py_True : Py_False);
+        Py_DECREF(report);
     }
-    return Py_BuildValue("NNNO", mean, weights ? (PyObject *)weights : Py_NewRef(Py_None), report,
-                         copied ? Py_True : Py_False);
+done:
+    Py_DECREF(a);
+    Py_XDECREF(mean);
+    Py_XDECREF(weights);
+    return result;
 }
 
 /* For the tests of zero copy: the address of the buffer estimate() would hand to the

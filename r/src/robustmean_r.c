@@ -89,12 +89,8 @@ static void options_from(SEXP list, rm_options *opt)
         else
             opt->eps = number(v, "eps");
     }
-    if (given(v = field(list, "seed"))) {
-        double s = number(v, "seed");
-        if (!(s >= 0) || s != floor(s) || s > 9007199254740992.0)
-            Rf_error("seed must be a whole number >= 0, not %g", s);
-        opt->seed = (uint64_t)s;
-    }
+    if (given(v = field(list, "seed")))
+        opt->seed = (uint64_t)count(v, "seed");
     if (given(v = field(list, "max_iter")))
         opt->max_iter = count(v, "max_iter");
     if (given(v = field(list, "tol")))
@@ -333,12 +329,8 @@ static SEXP r_generate(SEXP options)
         g.inliers = text(v, "inliers");
     if (given(v = field(options, "direction")))
         g.direction = text(v, "direction");
-    if (given(v = field(options, "seed"))) {
-        double s = number(v, "seed");
-        if (!(s >= 0) || s != floor(s) || s > 9007199254740992.0)
-            Rf_error("seed must be a whole number >= 0, not %g", s);
-        g.seed = (uint64_t)s;
-    }
+    if (given(v = field(options, "seed")))
+        g.seed = (uint64_t)count(v, "seed");
     const struct {
         const char *name;
         double *field;

@@ -168,7 +168,6 @@ typedef struct dtype {
     char kind;   /* 'f' float, 'i' signed integer, 'u' unsigned integer */
     size_t size; /* bytes: 2, 4, 8 for floats; 1, 2, 4, 8 for integers */
     int swap;    /* stored big-endian */
-    int single;  /* stored as float32: read as it lies when floats are asked for */
     int fits_float; /* every value is a float exactly (float16, float32, integers of up to
                        16 bits): held as float when the storage follows the file */
 } dtype;
@@ -188,9 +187,15 @@ static int parse_dtype(const char *descr, dtype *t)
     if (descr[0] == '|' && t->size != 1)
         return 0;
     t->swap = descr[0] == '>';
-    t->single = t->kind == 'f' && t->size == 4;
     t->fits_float = t->kind == 'f' ? t->size <= 4 : t->size <= 2;
     return 1;
+}
+
+/* 1 when the file's elements are the values as held (doubles, or floats with single), in
+ * this machine's byte order: read or mapped as they lie. */
+static int as_held(const dtype *t, int single)
+{
+    return !t->swap && t->kind == 'f' && t->size == (single ? 4u : 8u);
 }
 
 /* IEEE half precision (1 sign, 5 exponent, 10 fraction bits) as a double, exactly. */
@@ -251,8 +256,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
                          rm_data *out, rm_read_error *err)
 {
     size_t n = out->n, d = out->d, count = n * d;
-    int direct = !t->swap && t->kind == 'f' && t->size == (single ? 4u : 8u) &&
-                 (!h->fortran_order || d == 1 || n == 1);
+    int direct = as_held(t, single) && (!h->fortran_order || d == 1 || n == 1);
     if (direct) {
         void *to = single ? (void *)out->values_float : (void *)out->values;
         size_t got = rm_source_read(src, to, count * t->size);
@@ -318,9 +322,8 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
 static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int single,
                         size_t offset, size_t bytes, rm_data *out)
 {
-    if (!src->size_known || t->swap || t->kind != 'f' || t->size != (single ? 4u : 8u) ||
-        offset % t->size != 0 ||
-        bytes == 0 || (h->fortran_order && out->d > 1 && out->n > 1))
+    if (!src->size_known || !as_held(t, single) || offset % t->size != 0 || bytes == 0 ||
+        (h->fortran_order && out->d > 1 && out->n > 1))
         return 0;
     struct rm_data_mapping *mapping = malloc(sizeof *mapping);
     if (!mapping)

@@ -182,7 +182,7 @@ void rm_moments_scores(const rm_moments *m, rm_pass_buffers *buf, size_t row0, s
             for (size_t i = 0; i < rows; i++)
                 for (size_t j = 0; j < k; j++) {
                     double t = s[i * k + j] - muv[j];
-                    s[i * k + j] = t * t;
+                    s[i * k + j] = sc->projections ? t : t * t;
                 }
             sc->take(sc->ctx, r, rows, s, k);
         }

@@ -62,7 +62,8 @@ void rm_moments_accumulate_dense_rows(const rm_moments *m, rm_pass_buffers *buf,
  * (d x k, column-major, k <= RM_MAX_BLOCK_VECTORS), o_j = offsets[j], or mu . v_j when
  * offsets is NULL (then s_ij = ((z_i - mu) . v_j)^2). The scores are not kept: each block
  * of them goes to take(), which turns them into what its caller needs (a copy, or each
- * row's new weight). norms, when not NULL, receives ||z_i - mu||^2 (then mu is needed). */
+ * row's new weight). norms, when not NULL, receives ||z_i - mu||^2 (then mu is needed).
+ * With projections set, take() receives z_i . v_j - o_j itself, not its square. */
 typedef struct rm_scoring {
     const double *mu, *offsets, *V;
     size_t k;
@@ -71,6 +72,7 @@ typedef struct rm_scoring {
     void (*take)(void *ctx, size_t first, size_t rows, const double *s, size_t k);
     void *ctx;
     double *norms; /* at norms[first + i] */
+    int projections;
 } rm_scoring;
 
 /* The scores of rows [row0, row1). */

@@ -2,10 +2,7 @@
 #include "silo/eps_check.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "common/alloc.h"
 #include "common/clock.h"
 #include "numerics/passes.h"
 #include "numerics/select.h"
@@ -17,17 +14,12 @@
 #define EPS_CHECK_MAX 0.45
 #define EPS_CHECK_MAX_ITER 5
 
-/* What the scores pass hands over: the signed projections t = <z_i - mu, v>, from the
- * squared scores along v at offsets c apart, (t^2 - (t - c)^2 + c^2) / (2c) = t. */
-typedef struct projections {
-    double c, *t;
-} projections;
-
-static void take_projections(void *ctx, size_t first, size_t rows, const double *sq, size_t k)
+/* The signed projections t_i = <z_i - mu, v> the scores pass hands over, kept. */
+static void take_projections(void *ctx, size_t first, size_t rows, const double *t, size_t k)
 {
-    projections *p = ctx;
+    double *kept = ctx;
     for (size_t i = 0; i < rows; i++)
-        p->t[first + i] = (sq[i * k] - sq[i * k + 1] + p->c * p->c) / (2.0 * p->c);
+        kept[first + i] = t[i * k];
 }
 
 /* The shift and the excess of the best iterate (eps_check.h): a pass over the rows for the
@@ -36,23 +28,14 @@ static void take_projections(void *ctx, size_t first, size_t rows, const double 
 static int top_direction(silo *s, double *shift, double *excess)
 {
     const silo_point *b = &s->kept.best;
-    size_t n = s->n, d = s->d;
+    size_t n = s->n;
     *shift = *excess = NAN;
     if (!(b->F > 0.0) || b->k < 1)
         return RM_OK;
-    double *V = rm_alloc_array(2 * d, sizeof *V);
-    if (!V)
-        return RM_ENOMEM;
-    double c = sqrt(b->F), offsets[2] = {0.0, 0.0};
-    for (size_t j = 0; j < d; j++)
-        offsets[0] += b->mu[j] * b->V[j];
-    offsets[1] = offsets[0] + c;
-    memcpy(V, b->V, d * sizeof *V);
-    memcpy(V + d, b->V, d * sizeof *V);
-    projections p = {.c = c, .t = s->work};
-    rm_scoring sc = {.offsets = offsets, .V = V, .k = 2, .take = take_projections, .ctx = &p};
+    double c = sqrt(b->F), *t = s->work;
+    rm_scoring sc = {.mu = b->mu, .V = b->V, .k = 1, .projections = 1,
+                     .take = take_projections, .ctx = t};
     int status = rm_pass_scores(&s->m, s->opt.threads, &sc);
-    free(V);
     if (status != RM_OK)
         return status;
     s->cost.passes++;
@@ -60,10 +43,10 @@ static int top_direction(silo *s, double *shift, double *excess)
     double mean = 0.0, total = 0.0, *kept = s->next;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        mean += b->q[i] * p.t[i];
+        mean += b->q[i] * t[i];
         total += b->q[i];
         if (b->q[i] >= 0.5 * s->st.u)
-            kept[m++] = p.t[i];
+            kept[m++] = t[i];
     }
     if (m == 0 || !(total > 0.0))
         return RM_OK;

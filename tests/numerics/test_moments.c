@@ -87,15 +87,22 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
             for (size_t b = 0; b < d; b++)
                 offsets[c] += muz[b] * V[c * d + b];
         }
-        rm_scoring sc = {muz, NULL, V, p, keep_scores, S, norms};
+        rm_scoring sc = {.mu = muz, .V = V, .k = p, .take = keep_scores, .ctx = S, .norms = norms};
         rm_moments_scores(&m, buf, 0, half, &sc);
         rm_moments_scores(&m, buf, half, n, &sc);
-        rm_scoring by_offsets = {NULL, offsets, V, p, keep_scores, St, NULL};
+        rm_scoring by_offsets = {.offsets = offsets, .V = V, .k = p, .take = keep_scores, .ctx = St};
         rm_moments_scores(&m, buf, 0, n, &by_offsets);
         for (size_t i = 0; i < n; i++)
             for (size_t c = 0; c < p; c++)
                 cr_assert_float_eq(St[i * p + c], S[i * p + c], 1e-10 * (S[i * p + c] + scale * d),
                                    "scores by offsets");
+        /* the projections themselves: the scores are their squares */
+        rm_scoring signed_scores = {
+            .mu = muz, .V = V, .k = p, .take = keep_scores, .ctx = St, .projections = 1};
+        rm_moments_scores(&m, buf, 0, n, &signed_scores);
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < p; c++)
+                cr_assert_eq(St[i * p + c] * St[i * p + c], S[i * p + c], "projection");
         free(St);
         for (size_t i = 0; i < n; i += 1 + n / 5) {
             long double s2 = 0;
