@@ -30,7 +30,7 @@ typedef struct search {
     size_t below;      /* values below the candidates */
     size_t rank;       /* the wanted rank */
     size_t bin;        /* the bin holding the rank, after a histogram */
-    size_t count;      /* values in that bin */
+    size_t count;      /* values in that bin (before the first histogram: n) */
     size_t filled;     /* values collected from it */
     int state;         /* ACTIVE, COLLECT, REFINE or DONE */
     double value;
@@ -292,10 +292,14 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
     if (status == RM_OK) {
         range_pass(X, lo, hi, threads);
         for (size_t j = 0; j < d; j++) {
+            /* a NaN is in no range and no bin: the walk below would pass the last bin */
+            if (!isfinite(lo[j]) || !isfinite(hi[j]))
+                status = RM_ENONFINITE;
             s[j].rank = rank[j];
+            s[j].count = n;
             set_range(&s[j], lo[j], hi[j], bins);
         }
-        for (;;) {
+        for (; status == RM_OK;) {
             int active = 0;
             for (size_t j = 0; j < d; j++)
                 active |= s[j].state == ACTIVE;
@@ -307,8 +311,14 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
                 search *c = &s[j];
                 if (c->state != ACTIVE)
                     continue;
-                size_t want = c->rank - c->below, b = 0;
+                size_t want = c->rank - c->below, b = 0, total = 0;
                 const uint32_t *h = counts + j * bins;
+                for (size_t k = 0; k < bins; k++)
+                    total += h[k];
+                if (total != c->count) { /* a candidate in no bin: NaN */
+                    status = RM_ENONFINITE;
+                    break;
+                }
                 while (want >= h[b]) { /* the rank lies beyond bin b */
                     want -= h[b];
                     c->below += h[b];
@@ -321,6 +331,8 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
                 c->next_hi = -INFINITY;
                 c->state = c->count <= limit ? COLLECT : REFINE;
             }
+            if (status != RM_OK)
+                break;
             view_set(&view, s, d, COLLECT, REFINE);
             collect_pass(X, s, &view, bins, buffer, limit, threads);
             /* columns apart: each selects in its own part of the buffer */

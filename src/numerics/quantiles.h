@@ -16,7 +16,8 @@
 
 /* out[j] = the value of rank rank[j] (0-based, < n) in column j of X,
  * and, when lo and hi are not NULL, each column's smallest and largest values. Finite
- * values. threads: 0 for OpenMP's default. Returns RM_OK or RM_ENOMEM. */
+ * values (RM_ENONFINITE, not a hang, on others). threads: 0 for OpenMP's default.
+ * Returns RM_OK, RM_ENOMEM, RM_EOVERFLOW or RM_ENONFINITE. */
 int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double *lo,
                     double *hi, int threads);
 

@@ -10,6 +10,7 @@
 
 #include "common/threads.h"
 #include "numerics/quantiles.h"
+#include "robustmean.h"
 #include "test_util.h"
 
 static int cmp(const void *a, const void *b)
@@ -105,6 +106,25 @@ Test(quantiles, ranges_that_overflow_or_are_subnormal)
         X[i * d + 2] = i % 3 ? DBL_MAX : -DBL_MAX;
     }
     check_ranks(X, n, d, "overflowing and subnormal ranges");
+    free(X);
+}
+
+/* Finite values only: a NaN (in no bin) or an infinity (an unbounded range) is refused
+ * with RM_ENONFINITE instead of walking past the last bin. */
+Test(quantiles, non_finite_values_are_refused)
+{
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    size_t n = 1000, d = 2, rank[2] = {500, n - 1}; /* the largest: where the walk hung */
+    double *X = malloc(n * d * sizeof *X), out[2];
+    for (size_t k = 0; k < 3; k++)
+        for (size_t at = 0; at < n; at += n - 1) {
+            for (size_t i = 0; i < n * d; i++)
+                X[i] = (double)(i % 97);
+            X[at * d + 1] = bad[k];
+            rm_matrix M = rm_matrix_of_doubles(X, n, d);
+            cr_expect_eq(rm_column_ranks(&M, rank, out, NULL, NULL, 1), RM_ENONFINITE,
+                         "%g at row %zu", bad[k], at);
+        }
     free(X);
 }
 
