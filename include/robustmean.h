@@ -316,6 +316,11 @@ typedef struct rm_report {
     int eps_contradicted;    /* 1 when the check says that more than eps of the rows are
                                 corrupted: eps_check below 0.65, eps_check_shift above
                                 0.08 and eps_check_excess above 1.2 */
+    int eps_check_in_metric; /* 1 when the three eps_check figures were measured in the
+                                shape step's metric (it ran its last solve: anisotropic rows,
+                                a certified point), where corrupted rows hidden below the
+                                inliers' dominant directions stand out; 0: in the data's
+                                own coordinates */
 } rm_report;
 
 /**

@@ -387,6 +387,7 @@ static void write_estimate(FILE *f, const settings *s, const rm_data *data, cons
         fputs(", \"eps_check_excess\": ", f);
         print_number_json(f, rep->eps_check_excess);
         fprintf(f, ", \"eps_contradicted\": %s", rep->eps_contradicted ? "true" : "false");
+        fprintf(f, ", \"eps_check_in_metric\": %s", rep->eps_check_in_metric ? "true" : "false");
         fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
         fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
         fputs(", \"anisotropy\": ", f);
@@ -463,13 +464,13 @@ static void print_verbose_report(const rm_report *rep)
                       ? "their round metric showed no gain: the estimate stays"
                       : "round enough: not taken");
     if (rep->eps_check == rep->eps_check)
-        cli_error("%s: eps check: the objective at twice eps is %.3g of its value at eps; "
+        cli_error("%s: eps check%s: the objective at twice eps is %.3g of its value at eps; "
                   "along the top direction the kept rows' median stands %.3g sqrt(objective) "
                   "from their mean, and their variance is %.3g of what their bulk gives "
                   "(below %g, above %g and above %g: more than eps of the rows look "
                   "corrupted)",
-                  rep->method, rep->eps_check, rep->eps_check_shift, rep->eps_check_excess,
-                  0.65, 0.08, 1.2);
+                  rep->method, rep->eps_check_in_metric ? " in the shape step's metric" : "",
+                  rep->eps_check, rep->eps_check_shift, rep->eps_check_excess, 0.65, 0.08, 1.2);
     if (rep->certified)
         cli_error("%s: certified, if at most eps = %g of the rows are corrupted: objective <= "
                   "%.4g sigma^2, error <= %.4g sigma (sigma^2: the largest eigenvalue of the "

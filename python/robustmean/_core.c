@@ -285,7 +285,7 @@ static PyObject *report_dict(const rm_report *r)
 {
     return Py_BuildValue(
         "{s:N,s:i,s:N,s:N,s:N,s:i,s:N,s:n,s:n,s:N,s:K,s:n,s:N,s:d,s:N,s:n,s:n,s:N,s:n,s:N,"
-        "s:N,s:N,s:N,s:N,s:n,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N}",
+        "s:N,s:N,s:N,s:N,s:n,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N}",
         "method", text(r->method), "status", r->status, "invalid_option",
         r->invalid_option ? text(r->invalid_option) : Py_NewRef(Py_None), "message",
         text(r->message), "converged", PyBool_FromLong(r->converged), "stop", (int)r->stop,
@@ -305,7 +305,8 @@ static PyObject *report_dict(const rm_report *r)
         "shape_shift", PyFloat_FromDouble(r->shape_shift), "shape_radius",
         maybe(r->shape_radius), "consistent", PyBool_FromLong(r->consistent),
         "eps_check_shift", maybe(r->eps_check_shift), "eps_check_excess",
-        maybe(r->eps_check_excess), "eps_contradicted", PyBool_FromLong(r->eps_contradicted));
+        maybe(r->eps_check_excess), "eps_contradicted", PyBool_FromLong(r->eps_contradicted),
+        "eps_check_in_metric", PyBool_FromLong(r->eps_check_in_metric));
 }
 
 /* ------------------------------------------------------------------------------------ */

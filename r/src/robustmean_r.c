@@ -148,7 +148,7 @@ static SEXP str(const char *s) { return Rf_mkString(s ? s : ""); }
  * by the list as soon as it is made. */
 static SEXP report_list(const rm_report *r)
 {
-    enum { FIELDS = 37 };
+    enum { FIELDS = 38 };
     SEXP list = PROTECT(Rf_allocVector(VECSXP, FIELDS)),
          names = PROTECT(Rf_allocVector(STRSXP, FIELDS));
     int k = 0;
@@ -186,6 +186,7 @@ static SEXP report_list(const rm_report *r)
     PUT("eps_check_shift", real(r->eps_check_shift));
     PUT("eps_check_excess", real(r->eps_check_excess));
     PUT("eps_contradicted", flag(r->eps_contradicted));
+    PUT("eps_check_in_metric", flag(r->eps_check_in_metric));
     PUT("columns_scaled", flag(r->columns_scaled));
     PUT("anisotropy", real(r->anisotropy));
     PUT("shape_gain", real(r->shape_gain));
