@@ -56,6 +56,21 @@ static int gather(void *ctx, const double *mine, const size_t *counts, size_t si
     return status;
 }
 
+static int combine(void *ctx, int status, void *values, size_t count, rm_combine op)
+{
+    rm_mpi_link *link = ctx;
+    int fits = count <= (size_t)INT_MAX;
+    if (!all_ok(link, status == RM_OK && fits))
+        return status != RM_OK ? status : fits ? RM_ENOMEM : RM_EOVERFLOW;
+    int sum = op == RM_COMBINE_SUM_COUNTS;
+    if (MPI_Allreduce(MPI_IN_PLACE, values, (int)count, sum ? MPI_UINT64_T : MPI_DOUBLE,
+                      sum ? MPI_SUM : MPI_MIN, link->comm) != MPI_SUCCESS)
+        return RM_EIO;
+    rm_mpi_link_count(link, count * 8, count * 8);
+    link->traffic->reductions++;
+    return RM_OK;
+}
+
 static int agree(void *ctx, int status, char *message)
 {
     rm_mpi_link *link = ctx;
@@ -64,5 +79,5 @@ static int agree(void *ctx, int status, char *message)
 
 rm_row_hooks rm_mpi_link_hooks(rm_mpi_link *link)
 {
-    return (rm_row_hooks){.gather = gather, .agree = agree, .ctx = link};
+    return (rm_row_hooks){.gather = gather, .agree = agree, .combine = combine, .ctx = link};
 }

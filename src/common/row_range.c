@@ -62,3 +62,9 @@ int rm_row_range_agree(const rm_row_range *r, int status, char *message)
 {
     return r ? r->hooks.agree(r->hooks.ctx, status, message) : status;
 }
+
+int rm_row_range_combine(const rm_row_range *r, int status, void *values, size_t count,
+                         rm_combine op)
+{
+    return r ? r->hooks.combine(r->hooks.ctx, status, values, count, op) : status;
+}

@@ -18,6 +18,13 @@
 
 #include <stddef.h>
 
+/* What combine does, element-wise over every process: only what does not depend on the
+ * order of the processes. */
+typedef enum rm_combine {
+    RM_COMBINE_SUM_COUNTS, /* sums of uint64_t whole numbers: exact */
+    RM_COMBINE_MIN         /* the least of doubles (the greatest: the least of negatives) */
+} rm_combine;
+
 /* What the processes do together; every process calls each hook at the same point, in
  * the same order. Each returns RM_OK or a negative code (the same on every process). */
 typedef struct rm_row_hooks {
@@ -31,6 +38,10 @@ typedef struct rm_row_hooks {
      * lowest-numbered process that failed (RM_OK when none did), its message copied into
      * message (192 bytes, the size of rm_report.message) on every process. */
     int (*agree)(void *ctx, int status, char *message);
+    /* values (count of them) replaced, on every process, by their combination over all
+     * processes; status as for gather: a process that failed before passes its failure
+     * (values then unused) and every process returns a failure. */
+    int (*combine)(void *ctx, int status, void *values, size_t count, rm_combine op);
     void *ctx;
 } rm_row_hooks;
 
@@ -66,6 +77,10 @@ size_t rm_pieces_of(size_t first, size_t rows, size_t total, size_t chunks,
 int rm_row_range_gather(const rm_row_range *r, int status, size_t chunks, rm_chunk_start start,
                         const double *mine, size_t count, size_t size, const double **all,
                         double **owned, size_t *all_count);
+
+/* The hook's combine (with r NULL: status, values as they are). */
+int rm_row_range_combine(const rm_row_range *r, int status, void *values, size_t count,
+                         rm_combine op);
 
 /* The status every process goes on with (the hook's agree; with r NULL, status). */
 int rm_row_range_agree(const rm_row_range *r, int status, char *message);

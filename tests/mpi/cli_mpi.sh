@@ -51,6 +51,9 @@ else
   close "$got" "$want" || say "beyond 1e-12: '$got' vs '$want'"
 fi
 "$rm" -m mean --weights "$work/w1.txt" "$work/x.npy" >/dev/null
+# The median: the same bits for any number of processes.
+[ "$(run -m median "$work/x.npy")" = "$("$rm" -m median "$work/x.npy")" ] ||
+  say "median: not the same bits"
 cmp -s "$work/w.txt" "$work/w1.txt" || say "the weights differ from robustmean's"
 
 # Shards: one CSV file a process, the rows in order.

@@ -1,7 +1,8 @@
 /* rm_mean_mpi() against rm_mean() on the rows put together, run under mpirun with any
  * number of processes: every process builds the same whole matrix, hands its own rows to
- * rm_mean_mpi() and checks what comes back (the same bits when the processes split the
- * rows at the library's chunk boundaries; 1e-12 relative otherwise), then the faults:
+ * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
+ * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
+ * bits for any split; the trimmed mean: 1e-12), then the faults:
  * bad data on one process, a different d or different options, a method not spread yet. */
 #include <math.h>
 #include <stdint.h>
@@ -96,6 +97,34 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
     free(w);
 }
 
+/* The order statistics and the trimmed mean over the cut: the medians are one process's
+ * bits for any cut, the trimmed means to 1e-12 (their chunks are not the mean's). */
+static void check_order_statistics(const char *what, const double *X, size_t n, size_t d,
+                                   const size_t *cut)
+{
+    const char *methods[] = {"median", "trimmed"};
+    for (int t = 0; t < 2; t++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = methods[t];
+        opt.eps = t ? 0.1 : NAN;
+        double want[8], got[8];
+        CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean %s", what, methods[t]);
+        size_t lo, n_local;
+        my_rows(cut, &lo, &n_local);
+        rm_report rep;
+        int status = rm_mean_mpi(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, n_local, d, &opt,
+                                 got, &rep);
+        CHECK(status == RM_OK, "%s %s: status %d (%s)", what, methods[t], status, rep.message);
+        if (t == 0 || size == 1)
+            CHECK(memcmp(want, got, d * sizeof *got) == 0, "%s %s: not the same bits (%.3g)",
+                  what, methods[t], relative_error(got, want, d));
+        else
+            CHECK(relative_error(got, want, d) <= 1e-12, "%s %s: relative error %.3g", what,
+                  methods[t], relative_error(got, want, d));
+    }
+}
+
 /* Cuts: at the mean's chunk boundaries (n = 8 chunks of 8192 rows: process p starts at
  * chunk floor(8p/P)), at uneven rows, and with process 0 holding none. */
 static void check_means(void)
@@ -106,18 +135,22 @@ static void check_means(void)
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * 8 / (size_t)size * 8192;
     check_split("chunk-aligned", X, n, d, cut, 1);
+    check_order_statistics("chunk-aligned", X, n, d, cut);
     for (int p = 0; p <= size; p++)
         cut[p] = p == size ? n : (size_t)p * n / (size_t)size + (p ? 1237 : 0);
     check_split("uneven", X, n, d, cut, size == 1);
+    check_order_statistics("uneven", X, n, d, cut);
     for (int p = 0; p <= size; p++)
         cut[p] = p == 0 ? 0 : p == size ? n : 8192 * (size_t)p;
     if (size > 1) /* process 0 holds no rows */
         cut[1] = 0;
     check_split("process 0 empty", X, n, d, cut, 1);
+    check_order_statistics("process 0 empty", X, n, d, cut);
     size_t small = 3; /* fewer rows than processes */
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * small / (size_t)size;
     check_split("three rows", X, small, d, cut, 1);
+    check_order_statistics("three rows", X, small, d, cut);
     free(cut);
     free(X);
 }

@@ -6,16 +6,18 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "numerics/centre.h"
 #include "numerics/passes.h"
+#include "numerics/quantiles.h"
 #include "numerics/summation.h"
 #include "robustmean.h"
 #include "test_util.h"
 
-enum { MOST = 4 };
+enum { MOST = 4, TRIM = 4000 };
 
 /* What the simulated processes share: a barrier and each one's contribution. */
 typedef struct meeting {
@@ -25,6 +27,7 @@ typedef struct meeting {
     size_t counts[MOST];
     int ok[MOST], status[MOST];
     const char *message[MOST];
+    void *values[MOST];
 } meeting;
 
 typedef struct process {
@@ -74,6 +77,38 @@ static int agree(void *ctx, int status, char *message)
     return verdict;
 }
 
+static int combine(void *ctx, int status, void *values, size_t count, rm_combine op)
+{
+    process *me = ctx;
+    meeting *at = me->at;
+    at->ok[me->index] = status == RM_OK;
+    at->values[me->index] = values;
+    pthread_barrier_wait(&at->barrier);
+    int every = 1;
+    for (size_t p = 0; p < at->parts; p++)
+        every = every && at->ok[p];
+    /* Each combines every process's values, in process order, into a copy of its own. */
+    double *least = malloc((count ? count : 1) * sizeof *least);
+    uint64_t *sums = malloc((count ? count : 1) * sizeof *sums);
+    for (size_t t = 0; t < count && every; t++) {
+        least[t] = INFINITY;
+        sums[t] = 0;
+        for (size_t p = 0; p < at->parts; p++) {
+            if (op == RM_COMBINE_MIN)
+                least[t] = fmin(least[t], ((const double *)at->values[p])[t]);
+            else
+                sums[t] += ((const uint64_t *)at->values[p])[t];
+        }
+    }
+    pthread_barrier_wait(&at->barrier);
+    if (every)
+        memcpy(values, op == RM_COMBINE_MIN ? (void *)least : (void *)sums, count * 8);
+    free(least);
+    free(sums);
+    pthread_barrier_wait(&at->barrier);
+    return every ? RM_OK : RM_ENOMEM;
+}
+
 /* One simulated process's work: its rows of the whole, and what it computed. */
 typedef struct task {
     process self;
@@ -82,7 +117,7 @@ typedef struct task {
     const double *q, *V;
     size_t d, p;
     const rm_centre *ctr;
-    double *W, *mu, *C, *muc, *mean, *scores;
+    double *W, *mu, *C, *muc, *mean, *scores, *median, *trimmed;
     int status;
 } task;
 
@@ -103,6 +138,10 @@ static void *work(void *arg)
         t->status = rm_pass_dense(&m, 2, t->q + first, t->C, t->muc);
     if (t->status == RM_OK)
         t->status = rm_column_means_range(&M, &t->range, t->mean, 2);
+    if (t->status == RM_OK)
+        t->status = rm_column_medians_range(&M, &t->range, NULL, t->median, 2);
+    if (t->status == RM_OK)
+        t->status = rm_column_trimmed_means_range(&M, &t->range, TRIM, t->trimmed, 2);
     rm_scoring sc = {.mu = t->mu, .V = t->V, .k = t->p, .take = keep_scores,
                      .ctx = t->scores + first * t->p};
     if (t->status == RM_OK)
@@ -112,14 +151,15 @@ static void *work(void *arg)
 
 /* Both ways: all rows here, then split at cut[0..parts]. */
 typedef struct results {
-    double *W, *mu, *C, *muc, *mean, *scores;
+    double *W, *mu, *C, *muc, *mean, *scores, *median, *trimmed;
 } results;
 
 static results results_alloc(size_t n, size_t d, size_t p)
 {
     return (results){.W = calloc(d * p, sizeof(double)), .mu = calloc(d, sizeof(double)),
                      .C = calloc(d * d, sizeof(double)), .muc = calloc(d, sizeof(double)),
-                     .mean = calloc(d, sizeof(double)), .scores = calloc(n * p, sizeof(double))};
+                     .mean = calloc(d, sizeof(double)), .scores = calloc(n * p, sizeof(double)),
+                     .median = calloc(d, sizeof(double)), .trimmed = calloc(d, sizeof(double))};
 }
 
 static void results_free(results *r)
@@ -130,6 +170,8 @@ static void results_free(results *r)
     free(r->muc);
     free(r->mean);
     free(r->scores);
+    free(r->median);
+    free(r->trimmed);
 }
 
 static void assert_close(const double *got, const double *want, size_t count, int same_bits,
@@ -169,6 +211,8 @@ static void check_cut(const double *X, size_t n, size_t d, const size_t *cut, si
     cr_assert_eq(rm_pass_product(&whole, 2, q, V, p, one.W, one.mu), RM_OK);
     cr_assert_eq(rm_pass_dense(&whole, 2, q, one.C, one.muc), RM_OK);
     cr_assert_eq(rm_column_means(&M, one.mean, 2), RM_OK);
+    cr_assert_eq(rm_column_medians(&M, NULL, one.median, 2), RM_OK);
+    cr_assert_eq(rm_column_trimmed_means(&M, TRIM, one.trimmed, 2), RM_OK);
     rm_scoring sc = {.mu = one.mu, .V = V, .k = p, .take = keep_scores, .ctx = one.scores};
     cr_assert_eq(rm_pass_scores(&whole, 2, &sc), RM_OK);
 
@@ -182,10 +226,11 @@ static void check_cut(const double *X, size_t n, size_t d, const size_t *cut, si
         tasks[k] = (task){.self = {.at = &at, .index = k},
                           .X = X, .q = q, .V = V, .d = d, .p = p, .ctr = &ctr,
                           .W = each[k].W, .mu = each[k].mu, .C = each[k].C, .muc = each[k].muc,
-                          .mean = each[k].mean, .scores = spread.scores};
+                          .mean = each[k].mean, .scores = spread.scores,
+                          .median = each[k].median, .trimmed = each[k].trimmed};
         tasks[k].range = (rm_row_range){.index = k, .parts = parts, .offsets = cut,
                                         .hooks = {.gather = gather, .agree = agree,
-                                                  .ctx = &tasks[k].self}};
+                                                  .combine = combine, .ctx = &tasks[k].self}};
         pthread_create(&threads[k], NULL, work, &tasks[k]);
     }
     for (size_t k = 0; k < parts; k++)
@@ -196,6 +241,9 @@ static void check_cut(const double *X, size_t n, size_t d, const size_t *cut, si
         assert_close(each[k].mu, one.mu, d, same_bits, "weighted mean", parts);
         assert_close(each[k].C, one.C, d * d, same_bits, "dense", parts);
         assert_close(each[k].mean, one.mean, d, same_bits, "column means", parts);
+        /* order statistics: the same bits for any split */
+        assert_close(each[k].median, one.median, d, 1, "medians", parts);
+        assert_close(each[k].trimmed, one.trimmed, d, same_bits, "trimmed means", parts);
         /* Every process ends with the same bits as every other. */
         cr_assert(memcmp(each[k].W, each[0].W, d * p * sizeof(double)) == 0, "part %zu", k);
         cr_assert(memcmp(each[k].mean, each[0].mean, d * sizeof(double)) == 0, "part %zu", k);
@@ -212,8 +260,9 @@ static void check_cut(const double *X, size_t n, size_t d, const size_t *cut, si
     free(V);
 }
 
-/* 40000 rows: 10 chunks of 4000 for the passes, 5 of 8000 for the column means; parts
- * that begin at multiples of 8000 are chunk boundaries of both. */
+/* 40000 rows: 10 chunks of 4000 for the passes and the trimmed means (40000/4096 + 1),
+ * 5 of 8000 for the column means; parts that begin at multiples of 8000 are chunk
+ * boundaries of all. */
 Test(spread, passes_over_parts_equal_one_process)
 {
     size_t n = 40000, d = 6, cut[MOST + 1];
@@ -266,7 +315,7 @@ Test(spread, a_failure_on_one_process_is_every_ones)
                           .ctr = &ctr, .W = W[k], .mu = mu[k]};
         tasks[k].range = (rm_row_range){.index = k, .parts = parts, .offsets = cut,
                                         .hooks = {.gather = gather, .agree = agree,
-                                                  .ctx = &tasks[k].self}};
+                                                  .combine = combine, .ctx = &tasks[k].self}};
         pthread_create(&threads[k], NULL, work_failing, &tasks[k]);
     }
     for (size_t k = 0; k < parts; k++) {
