@@ -41,7 +41,8 @@ static void usage(FILE *f)
             "                        processes), in the sorted order of the pattern's matches\n"
             "      --weights FILE    each row's weight, one a line, in the global row order\n"
             "  -o, --output FILE     the estimate to FILE instead of standard output\n"
-            "      --traffic         on standard error: collectives and bytes of process 0\n"
+            "      --traffic         on standard error: collectives and bytes of process 0, and\n"
+            "                        the estimate's time\n"
             "      --methods         list the methods and whether they run spread\n"
             "  -h, --help            this help\n"
             "  -V, --version         the version\n");
@@ -50,12 +51,19 @@ static void usage(FILE *f)
 enum { OPT_SEED = 256, OPT_MAX_ITER, OPT_TOL, OPT_THREADS, OPT_SHARDS, OPT_WEIGHTS,
        OPT_TRAFFIC, OPT_METHODS };
 
-/* Only process 0 speaks; every process exits the same way. */
-static void finish(int code)
+/* Every process leaves MPI however it exits (a usage error exits from cli.c): else
+ * mpirun reports processes that died without finalizing. */
+static void finalize_at_exit(void)
 {
-    MPI_Finalize();
-    exit(code);
+    int started = 0, ended = 0;
+    MPI_Initialized(&started);
+    MPI_Finalized(&ended);
+    if (started && !ended)
+        MPI_Finalize();
 }
+
+/* Only process 0 speaks; every process exits the same way. */
+static void finish(int code) { exit(code); }
 
 static void list_methods(void)
 {
@@ -221,6 +229,7 @@ static int write_weights(const settings *s, const double *w, size_t n)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
+    atexit(finalize_at_exit);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     cli_start("robustmean-mpi");
@@ -282,14 +291,13 @@ int main(int argc, char **argv)
         }
         if (s.traffic && rank == 0)
             cli_error("traffic of process 0 over %d processes: %zu collectives (%zu reductions), "
-                      "%zu bytes sent, %zu bytes received",
+                      "%zu bytes sent, %zu bytes received; %.3f s (the slowest process)",
                       size, traffic.collectives, traffic.reductions, traffic.bytes_sent,
-                      traffic.bytes_received);
+                      traffic.bytes_received, rep.seconds);
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     free(mean);
     free(weights);
     rm_data_free(&data);
-    MPI_Finalize();
     return code;
 }

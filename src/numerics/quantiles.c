@@ -392,7 +392,7 @@ static int combine_bounds(const rm_row_range *range, int status, double *lo, dou
  * found is the column's value of that rank, whatever the processes hold: the same as one
  * process's to the bit. */
 static int spread_ranks(const rm_matrix *X, const rm_row_range *range, const size_t *rank,
-                        double *out, int threads)
+                        double *out, double *col_lo, double *col_hi, int threads)
 {
     size_t n = X->n, d = X->d;
     threads = rm_threads(threads, n * d);
@@ -411,6 +411,10 @@ static int spread_ranks(const rm_matrix *X, const rm_row_range *range, const siz
     if (status == RM_OK)
         range_pass(X, lo, hi, threads);
     status = combine_bounds(range, status, lo, hi, packed, d);
+    if (status == RM_OK && col_lo && col_hi) {
+        memcpy(col_lo, lo, d * sizeof *lo);
+        memcpy(col_hi, hi, d * sizeof *hi);
+    }
     for (size_t j = 0; j < d && status == RM_OK; j++) {
         s[j].rank = rank[j];
         set_range(&s[j], lo[j], hi[j], bins);
@@ -456,10 +460,10 @@ static int spread_ranks(const rm_matrix *X, const rm_row_range *range, const siz
 }
 
 int rm_column_ranks_range(const rm_matrix *X, const rm_row_range *range, const size_t *rank,
-                          double *out, int threads)
+                          double *out, double *col_lo, double *col_hi, int threads)
 {
-    return range ? spread_ranks(X, range, rank, out, threads)
-                 : rm_column_ranks(X, rank, out, NULL, NULL, threads);
+    return range ? spread_ranks(X, range, rank, out, col_lo, col_hi, threads)
+                 : rm_column_ranks(X, rank, out, col_lo, col_hi, threads);
 }
 
 int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads)
@@ -482,12 +486,12 @@ int rm_column_medians_range(const rm_matrix *X, const rm_row_range *range, const
     } else if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
-        status = rm_column_ranks_range(X, range, rank, out, threads);
+        status = rm_column_ranks_range(X, range, rank, out, NULL, NULL, threads);
     }
     if (status == RM_OK && n % 2 == 0) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n / 2;
-        status = rm_column_ranks_range(X, range, rank, upper, threads);
+        status = rm_column_ranks_range(X, range, rank, upper, NULL, NULL, threads);
         for (size_t j = 0; j < d && status == RM_OK; j++)
             out[j] = rm_midpoint(out[j], upper[j]);
     }
@@ -548,12 +552,12 @@ int rm_column_trimmed_means_range(const rm_matrix *X, const rm_row_range *range,
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = k;
-        status = rm_column_ranks_range(X, range, rank, lo, threads);
+        status = rm_column_ranks_range(X, range, rank, lo, NULL, NULL, threads);
     }
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n - 1 - k;
-        status = rm_column_ranks_range(X, range, rank, hi, threads);
+        status = rm_column_ranks_range(X, range, rank, hi, NULL, NULL, threads);
     }
     const double *all = part;
     double *owned = NULL;

@@ -97,4 +97,8 @@ write_npy "$work/nan.npy" 100 3 $((100 - 2))
 expect "data row 99, column 2" run -m mean "$work/nan.npy"
 expect "not supported" run -m lowregret -e 0.1 "$work/x.npy"
 expect "matches 0 files" run -m mean --shards "$work/none-*.csv"
+run --no-such-option >/dev/null 2>&1
+code=$?
+[ $code -eq 2 ] || say "a usage error exits $code, not 2"
+run --methods | grep -q "^median  *spread" || say "--methods does not say median runs spread"
 exit $fail

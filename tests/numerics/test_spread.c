@@ -1,7 +1,8 @@
 /* Passes over rows spread over processes (common/row_range.h), the processes simulated by
  * threads of this one whose hooks meet at a barrier: the products, the dense moments and
  * the column means of P = 1..4 parts equal the one-process results, to the bit when the
- * parts begin at chunk boundaries, to 1e-12 otherwise; the scores of each part are its
+ * parts begin at chunk boundaries, to 1e-12 otherwise; the centre, the medians and the
+ * other order statistics are the same bits for any split; the scores of each part are its
  * rows'; a process holding no rows takes part; a failure on one is every one's. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -118,6 +119,7 @@ typedef struct task {
     size_t d, p;
     const rm_centre *ctr;
     double *W, *mu, *C, *muc, *mean, *scores, *median, *trimmed;
+    rm_centre own; /* the centre found spread: the passes work on it */
     int status;
 } task;
 
@@ -132,7 +134,10 @@ static void *work(void *arg)
     size_t first = rm_row_range_first(&t->range);
     size_t n = t->range.offsets[t->range.index + 1] - first, d = t->d;
     rm_matrix M = rm_matrix_of_doubles(n ? t->X + first * d : NULL, n, d);
-    rm_moments m = {.X = M, .n = n, .d = d, .ctr = t->ctr, .range = &t->range};
+    t->status = rm_centre_init_range(&t->own, &M, &t->range, 2);
+    if (t->status != RM_OK)
+        return NULL;
+    rm_moments m = {.X = M, .n = n, .d = d, .ctr = &t->own, .range = &t->range};
     t->status = rm_pass_product(&m, 2, t->q + first, t->V, t->p, t->W, t->mu);
     if (t->status == RM_OK)
         t->status = rm_pass_dense(&m, 2, t->q + first, t->C, t->muc);
@@ -237,6 +242,14 @@ static void check_cut(const double *X, size_t n, size_t d, const size_t *cut, si
         pthread_join(threads[k], NULL);
     for (size_t k = 0; k < parts; k++) {
         cr_assert_eq(tasks[k].status, RM_OK, "part %zu of %zu", k, parts);
+        const rm_centre *own = &tasks[k].own;
+        assert_close(own->median, ctr.median, d, 1, "centre", parts);
+        assert_close(own->lo, ctr.lo, d, 1, "column minima", parts);
+        assert_close(own->hi, ctr.hi, d, 1, "column maxima", parts);
+        assert_close(own->col_g1, ctr.col_g1, d, 1, "scales g1", parts);
+        assert_close(own->col_g2, ctr.col_g2, d, 1, "scales g2", parts);
+        assert_close(own->shifted, ctr.shifted, d, 1, "shifted centre", parts);
+        rm_centre_free(&tasks[k].own);
         assert_close(each[k].W, one.W, d * p, same_bits, "product", parts);
         assert_close(each[k].mu, one.mu, d, same_bits, "weighted mean", parts);
         assert_close(each[k].C, one.C, d * d, same_bits, "dense", parts);
