@@ -49,7 +49,9 @@ typedef enum rm_status {
     RM_ERANGE = -11,      /* a number in the input is outside the range of double (or of
                              float, when values are stored as float) */
     RM_EEMPTY = -12,      /* the input holds no data rows */
-    RM_ENUMERIC = -13     /* a numerical routine failed (e.g. the eigensolver) */
+    RM_ENUMERIC = -13,    /* a numerical routine failed (e.g. the eigensolver) */
+    RM_EUNSUPPORTED = -14 /* the method cannot yet run on rows spread over processes
+                             (librobustmean_mpi): nothing was computed */
 } rm_status;
 
 /**

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/method.h"
 #include "common/threads.h"
+#include "estimate.h"
 #include "options.h"
 
 static void report_start(rm_report *rep, size_t n, size_t d, const rm_options *opt)
@@ -70,12 +71,31 @@ int rm_options_check(const rm_options *opt, rm_report *report)
     return status;
 }
 
-static int validate(const rm_matrix *X, const rm_options *opt, const double *mean,
-                    const double *weights, int want_weights, const rm_method **method,
-                    rm_report *rep)
+/* The first non-finite value of X (there is one): "row R, column C holds NaN", the row
+ * counted from `first` (its global number when the rows are spread over processes). */
+static void say_nonfinite(const rm_matrix *X, size_t first, char *message, size_t size)
+{
+    for (size_t i = 0; i < X->n; i++)
+        for (size_t j = 0; j < X->d; j++) {
+            double v = rm_matrix_at(X, i, j);
+            if (!isfinite(v)) {
+                snprintf(message, size, "data row %zu, column %zu holds %s", first + i + 1,
+                         j + 1, isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
+                return;
+            }
+        }
+}
+
+static int validate(const rm_matrix *X, const rm_row_range *range, const rm_options *opt,
+                    const double *mean, const double *weights, int want_weights,
+                    const rm_method **method, rm_report *rep)
 {
     size_t n = X->n, d = X->d;
-    if ((!X->f64 && !X->f32) || !mean || n == 0 || d == 0 || (want_weights && !weights))
+    size_t total = range ? rm_row_range_total(range) : n;
+    /* Spread over processes, one may hold no rows (and no matrix). */
+    int no_rows = n == 0 && range;
+    if ((!X->f64 && !X->f32 && !no_rows) || !mean || total == 0 || d == 0 ||
+        (want_weights && !weights && !no_rows))
         return RM_EINVAL;
     size_t count, bytes;
     if (!rm_mul_size(n, d, &count) || !rm_mul_size(count, sizeof(double), &bytes))
@@ -89,26 +109,33 @@ static int validate(const rm_matrix *X, const rm_options *opt, const double *mea
                  (*method)->info.name);
         return RM_EINVAL;
     }
-    if (!rm_matrix_all_finite(X, opt->threads))
+    if (range && !(*method)->spreads) {
+        snprintf(rep->message, sizeof rep->message,
+                 "method %s does not run on rows spread over processes yet", (*method)->info.name);
+        return RM_EUNSUPPORTED;
+    }
+    if (!no_rows && !rm_matrix_all_finite(X, opt->threads)) {
+        if (range)
+            say_nonfinite(X, rm_row_range_first(range), rep->message, sizeof rep->message);
         return RM_ENONFINITE;
+    }
     return RM_OK;
 }
 
-/* Every variant: X holds doubles or floats; weights, when asked for, n doubles. */
-static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, double *weights,
-                    int want_weights, rm_report *report)
+int rm_estimate_rows(const rm_matrix *X, const rm_row_range *range, const rm_options *opt,
+                     double *mean, double *weights, int want_weights, rm_report *report)
 {
     size_t n = X->n, d = X->d;
     double start = rm_clock_seconds();
     rm_options defaults;
     rm_report local, *rep = report;
-    opt = begin(opt, &defaults, &rep, &local, n, d);
+    opt = begin(opt, &defaults, &rep, &local, range ? rm_row_range_total(range) : n, d);
 
     const rm_method *method = NULL;
     rm_matrix laid = *X;
     laid.by_columns = opt->layout == RM_LAYOUT_COLUMNS;
     X = &laid;
-    int status = validate(X, opt, mean, weights, want_weights, &method, rep);
+    int status = validate(X, range, opt, mean, weights, want_weights, &method, rep);
     if (method)
         rep->method = method->info.name;
     double *estimate = NULL;
@@ -117,7 +144,13 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
         if (!estimate)
             status = RM_ENOMEM;
     }
-    if (status == RM_OK) {
+    /* Spread over processes, all go on or all stop, with the same words. */
+    int own = status;
+    status = rm_row_range_agree(range, status, rep->message);
+    if (status != own)
+        rep->invalid_option = NULL;
+    int started = status == RM_OK;
+    if (started) {
         /* The passes name their team sizes: resolve "one per core" before BLAS is held to
          * this thread (blas.h), which sets this thread's OpenMP default to 1. */
         rm_options resolved = *opt;
@@ -129,7 +162,8 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
                               .d = d,
                               .eps = opt->eps,
                               .opt = &resolved,
-                              .weights = want_weights ? weights : NULL};
+                              .weights = want_weights ? weights : NULL,
+                              .range = range};
         status = method->run(&problem, estimate, rep);
         rm_blas_leave(caller);
     }
@@ -146,6 +180,8 @@ static int estimate(const rm_matrix *X, const rm_options *opt, double *mean, dou
         rep->stop = RM_STOP_INTERRUPTED;
         rep->converged = 0;
     }
+    if (range && started) /* an interrupt seen on one process stops them all */
+        status = rm_row_range_agree(range, status, rep->message);
     if (status >= 0)
         memcpy(mean, estimate, d * sizeof *mean);
     free(estimate);
@@ -161,26 +197,26 @@ int rm_mean(const double *X, size_t n, size_t d, const rm_options *opt, double *
             rm_report *report)
 {
     rm_matrix M = rm_matrix_of_doubles(X, n, d);
-    return estimate(&M, opt, mean, NULL, 0, report);
+    return rm_estimate_rows(&M, NULL, opt, mean, NULL, 0, report);
 }
 
 int rm_mean_float(const float *X, size_t n, size_t d, const rm_options *opt, double *mean,
                   rm_report *report)
 {
     rm_matrix M = rm_matrix_of_floats(X, n, d);
-    return estimate(&M, opt, mean, NULL, 0, report);
+    return rm_estimate_rows(&M, NULL, opt, mean, NULL, 0, report);
 }
 
 int rm_mean_weights(const double *X, size_t n, size_t d, const rm_options *opt, double *mean,
                     double *weights, rm_report *report)
 {
     rm_matrix M = rm_matrix_of_doubles(X, n, d);
-    return estimate(&M, opt, mean, weights, 1, report);
+    return rm_estimate_rows(&M, NULL, opt, mean, weights, 1, report);
 }
 
 int rm_mean_float_weights(const float *X, size_t n, size_t d, const rm_options *opt,
                           double *mean, double *weights, rm_report *report)
 {
     rm_matrix M = rm_matrix_of_floats(X, n, d);
-    return estimate(&M, opt, mean, weights, 1, report);
+    return rm_estimate_rows(&M, NULL, opt, mean, weights, 1, report);
 }

@@ -12,10 +12,12 @@ RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev 
 # and setuptools against the installed library, tested with pytest. r-base-dev,
 # r-cran-testthat: the R package (r/, tools/test_r.sh), R CMD check and its tests;
 # r-cran-robustbase: README's R example, beside covMcd.
+# libopenmpi-dev, openmpi-bin: librobustmean_mpi and robustmean-mpi (mpi/), built when
+# CMake finds MPI, and their tests under mpirun.
 RM_TEST_PACKAGES=("${RM_BUILD_PACKAGES[@]}" libcriterion-dev python3 gnuplot-nox man-db
                   dpkg-dev file valgrind clang libclang-rt-dev python3-dev python3-numpy
                   python3-pytest python3-setuptools python3-wheel python3-pip r-base-dev
-                  r-cran-testthat r-cran-robustbase)
+                  r-cran-testthat r-cran-robustbase libopenmpi-dev openmpi-bin)
 
 rm_install_deps() {
   local wanted missing=() p

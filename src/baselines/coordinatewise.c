@@ -63,11 +63,16 @@ int rm_coordinate_medians(const rm_matrix *X, double *out, int threads)
     return status;
 }
 
+/* The values trimmed at each end of a column of n: floor(eps n), at least one kept. */
+static size_t trim_count(double eps, size_t n)
+{
+    size_t k = (size_t)floor(eps * (double)n);
+    return 2 * k >= n ? (n - 1) / 2 : k;
+}
+
 int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out, int threads)
 {
-    size_t n = X->n, d = X->d, k = (size_t)floor(eps * (double)n);
-    if (2 * k >= n)
-        k = (n - 1) / 2;
+    size_t n = X->n, d = X->d, k = trim_count(eps, n);
     int status = rm_column_trimmed_means(X, k, out, threads);
     int finite = 1;
     for (size_t j = 0; j < d && status == RM_OK; j++)
@@ -79,16 +84,27 @@ int rm_coordinate_trimmed_means(const rm_matrix *X, double eps, double *out, int
     return status;
 }
 
+/* Spread over processes, the order statistics come from counts and bounds added over
+ * them (quantiles.h); the column-by-column fallbacks need a column in one place. */
 static int run_median(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
+    if (p->range)
+        return rm_column_medians_range(&p->X, p->range, NULL, mean, p->opt->threads);
     return rm_coordinate_medians(&p->X, mean, p->opt->threads);
 }
 
 static int run_trimmed(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    return rm_coordinate_trimmed_means(&p->X, p->eps, mean, p->opt->threads);
+    if (!p->range)
+        return rm_coordinate_trimmed_means(&p->X, p->eps, mean, p->opt->threads);
+    size_t k = trim_count(p->eps, rm_row_range_total(p->range));
+    int status = rm_column_trimmed_means_range(&p->X, p->range, k, mean, p->opt->threads);
+    for (size_t j = 0; j < p->d && status == RM_OK; j++)
+        if (!isfinite(mean[j])) /* differences overflowed: the scaled path is by column */
+            status = RM_EUNSUPPORTED;
+    return status;
 }
 
 const rm_method rm_method_median = {
@@ -101,6 +117,7 @@ const rm_method rm_method_median = {
              .weights_rows = 0,
              .options = ""},
     .run = run_median,
+    .spreads = 1,
 };
 
 const rm_method rm_method_trimmed = {
@@ -113,4 +130,5 @@ const rm_method rm_method_trimmed = {
              .weights_rows = 0,
              .options = ""},
     .run = run_trimmed,
+    .spreads = 1,
 };

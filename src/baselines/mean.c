@@ -8,12 +8,13 @@
 static int run_mean(const rm_problem *p, double *mean, rm_report *report)
 {
     (void)report;
-    int status = rm_column_means(&p->X, mean, p->opt->threads);
+    int status = rm_column_means_range(&p->X, p->range, mean, p->opt->threads);
     if (status != RM_OK)
         return status;
+    size_t total = p->range ? rm_row_range_total(p->range) : p->n;
     if (p->weights)
         for (size_t i = 0; i < p->n; i++)
-            p->weights[i] = 1.0 / (double)p->n;
+            p->weights[i] = 1.0 / (double)total;
     return RM_OK;
 }
 
@@ -27,4 +28,5 @@ const rm_method rm_method_mean = {
              .weights_rows = 1,
              .options = ""},
     .run = run_mean,
+    .spreads = 1,
 };

@@ -4,6 +4,7 @@
 #define RM_METHOD_H
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 #include "robustmean.h"
 
 /* A validated problem: X finite, n, d >= 1, eps within the method's range (or NAN when
@@ -15,6 +16,9 @@ typedef struct rm_problem {
     const rm_options *opt; /* never NULL; threads resolved (never 0) */
     double *weights;       /* NULL, or n doubles for each row's weight (methods with
                               weights_rows), the caller's: written on success */
+    const rm_row_range *range; /* NULL: X holds every row. Else X holds this process's
+                                  rows of range's total, and the method computes the
+                                  estimate of them all (methods with spreads) */
 } rm_problem;
 
 /* run() writes the estimate to mean (d doubles, scratch owned by rm_mean) and may fill
@@ -23,6 +27,8 @@ typedef struct rm_problem {
 typedef struct rm_method {
     rm_method_info info;
     int (*run)(const rm_problem *p, double *mean, rm_report *report);
+    int spreads; /* 1: run() computes over rows spread over processes (rm_problem.range),
+                    the same on every process; else such a call is RM_EUNSUPPORTED */
 } rm_method;
 
 extern const rm_method rm_method_mean;

@@ -21,6 +21,7 @@ const char *rm_strerror(int status)
     case RM_ERANGE: return "number outside the range of double (or of float, when stored as float)";
     case RM_EEMPTY: return "no data rows";
     case RM_ENUMERIC: return "numerical failure";
+    case RM_EUNSUPPORTED: return "not supported on rows spread over processes (yet)";
     default: return "unknown status code";
     }
 }

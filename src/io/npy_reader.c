@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/matrix.h"
@@ -315,6 +316,33 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
     return status;
 }
 
+/* bytes of data from file offset start, as the library holds them, mapped: from the page
+ * that holds their first byte (a part of the rows: no other process's rows are read
+ * ahead). The pages asked for ahead and faulted in by the (parallel) finiteness check,
+ * not set up on one thread by MAP_POPULATE (bench/TUNING.md, NPY_WILLNEED). Returns 0
+ * when the file cannot be mapped: the caller reads it instead. */
+static int map_part(rm_source *src, int single, size_t start, size_t bytes, rm_data *out)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), skip = start % page;
+    struct rm_data_mapping *mapping = malloc(sizeof *mapping);
+    if (!mapping)
+        return 0;
+    void *base = mmap(NULL, skip + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                      fileno(src->file), (off_t)(start - skip));
+    if (base == MAP_FAILED) {
+        free(mapping);
+        return 0;
+    }
+    madvise(base, skip + bytes, MADV_WILLNEED);
+    *mapping = (struct rm_data_mapping){.base = base, .bytes = skip + bytes};
+    out->mapping = mapping;
+    if (single)
+        out->values_float = (float *)(void *)((char *)base + skip);
+    else
+        out->values = (double *)(void *)((char *)base + skip);
+    return 1;
+}
+
 /* Data already as the library holds it (little-endian, float64 or with single float32, C
  * order, aligned) in a regular file is mapped, not read: no copy, no parse, and the pages
  * are shared with the page cache. Private and writable: a change (dropping a row) never
@@ -325,25 +353,7 @@ static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int
     if (!src->size_known || !as_held(t, single) || offset % t->size != 0 || bytes == 0 ||
         (h->fortran_order && out->d > 1 && out->n > 1))
         return 0;
-    struct rm_data_mapping *mapping = malloc(sizeof *mapping);
-    if (!mapping)
-        return 0; /* read it instead (which will need more memory, and say so) */
-    void *base = mmap(NULL, offset + bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-                      fileno(src->file), 0);
-    if (base == MAP_FAILED) {
-        free(mapping);
-        return 0; /* e.g. a file system that cannot map: read it instead */
-    }
-    /* The pages asked for ahead and faulted in by the (parallel) finiteness check, not set
-     * up on one thread by MAP_POPULATE (bench/TUNING.md, NPY_WILLNEED). */
-    madvise(base, offset + bytes, MADV_WILLNEED);
-    *mapping = (struct rm_data_mapping){.base = base, .bytes = offset + bytes};
-    out->mapping = mapping;
-    if (single)
-        out->values_float = (float *)(void *)((char *)base + offset);
-    else
-        out->values = (double *)(void *)((char *)base + offset);
-    return 1;
+    return map_part(src, single, offset, bytes, out);
 }
 
 /* Refuse NaN and infinities, or drop their rows when asked. */
@@ -386,7 +396,10 @@ static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error 
     return RM_OK;
 }
 
-int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_read_error *err)
+/* The header, up to the data: its dict, its dtype, where the data starts and how many
+ * bytes it holds (checked against the file's size when known). */
+static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_offset,
+                       size_t *data_bytes, rm_read_error *err)
 {
     unsigned char pre[12];
     size_t got = rm_source_read(src, pre, 10);
@@ -422,20 +435,19 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     if (!text)
         return RM_ENOMEM;
     got = rm_source_read(src, text, header_len);
-    npy_header h;
     int status = RM_OK;
     if (got < header_len) {
         rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got, header_len);
         status = RM_EFORMAT;
     } else {
-        status = parse_header(text, header_len, &h, err);
+        status = parse_header(text, header_len, hp, err);
     }
     free(text);
     if (status != RM_OK)
         return status;
 
-    dtype t;
-    if (!parse_dtype(h.descr, &t)) {
+    const npy_header h = *hp;
+    if (!parse_dtype(h.descr, tp)) {
         char shown[64];
         rm_quote_text(shown, sizeof shown, h.descr, strlen(h.descr));
         rm_read_error_set(err, 0, 0, 0,
@@ -454,7 +466,7 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     }
     size_t count, bytes, in_bytes;
     if (!rm_mul_size(h.shape[0], h.shape[1], &count) ||
-        !rm_mul_size(count, sizeof(double), &bytes) || !rm_mul_size(count, t.size, &in_bytes)) {
+        !rm_mul_size(count, sizeof(double), &bytes) || !rm_mul_size(count, tp->size, &in_bytes)) {
         rm_read_error_set(err, 0, 0, 0, "the array shape (%zu, %zu) is too large", h.shape[0],
                           h.shape[1]);
         return RM_EOVERFLOW;
@@ -471,11 +483,25 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
                               src->size - expected);
         return RM_EFORMAT;
     }
+    *data_offset = prefix + header_len;
+    *data_bytes = in_bytes;
+    return RM_OK;
+}
+
+int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_read_error *err)
+{
+    npy_header h;
+    dtype t;
+    size_t offset, in_bytes, count;
+    int status = read_header(src, &h, &t, &offset, &in_bytes, err);
+    if (status != RM_OK)
+        return status;
+    count = h.shape[0] * h.shape[1];
     out->n = h.shape[0];
     out->d = h.shape[1];
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
-    if (map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)) {
+    if (map_in_place(src, &h, &t, single, offset, in_bytes, out)) {
         status = RM_OK;
     } else {
         if (single)
@@ -497,5 +523,63 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     }
     if (status == RM_OK)
         status = check_finite(opt, out, err);
+    return status;
+}
+
+int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, size_t parts,
+                     rm_data *out, size_t *first, size_t *total, rm_read_error *err)
+{
+    npy_header h;
+    dtype t;
+    size_t offset, in_bytes;
+    int status = read_header(src, &h, &t, &offset, &in_bytes, err);
+    if (status != RM_OK)
+        return status;
+    size_t n = h.shape[0], d = h.shape[1];
+    if (h.fortran_order && n > 1 && d > 1) {
+        rm_read_error_set(err, 0, 0, 0,
+                          "a .npy in Fortran order cannot be read a range of rows at a time: "
+                          "save it in C order (numpy.ascontiguousarray)");
+        return RM_EFORMAT;
+    }
+    if (!src->size_known) {
+        rm_read_error_set(err, 0, 0, 0, "a range of rows is read from a regular file only");
+        return RM_EIO;
+    }
+    /* n * parts may overflow: split the quotient and the remainder. */
+    size_t lo = part * (n / parts) + part * (n % parts) / parts;
+    size_t hi = (part + 1) * (n / parts) + (part + 1) * (n % parts) / parts;
+    *first = lo;
+    *total = n;
+    out->n = hi - lo;
+    out->d = d;
+    if (hi == lo)
+        return RM_OK;
+    int single =
+        opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
+    size_t start = offset + lo * d * t.size, bytes = (hi - lo) * d * t.size;
+    if (!(as_held(&t, single) && start % t.size == 0 && map_part(src, single, start, bytes, out))) {
+        if (single)
+            out->values_float = rm_alloc_array((hi - lo) * d, sizeof(float));
+        else
+            out->values = rm_alloc_array((hi - lo) * d, sizeof(double));
+        if (!out->values && !out->values_float) {
+            rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, d);
+            return RM_ENOMEM;
+        }
+        if (fseeko(src->file, (off_t)start, SEEK_SET) != 0) {
+            rm_read_error_set(err, 0, 0, 0, "cannot seek to data row %zu", lo + 1);
+            return RM_EIO;
+        }
+        src->head_len = src->head_pos = 0;
+        status = read_elements(src, &h, &t, single, out, err);
+    }
+    if (status == RM_OK)
+        status = check_finite(opt, out, err);
+    /* The places in words and the dropped rows, numbered in the whole file. */
+    if (err && err->row > 0)
+        err->row += lo;
+    for (size_t i = 0; i < out->dropped_rows; i++)
+        out->dropped[i] += lo;
     return status;
 }

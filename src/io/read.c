@@ -6,6 +6,7 @@
 
 #include "io/csv_reader.h"
 #include "io/npy_reader.h"
+#include "io/read_part.h"
 #include "io/source.h"
 
 void rm_read_options_init(rm_read_options *opt)
@@ -72,48 +73,90 @@ static int valid_options(const rm_read_options *opt, rm_read_error *err)
     return 1;
 }
 
-int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
-                 rm_read_error *err)
+/* What both reads do first: check, zero, open, peek; then whether the file is a .npy. */
+static int open_input(const char *path, const rm_read_options **opt, rm_read_options *defaults,
+                      rm_data *out, rm_source *src, int *npy, rm_read_error *err)
 {
     if (err)
         memset(err, 0, sizeof *err);
+    memset(src, 0, sizeof *src);
     if (!out) {
         rm_read_error_set(err, 0, 0, 0, "no rm_data to read into");
         return RM_EINVAL;
     }
     memset(out, 0, sizeof *out);
-    rm_read_options defaults;
-    if (!opt) {
-        rm_read_options_init(&defaults);
-        opt = &defaults;
+    if (!*opt) {
+        rm_read_options_init(defaults);
+        *opt = defaults;
     }
-    if (!valid_options(opt, err))
+    if (!valid_options(*opt, err))
         return RM_EINVAL;
-
-    rm_source src;
-    memset(&src, 0, sizeof src);
-    int status = rm_source_open(&src, path, err);
+    int status = rm_source_open(src, path, err);
     if (status == RM_OK) {
-        src.head_len = rm_source_read(&src, src.head, 6);
-        if (src.read_errno) {
+        src->head_len = rm_source_read(src, src->head, 6);
+        if (src->read_errno) {
             char text[128];
             rm_read_error_set(err, 0, 0, 0, "read failed: %s",
-                              rm_errno_text(src.read_errno, text, sizeof text));
+                              rm_errno_text(src->read_errno, text, sizeof text));
             status = RM_EIO;
         }
     }
-    if (status == RM_OK) {
-        int npy = opt->format == RM_FORMAT_NPY ||
-                  (opt->format == RM_FORMAT_AUTO &&
-                   ((path && has_npy_extension(path)) ||
-                    (src.head_len == 6 && memcmp(src.head, "\x93NUMPY", 6) == 0)));
-        status = npy ? rm_npy_read(&src, opt, out, err) : rm_csv_read(&src, opt, out, err);
-    }
-    if (src.file && src.file != stdin)
-        fclose(src.file);
+    *npy = (*opt)->format == RM_FORMAT_NPY ||
+           ((*opt)->format == RM_FORMAT_AUTO &&
+            ((path && has_npy_extension(path)) ||
+             (src->head_len == 6 && memcmp(src->head, "\x93NUMPY", 6) == 0)));
+    return status;
+}
+
+/* What both reads do last. */
+static int close_input(rm_source *src, int status, rm_data *out, rm_read_error *err)
+{
+    if (src->file && src->file != stdin)
+        fclose(src->file);
     if (status != RM_OK)
         rm_data_free(out);
     if (status != RM_OK && err && !err->message[0]) /* a failure the reader did not word */
         rm_read_error_set(err, 0, 0, 0, "%s", rm_strerror(status));
     return status;
+}
+
+int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
+                 rm_read_error *err)
+{
+    rm_read_options defaults;
+    rm_source src;
+    int npy;
+    int status = open_input(path, &opt, &defaults, out, &src, &npy, err);
+    if (status == RM_OK)
+        status = npy ? rm_npy_read(&src, opt, out, err) : rm_csv_read(&src, opt, out, err);
+    return close_input(&src, status, out, err);
+}
+
+int rm_read_file_part(const char *path, const rm_read_options *opt, size_t part, size_t parts,
+                      rm_data *out, size_t *first, size_t *total, rm_read_error *err)
+{
+    rm_read_options defaults;
+    rm_source src;
+    int npy;
+    int status = open_input(path, &opt, &defaults, out, &src, &npy, err);
+    if (status == RM_OK && (parts == 0 || part >= parts || !first || !total)) {
+        rm_read_error_set(err, 0, 0, 0, "no such part: %zu of %zu", part, parts);
+        status = RM_EINVAL;
+    }
+    if (status == RM_OK && !npy) {
+        rm_read_error_set(err, 0, 0, 0,
+                          "only a .npy file is read a range of rows at a time "
+                          "(text has no fixed row size): split it into shards");
+        status = RM_EFORMAT;
+    }
+    if (status == RM_OK) {
+        src.head_len = src.head_pos = 0; /* read the header from its start */
+        if (fseeko(src.file, 0, SEEK_SET) != 0) {
+            rm_read_error_set(err, 0, 0, 0, "cannot seek in the file");
+            status = RM_EIO;
+        }
+    }
+    if (status == RM_OK)
+        status = rm_npy_read_part(&src, opt, part, parts, out, first, total, err);
+    return close_input(&src, status, out, err);
 }

@@ -136,18 +136,25 @@ static void centre_scale(rm_centre *ctr)
 
 int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads)
 {
-    size_t d = X->d;
+    return rm_centre_init_range(ctr, X, NULL, threads);
+}
+
+int rm_centre_init_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range *range,
+                         int threads)
+{
+    size_t d = X->d, n = range ? rm_row_range_total(range) : X->n;
     int status = centre_alloc(ctr, d);
-    if (status != RM_OK)
-        return status;
-    size_t *rank = rm_alloc_array(d, sizeof(size_t));
-    status = rank ? RM_OK : RM_ENOMEM;
-    if (status == RM_OK) {
-        /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
-        for (size_t j = 0; j < d; j++)
-            rank[j] = (X->n - 1) / 2;
-        status = rm_column_ranks(X, rank, ctr->median, ctr->lo, ctr->hi, threads);
+    size_t *rank = status == RM_OK ? rm_alloc_array(d, sizeof(size_t)) : NULL;
+    if (status == RM_OK && !rank) {
+        rm_centre_free(ctr);
+        status = RM_ENOMEM;
     }
+    if (status != RM_OK) /* spread, every process's failure (the search's first hook) */
+        return range ? rm_row_range_combine(range, status, NULL, 0, RM_COMBINE_MIN) : status;
+    /* The lower median: a centre needs no midpoint, and one rank costs half of two. */
+    for (size_t j = 0; j < d; j++)
+        rank[j] = (n - 1) / 2;
+    status = rm_column_ranks_range(X, range, rank, ctr->median, ctr->lo, ctr->hi, threads);
     free(rank);
     if (status == RM_OK)
         centre_scale(ctr);

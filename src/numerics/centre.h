@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 
 typedef struct rm_centre {
     size_t d;
@@ -48,6 +49,13 @@ typedef struct rm_centre {
  * so pass the resolved count, rm_options). Returns RM_OK or RM_ENOMEM (then ctr needs no
  * free). */
 int rm_centre_init(rm_centre *ctr, const rm_matrix *X, int threads);
+
+/* The same over rows spread over processes (common/row_range.h: X holds this process's,
+ * range NULL: rm_centre_init), every process calling: each gets the centre of all the
+ * rows, the same bits as one process on them for any split (the medians and ranges are
+ * exact order statistics, the scales follow from them). The status is every process's. */
+int rm_centre_init_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range *range,
+                         int threads);
 
 /* A provisional centre at the midpoints of the columns' ranges, in one pass; move it
  * (rm_centre_move_to_rows) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 #include "numerics/centre.h"
 
 /* The data and its centre; block buffers are per call (thread-safe). */
@@ -20,6 +21,9 @@ typedef struct rm_moments {
     rm_matrix X;
     size_t n, d; /* X.n, X.d */
     const rm_centre *ctr;
+    const rm_row_range *range; /* NULL: X holds every row. Else X holds this process's
+                                  rows, and the passes (passes.h) sum over all processes'
+                                  rows, the same on each */
 } rm_moments;
 
 /* Most vectors a product takes at once. */

@@ -6,6 +6,7 @@
 
 #include "common/alloc.h"
 #include "common/reserve.h"
+#include "common/row_range.h"
 #include "common/threads.h"
 #include "robustmean.h"
 
@@ -25,11 +26,11 @@ static size_t chunk_count(size_t n, size_t part_bytes, size_t budget)
     return c < 1 ? 1 : c;
 }
 
-static void chunk_rows(size_t n, size_t chunks, size_t c, size_t *lo, size_t *hi)
+/* Chunks of n / chunks rows, the first n % chunks of them one row more. */
+static size_t balanced_start(size_t n, size_t chunks, size_t c)
 {
     size_t size = n / chunks, extra = n % chunks;
-    *lo = c * size + (c < extra ? c : extra);
-    *hi = *lo + size + (c < extra);
+    return c * size + (c < extra ? c : extra);
 }
 
 /* What a chunk computes. */
@@ -43,15 +44,16 @@ typedef struct pass {
     const rm_scoring *scoring;
     const size_t *rows; /* DENSE_ROWS: the rows, their weights in q, count of them in n */
     size_t count;
-    double *parts; /* chunk c's part at parts + c * part_size */
+    double *parts; /* piece c's part at parts + c * part_size */
     size_t part_size;
-    size_t chunks;
+    size_t chunks;       /* of all rows (of every process) */
+    rm_piece *pieces;    /* the chunks' parts this process holds, in its local rows */
+    size_t piece_count;
 } pass;
 
 static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
 {
-    size_t lo, hi, d = ps->m->d;
-    chunk_rows(ps->kind == DENSE_ROWS ? ps->count : ps->m->n, ps->chunks, c, &lo, &hi);
+    size_t lo = ps->pieces[c].lo, hi = ps->pieces[c].hi, d = ps->m->d;
     double *part = ps->parts ? ps->parts + c * ps->part_size : NULL;
     switch (ps->kind) {
     case PRODUCT:
@@ -71,11 +73,33 @@ static void run_chunk(const pass *ps, rm_pass_buffers *buf, size_t c)
     }
 }
 
+/* The pieces of ps->chunks chunks: every chunk of the rows here, or of the list. */
+static int plan(pass *ps)
+{
+    const rm_row_range *r = ps->kind == DENSE_ROWS ? NULL : ps->m->range;
+    size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
+    ps->pieces = rm_alloc_array(ps->chunks, sizeof *ps->pieces);
+    if (!ps->pieces)
+        return RM_ENOMEM;
+    ps->piece_count = rm_pieces_of(r ? rm_row_range_first(r) : 0, rows,
+                                   r ? rm_row_range_total(r) : rows, ps->chunks, balanced_start,
+                                   ps->pieces);
+    return RM_OK;
+}
+
+/* The rows of all processes (this one's alone when it holds every row). */
+static size_t total_rows(const rm_moments *m)
+{
+    return m->range ? rm_row_range_total(m->range) : m->n;
+}
+
 static int run(pass *ps, int threads)
 {
     int failed = 0;
-    size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n;
-    size_t most = (rows + ps->chunks - 1) / ps->chunks; /* rows of the largest chunk */
+    size_t rows = ps->kind == DENSE_ROWS ? ps->count : ps->m->n, most = 0;
+    for (size_t c = 0; c < ps->piece_count; c++) /* rows of the largest piece */
+        if (ps->pieces[c].hi - ps->pieces[c].lo > most)
+            most = ps->pieces[c].hi - ps->pieces[c].lo;
     int team = rm_threads(threads, rows * ps->m->d);
     rm_team_reserve blas = {.need = 0, .ok = 0};
 #pragma omp parallel num_threads(team)
@@ -90,7 +114,7 @@ static int run(pass *ps, int threads)
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (size_t c = 0; c < ps->chunks; c++)
+        for (size_t c = 0; c < ps->piece_count; c++)
             if (buf)
                 run_chunk(ps, buf, c);
         rm_pass_buffers_free(buf);
@@ -98,15 +122,42 @@ static int run(pass *ps, int threads)
     return failed ? RM_ENOMEM : RM_OK;
 }
 
-/* out = the sum of the chunks' parts, added in chunk order. */
-static void add_parts(const pass *ps, double *out, size_t offset, size_t count)
+/* out = the sum of the pieces' parts (all of them: every process's, in row order),
+ * added in order; 0 when there are none (an empty list of rows). */
+static void add_parts(const double *all, size_t count, size_t part_size, double *out,
+                      size_t offset, size_t length)
 {
-    memcpy(out, ps->parts + offset, count * sizeof *out);
-    for (size_t c = 1; c < ps->chunks; c++) {
-        const double *part = ps->parts + c * ps->part_size + offset;
-        for (size_t t = 0; t < count; t++)
+    if (count == 0) {
+        memset(out, 0, length * sizeof *out);
+        return;
+    }
+    memcpy(out, all + offset, length * sizeof *out);
+    for (size_t c = 1; c < count; c++) {
+        const double *part = all + c * part_size + offset;
+        for (size_t t = 0; t < length; t++)
             out[t] += part[t];
     }
+}
+
+/* Plan, run, gather: ps->parts holds every piece's part of every process (in *all, count
+ * of them; *owned to free). */
+static int run_and_gather(pass *ps, int threads, const double **all, double **owned,
+                          size_t *count)
+{
+    int status = plan(ps);
+    if (status == RM_OK) {
+        ps->parts = rm_calloc_array(ps->piece_count, ps->part_size * sizeof(double));
+        status = ps->parts ? run(ps, threads) : RM_ENOMEM;
+    }
+    const rm_row_range *r = ps->kind == DENSE_ROWS ? NULL : ps->m->range;
+    return rm_row_range_gather(r, status, ps->chunks, balanced_start, ps->parts, ps->piece_count,
+                               ps->part_size, all, owned, count);
+}
+
+static void pass_free(pass *ps)
+{
+    free(ps->parts);
+    free(ps->pieces);
 }
 
 int rm_pass_product(const rm_moments *m, int threads, const double *q, const double *V,
@@ -114,17 +165,18 @@ int rm_pass_product(const rm_moments *m, int threads, const double *q, const dou
 {
     size_t d = m->d, size = d * p + (mu ? d : 0);
     pass ps = {.kind = PRODUCT, .m = m, .q = q, .V = V, .mu = mu, .p = p, .part_size = size};
-    ps.chunks = chunk_count(m->n, 0, 0);
-    ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
-    if (!ps.parts)
-        return RM_ENOMEM;
-    int status = run(&ps, threads);
+    ps.chunks = chunk_count(total_rows(m), 0, 0);
+    const double *all;
+    double *owned;
+    size_t count;
+    int status = run_and_gather(&ps, threads, &all, &owned, &count);
     if (status == RM_OK) {
-        add_parts(&ps, W, 0, d * p);
+        add_parts(all, count, size, W, 0, d * p);
         if (mu)
-            add_parts(&ps, mu, d * p, d);
+            add_parts(all, count, size, mu, d * p, d);
     }
-    free(ps.parts);
+    free(owned);
+    pass_free(&ps);
     return status;
 }
 
@@ -132,49 +184,58 @@ int rm_pass_dense(const rm_moments *m, int threads, const double *q, double *C, 
 {
     size_t d = m->d, size = d * d + d;
     pass ps = {.kind = DENSE, .m = m, .q = q, .part_size = size};
-    ps.chunks = chunk_count(m->n, size * sizeof(double), DENSE_PARTS_BYTES);
-    ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
-    if (!ps.parts)
-        return RM_ENOMEM;
-    int status = run(&ps, threads);
+    ps.chunks = chunk_count(total_rows(m), size * sizeof(double), DENSE_PARTS_BYTES);
+    const double *all;
+    double *owned;
+    size_t count;
+    int status = run_and_gather(&ps, threads, &all, &owned, &count);
     if (status == RM_OK) {
-        add_parts(&ps, C, 0, d * d);
-        add_parts(&ps, mu, d * d, d);
+        add_parts(all, count, size, C, 0, d * d);
+        add_parts(all, count, size, mu, d * d, d);
     }
-    free(ps.parts);
+    free(owned);
+    pass_free(&ps);
     return status;
 }
 
 int rm_pass_dense_rows(const rm_moments *m, int threads, const size_t *rows, const double *w,
                        size_t count, double *C, double *mu)
 {
+    if (m->range) /* lists of different lengths on each process: not cut into pieces yet */
+        return RM_EUNSUPPORTED;
     size_t d = m->d, size = d * d + d;
     pass ps = {.kind = DENSE_ROWS, .m = m, .q = w, .rows = rows, .count = count, .part_size = size};
     ps.chunks = chunk_count(count, size * sizeof(double), DENSE_PARTS_BYTES);
-    ps.parts = rm_calloc_array(ps.chunks, size * sizeof(double));
-    if (!ps.parts)
-        return RM_ENOMEM;
-    int status = run(&ps, threads);
+    const double *all;
+    double *owned;
+    size_t parts;
+    int status = run_and_gather(&ps, threads, &all, &owned, &parts);
     if (status == RM_OK) {
         double *sum = rm_alloc_array(size, sizeof(double));
         if (!sum) {
-            free(ps.parts);
+            pass_free(&ps);
             return RM_ENOMEM;
         }
-        add_parts(&ps, sum, 0, size);
+        add_parts(all, parts, size, sum, 0, size);
         for (size_t t = 0; t < d * d; t++)
             C[t] += sum[t];
         for (size_t j = 0; j < d; j++)
             mu[j] += sum[d * d + j];
         free(sum);
     }
-    free(ps.parts);
+    pass_free(&ps);
     return status;
 }
 
 int rm_pass_scores(const rm_moments *m, int threads, const rm_scoring *sc)
 {
     pass ps = {.kind = SCORES, .m = m, .scoring = sc};
-    ps.chunks = chunk_count(m->n, 0, 0);
-    return run(&ps, threads);
+    ps.chunks = chunk_count(total_rows(m), 0, 0);
+    int status = plan(&ps);
+    if (status == RM_OK)
+        status = run(&ps, threads);
+    pass_free(&ps);
+    /* Nothing is gathered, but a failure here must stop every process alike. */
+    char unused[sizeof ((rm_report *)0)->message] = "";
+    return rm_row_range_agree(m->range, status, unused);
 }

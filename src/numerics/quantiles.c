@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/row_range.h"
 #include "common/threads.h"
 #include "numerics/select.h"
 #include "numerics/summation.h"
@@ -228,6 +229,41 @@ static void collect_pass(const rm_matrix *X, search *s, const column_view *v, si
     }
 }
 
+/* 1 while a column's search goes on. */
+static int any_active(const search *s, size_t d)
+{
+    int active = 0;
+    for (size_t j = 0; j < d; j++)
+        active |= s[j].state == ACTIVE;
+    return active;
+}
+
+/* The bin of a column's histogram (32-bit counts, or 64-bit ones when wide) that holds
+ * c's rank: into c->bin, the values before it added to c->below, its count into
+ * c->count. Returns 0, with c unchanged, when the bins do not hold the c->count candidates:
+ * one of them was in no bin (a NaN), and the walk could pass the last bin. */
+static int locate_rank(search *c, const void *histogram, int wide, size_t bins)
+{
+    const uint32_t *narrow = histogram;
+    const uint64_t *broad = histogram;
+    size_t total = 0;
+    for (size_t b = 0; b < bins; b++)
+        total += wide ? (size_t)broad[b] : narrow[b];
+    if (total != c->count)
+        return 0;
+    size_t want = c->rank - c->below, b = 0;
+    for (;; b++) {
+        size_t h = wide ? (size_t)broad[b] : narrow[b];
+        if (want < h)
+            break;
+        want -= h; /* the rank lies beyond bin b */
+        c->below += h;
+    }
+    c->bin = b;
+    c->count = wide ? (size_t)broad[b] : narrow[b];
+    return 1;
+}
+
 /* The smallest and largest value of each column. */
 static void range_pass(const rm_matrix *X, double *lo, double *hi, int threads)
 {
@@ -299,33 +335,17 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
             s[j].count = n;
             set_range(&s[j], lo[j], hi[j], bins);
         }
-        for (; status == RM_OK;) {
-            int active = 0;
-            for (size_t j = 0; j < d; j++)
-                active |= s[j].state == ACTIVE;
-            if (!active)
-                break;
+        while (status == RM_OK && any_active(s, d)) {
             view_set(&view, s, d, ACTIVE, ACTIVE);
             histogram_pass(X, &view, bins, counts, threads);
             for (size_t j = 0; j < d; j++) {
                 search *c = &s[j];
                 if (c->state != ACTIVE)
                     continue;
-                size_t want = c->rank - c->below, b = 0, total = 0;
-                const uint32_t *h = counts + j * bins;
-                for (size_t k = 0; k < bins; k++)
-                    total += h[k];
-                if (total != c->count) { /* a candidate in no bin: NaN */
+                if (!locate_rank(c, counts + j * bins, 0, bins)) {
                     status = RM_ENONFINITE;
                     break;
                 }
-                while (want >= h[b]) { /* the rank lies beyond bin b */
-                    want -= h[b];
-                    c->below += h[b];
-                    b++;
-                }
-                c->bin = b;
-                c->count = h[b];
                 c->filled = 0;
                 c->next_lo = INFINITY;
                 c->next_hi = -INFINITY;
@@ -366,23 +386,135 @@ int rm_column_ranks(const rm_matrix *X, const size_t *rank, double *out, double 
     return status;
 }
 
-int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads)
+/* Each column's [lo, hi] made every process's: the least lo and the greatest hi. */
+static int combine_bounds(const rm_row_range *range, int status, double *lo, double *hi,
+                          double *packed, size_t d)
+{
+    for (size_t j = 0; j < d && status == RM_OK; j++) {
+        packed[j] = lo[j];
+        packed[d + j] = -hi[j];
+    }
+    status = rm_row_range_combine(range, status, packed, 2 * d, RM_COMBINE_MIN);
+    for (size_t j = 0; j < d && status == RM_OK; j++) {
+        lo[j] = packed[j];
+        hi[j] = -packed[d + j];
+    }
+    return status;
+}
+
+/* Spread over processes, the bins' counts are added over them (exact whole numbers) and
+ * the chosen bin's values are bounded rather than collected: its least and greatest
+ * values over every process become the next candidates, until they are one value. Only
+ * counts and bounds cross between processes, d * bins + 2d numbers a round, and the value
+ * found is the column's value of that rank, whatever the processes hold: the same as one
+ * process's to the bit. */
+static int spread_ranks(const rm_matrix *X, const rm_row_range *range, const size_t *rank,
+                        double *out, double *col_lo, double *col_hi, int threads)
 {
     size_t n = X->n, d = X->d;
+    threads = rm_threads(threads, n * d);
+    /* The same bins on every process, whatever its threads. */
+    size_t bins = CACHE_BUDGET / (d * sizeof(uint32_t));
+    bins = bins > MAX_BINS ? MAX_BINS : bins < MIN_BINS ? MIN_BINS : bins;
+    search *s = calloc(d, sizeof *s);
+    uint32_t *counts = rm_alloc_array(d * bins, sizeof *counts);
+    uint64_t *total = rm_alloc_array(d * bins, sizeof *total);
+    double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
+    double *packed = rm_alloc_array(2 * d, sizeof *packed);
+    column_view view = {0};
+    int status = s && counts && total && lo && hi && packed ? view_alloc(&view, d) : RM_ENOMEM;
+    if (status == RM_OK && n > UINT32_MAX)
+        status = RM_EOVERFLOW; /* 32-bit counts on each process */
+    if (status == RM_OK)
+        range_pass(X, lo, hi, threads);
+    status = combine_bounds(range, status, lo, hi, packed, d);
+    if (status == RM_OK && col_lo && col_hi) {
+        memcpy(col_lo, lo, d * sizeof *lo);
+        memcpy(col_hi, hi, d * sizeof *hi);
+    }
+    for (size_t j = 0; j < d && status == RM_OK; j++) {
+        if (!isfinite(lo[j]) || !isfinite(hi[j])) /* as rm_column_ranks */
+            status = RM_ENONFINITE;
+        s[j].rank = rank[j];
+        s[j].count = rm_row_range_total(range);
+        set_range(&s[j], lo[j], hi[j], bins);
+    }
+    while (status == RM_OK && any_active(s, d)) {
+        view_set(&view, s, d, ACTIVE, ACTIVE);
+        histogram_pass(X, &view, bins, counts, threads);
+        for (size_t k = 0; k < d * bins; k++)
+            total[k] = counts[k];
+        status = rm_row_range_combine(range, status, total, d * bins, RM_COMBINE_SUM_COUNTS);
+        for (size_t j = 0; j < d && status == RM_OK; j++) {
+            search *c = &s[j];
+            if (c->state != ACTIVE)
+                continue;
+            if (!locate_rank(c, total + j * bins, 1, bins)) {
+                status = RM_ENONFINITE;
+                break;
+            }
+            c->next_lo = INFINITY;
+            c->next_hi = -INFINITY;
+            c->state = REFINE;
+        }
+        if (status != RM_OK)
+            break;
+        view_set(&view, s, d, REFINE, REFINE);
+        collect_pass(X, s, &view, bins, NULL, 0, threads);
+        for (size_t j = 0; j < d; j++) {
+            lo[j] = s[j].next_lo;
+            hi[j] = s[j].next_hi;
+        }
+        status = combine_bounds(range, status, lo, hi, packed, d);
+        for (size_t j = 0; j < d && status == RM_OK; j++)
+            if (s[j].state == REFINE)
+                set_range(&s[j], lo[j], hi[j], bins);
+    }
+    for (size_t j = 0; j < d && status == RM_OK; j++)
+        out[j] = s[j].value;
+    view_free(&view);
+    free(s);
+    free(counts);
+    free(total);
+    free(lo);
+    free(hi);
+    free(packed);
+    return status;
+}
+
+int rm_column_ranks_range(const rm_matrix *X, const rm_row_range *range, const size_t *rank,
+                          double *out, double *col_lo, double *col_hi, int threads)
+{
+    return range ? spread_ranks(X, range, rank, out, col_lo, col_hi, threads)
+                 : rm_column_ranks(X, rank, out, col_lo, col_hi, threads);
+}
+
+int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int threads)
+{
+    return rm_column_medians_range(X, NULL, lower, out, threads);
+}
+
+int rm_column_medians_range(const rm_matrix *X, const rm_row_range *range, const double *lower,
+                            double *out, int threads)
+{
+    size_t n = range ? rm_row_range_total(range) : X->n, d = X->d;
     size_t *rank = rm_alloc_array(d, sizeof *rank);
     double *upper = rm_alloc_array(d, sizeof *upper);
     int status = rank && upper ? RM_OK : RM_ENOMEM;
+    /* spread, a failure to allocate is every process's (the search's first hook) */
+    if (status != RM_OK && range)
+        status = rm_row_range_combine(range, status, NULL, 0, RM_COMBINE_MIN);
     if (status == RM_OK && lower) {
         memcpy(out, lower, d * sizeof *out);
     } else if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = (n - 1) / 2;
-        status = rm_column_ranks(X, rank, out, NULL, NULL, threads);
+        status = rm_column_ranks_range(X, range, rank, out, NULL, NULL, threads);
     }
     if (status == RM_OK && n % 2 == 0) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n / 2;
-        status = rm_column_ranks(X, rank, upper, NULL, NULL, threads);
+        status = rm_column_ranks_range(X, range, rank, upper, NULL, NULL, threads);
         for (size_t j = 0; j < d && status == RM_OK; j++)
             out[j] = rm_midpoint(out[j], upper[j]);
     }
@@ -392,12 +524,15 @@ int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int 
 }
 
 /* Rows split in chunks whose number depends on n only: partial sums are added in chunk
- * order, so the total does not depend on the number of threads. */
+ * order, so the total does not depend on the number of threads (nor, spread, on the
+ * number of processes when they split the rows at chunk boundaries). */
 static size_t chunk_count(size_t n)
 {
     size_t c = n / 4096 + 1;
     return c > 64 ? 64 : c;
 }
+
+static size_t even_start(size_t n, size_t chunks, size_t c) { return c * n / chunks; }
 
 /* Column j's counts below lo, at lo and strictly inside (lo, hi), and the sum of v - lo
  * inside, for one value v. */
@@ -416,37 +551,57 @@ static void trim_value(double *part, size_t d, size_t j, double v, double lo, do
 
 int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads)
 {
-    size_t n = X->n, d = X->d;
-    threads = rm_threads(threads, n * d);
+    return rm_column_trimmed_means_range(X, NULL, k, out, threads);
+}
+
+int rm_column_trimmed_means_range(const rm_matrix *X, const rm_row_range *range, size_t k,
+                                  double *out, int threads)
+{
+    size_t n = range ? rm_row_range_total(range) : X->n, d = X->d;
+    threads = rm_threads(threads, X->n * d);
     size_t chunks = chunk_count(n);
+    rm_piece *pieces = rm_alloc_array(chunks, sizeof *pieces);
+    size_t count = pieces ? rm_pieces_of(range ? rm_row_range_first(range) : 0, X->n, n, chunks,
+                                         even_start, pieces)
+                          : 0;
     size_t *rank = rm_alloc_array(d, sizeof *rank);
     double *lo = rm_alloc_array(d, sizeof *lo), *hi = rm_alloc_array(d, sizeof *hi);
-    /* per chunk and column: values below lo, at lo, strictly inside, and the sum of
+    /* per piece and column: values below lo, at lo, strictly inside, and the sum of
      * (x - lo) over those inside (differences: a large offset cannot cancel) */
-    double *part = rm_calloc_array(chunks * 4 * d, sizeof *part);
-    int status = rank && lo && hi && part ? RM_OK : RM_ENOMEM;
+    double *part = rm_calloc_array(count * 4 * d, sizeof *part);
+    int status = pieces && rank && lo && hi && part ? RM_OK : RM_ENOMEM;
+    if (status != RM_OK && range) /* every process's failure (the search's first hook) */
+        status = rm_row_range_combine(range, status, NULL, 0, RM_COMBINE_MIN);
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = k;
-        status = rm_column_ranks(X, rank, lo, NULL, NULL, threads);
+        status = rm_column_ranks_range(X, range, rank, lo, NULL, NULL, threads);
     }
     if (status == RM_OK) {
         for (size_t j = 0; j < d; j++)
             rank[j] = n - 1 - k;
-        status = rm_column_ranks(X, rank, hi, NULL, NULL, threads);
+        status = rm_column_ranks_range(X, range, rank, hi, NULL, NULL, threads);
     }
+    const double *all = part;
+    double *owned = NULL;
+    size_t all_count = count;
     if (status == RM_OK) {
 #pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t c = 0; c < chunks; c++)
-            for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+        for (size_t c = 0; c < count; c++)
+            for (size_t i = pieces[c].lo; i < pieces[c].hi; i++)
                 RM_MATRIX_WITH_ROW(X, i, x, {
                     for (size_t j = 0; j < d; j++)
                         trim_value(part + c * 4 * d, d, j, RM_ROW_AT(x, j), lo[j], hi[j]);
                 });
-        for (size_t c = 1; c < chunks; c++)
+        status = rm_row_range_gather(range, status, chunks, even_start, part, count, 4 * d, &all,
+                                     &owned, &all_count);
+    }
+    if (status == RM_OK) {
+        double *sum4 = owned ? owned : part; /* the first part takes the others' */
+        for (size_t c = 1; c < all_count; c++)
             for (size_t t = 0; t < 4 * d; t++)
-                part[t] += part[c * 4 * d + t];
-        double *below = part, *at_lo = part + d, *inside = part + 2 * d, *sum = part + 3 * d;
+                sum4[t] += all[c * 4 * d + t];
+        double *below = sum4, *at_lo = sum4 + d, *inside = sum4 + 2 * d, *sum = sum4 + 3 * d;
         double keep = (double)(n - 2 * k);
         for (size_t j = 0; j < d; j++) {
             if (lo[j] == hi[j]) {
@@ -461,6 +616,8 @@ int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threa
             out[j] = lo[j] + (sum[j] + copies_hi * (hi[j] - lo[j])) / keep;
         }
     }
+    free(owned);
+    free(pieces);
     free(rank);
     free(lo);
     free(hi);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 
 /* out[j] = the value of rank rank[j] (0-based, < n) in column j of X,
  * and, when lo and hi are not NULL, each column's smallest and largest values. Finite
@@ -30,5 +31,20 @@ int rm_column_medians(const rm_matrix *X, const double *lower, double *out, int 
 
 /* Means of each column without its k smallest and k largest values (2k < n). */
 int rm_column_trimmed_means(const rm_matrix *X, size_t k, double *out, int threads);
+
+/* The same over rows spread over processes (common/row_range.h; range NULL: as above),
+ * every process calling, n the total: the ranks and the
+ * medians are exactly one process's on all the rows, for any split (order statistics,
+ * found from counts added over the processes and bounds: the bins' counts and the bounds
+ * of the bin holding the rank cross, d * bins + 2d numbers a round); the trimmed means
+ * are one process's to the bit when the processes split the rows at its chunk boundaries
+ * (n/4096 + 1 chunks, at most 64), else to rounding. Returns RM_OK, RM_ENOMEM,
+ * RM_EOVERFLOW, RM_ENONFINITE or a hook's code, the same on every process. */
+int rm_column_ranks_range(const rm_matrix *X, const rm_row_range *range, const size_t *rank,
+                          double *out, double *col_lo, double *col_hi, int threads);
+int rm_column_medians_range(const rm_matrix *X, const rm_row_range *range, const double *lower,
+                            double *out, int threads);
+int rm_column_trimmed_means_range(const rm_matrix *X, const rm_row_range *range, size_t k,
+                                  double *out, int threads);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/row_range.h"
 #include "common/threads.h"
 #include "robustmean.h"
 
@@ -98,17 +99,44 @@ static void sum_rows(const rm_matrix *X, size_t lo, size_t hi, const double *ref
     }
 }
 
+static size_t even_chunk_start(size_t total, size_t chunks, size_t c) { return c * total / chunks; }
+
+/* A chunking whose one chunk is global row 0: the process holding it hands it round. */
+static size_t row_zero(size_t total, size_t chunks, size_t c)
+{
+    (void)total;
+    (void)chunks;
+    return c == 0 ? 0 : 1;
+}
+
 int rm_column_means(const rm_matrix *X, double *mean, int threads)
 {
+    return rm_column_means_range(X, NULL, mean, threads);
+}
+
+int rm_column_means_range(const rm_matrix *X, const rm_row_range *range, double *mean,
+                          int threads)
+{
     size_t n = X->n, d = X->d;
-    size_t chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    size_t total = range ? rm_row_range_total(range) : n;
+    size_t first = range ? rm_row_range_first(range) : 0;
+    size_t chunks = (total + CHUNK_ROWS - 1) / CHUNK_ROWS;
     if (chunks > MAX_CHUNKS)
         chunks = MAX_CHUNKS;
-    double *parts = rm_calloc_array(chunks, 2 * d * sizeof(double));
+    rm_piece *pieces = rm_alloc_array(chunks, sizeof *pieces);
+    size_t count = pieces ? rm_pieces_of(first, n, total, chunks, even_chunk_start, pieces) : 0;
+    double *parts = rm_calloc_array(count, 2 * d * sizeof(double));
     double *ref = rm_alloc_array(d, sizeof(double));
-    int failed = parts == NULL || ref == NULL;
-    if (!failed) {
+    int failed = pieces == NULL || parts == NULL || ref == NULL;
+    /* Every row is summed as its difference from global row 0. */
+    const double *ref_all = ref;
+    double *ref_owned = NULL, *all_owned = NULL;
+    size_t ref_count;
+    if (!failed && first == 0 && n > 0)
         rm_matrix_copy_row(X, 0, ref);
+    int status = rm_row_range_gather(range, failed ? RM_ENOMEM : RM_OK, 1, row_zero, ref,
+                                     first == 0 && n > 0, d, &ref_all, &ref_owned, &ref_count);
+    if (status == RM_OK) {
 #pragma omp parallel num_threads(rm_threads(threads, n * d))
         {
             double *block = malloc(d * sizeof *block);
@@ -117,33 +145,41 @@ int rm_column_means(const rm_matrix *X, double *mean, int threads)
                 failed = 1;
             }
 #pragma omp for schedule(dynamic, 1)
-            for (size_t c = 0; c < chunks; c++)
-                if (block) {
-                    size_t lo = c * n / chunks, hi = (c + 1) * n / chunks;
-                    sum_rows(X, lo, hi, ref, parts + c * 2 * d, parts + c * 2 * d + d, block);
-                }
+            for (size_t c = 0; c < count; c++)
+                if (block)
+                    sum_rows(X, pieces[c].lo, pieces[c].hi, ref_all, parts + c * 2 * d,
+                             parts + c * 2 * d + d, block);
             free(block);
         }
     }
-    if (failed) {
-        free(parts);
-        free(ref);
-        return RM_ENOMEM;
-    }
-    for (size_t j = 0; j < d; j++) {
+    const double *all = parts;
+    size_t all_count = count;
+    if (status == RM_OK)
+        status = rm_row_range_gather(range, failed ? RM_ENOMEM : RM_OK, chunks, even_chunk_start,
+                                     parts, count, 2 * d, &all, &all_owned, &all_count);
+    for (size_t j = 0; j < d && status == RM_OK; j++) {
         double sum = 0.0, comp = 0.0;
-        for (size_t c = 0; c < chunks; c++) {
-            neumaier_add(&sum, &comp, parts[c * 2 * d + j]);
-            comp += parts[c * 2 * d + d + j];
+        for (size_t c = 0; c < all_count; c++) {
+            neumaier_add(&sum, &comp, all[c * 2 * d + j]);
+            comp += all[c * 2 * d + d + j];
         }
-        mean[j] = ref[j] + (sum + comp) / (double)n;
+        mean[j] = ref_all[j] + (sum + comp) / (double)total;
+        if (isfinite(mean[j]))
+            continue;
         /* The differences overflowed: the scaled path. Only doubles can: differences of
-         * floats (below 2^128) widened to double stay far from the double limit. */
-        if (!isfinite(mean[j]) && X->f64)
+         * floats (below 2^128) widened to double stay far from the double limit. It reads
+         * the column in one sequence, which rows spread over processes do not allow (the
+         * decision is the same on every process: the sums are). */
+        if (range)
+            status = RM_EUNSUPPORTED;
+        else if (X->f64)
             mean[j] = X->by_columns ? rm_mean_strided(X->f64 + j * n, n, 1)
                                     : rm_mean_strided(X->f64 + j, n, d);
     }
+    free(all_owned);
+    free(ref_owned);
+    free(pieces);
     free(parts);
     free(ref);
-    return RM_OK;
+    return status;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 
 /* Mean of a[0], a[stride], ..., a[(m-1)*stride]; m >= 1, values finite. */
 double rm_mean_strided(const double *a, size_t m, size_t stride);
@@ -18,6 +19,15 @@ double rm_mean_strided(const double *a, size_t m, size_t stride);
  * of threads), the overflow path of rm_rows_mean when a sum overflows.
  * Returns RM_OK or RM_ENOMEM. */
 int rm_column_means(const rm_matrix *X, double *mean, int threads);
+
+/* The same over rows spread over processes (row_range.h): X holds this process's rows,
+ * mean receives the mean of all rows on every process, the same bits as one process on
+ * all rows when the processes' boundaries are chunk boundaries (multiples of the chunk
+ * size up to 64 chunks). range NULL: rm_column_means. Every process calls it; the status
+ * is the same on all: RM_OK, RM_ENOMEM, RM_EUNSUPPORTED (a column whose sum overflows, of
+ * doubles near the limit of the range) or a hook's code. */
+int rm_column_means_range(const rm_matrix *X, const rm_row_range *range, double *mean,
+                          int threads);
 
 /* Mean of m rows (m >= 1) of X into mean[0..d): of rows 0..m-1, or of the rows listed in
  * rows[0..m) when rows is not NULL. work holds 3*d doubles. */

@@ -46,7 +46,7 @@ Test(moments, product_and_dense_match_the_formed_matrix_over_row_ranges)
         rm_centre ctr;
         rm_matrix M = rm_matrix_of_doubles(X, n, d);
         cr_assert_eq(rm_centre_init(&ctr, &M, 0), 0);
-        rm_moments m = {M, n, d, &ctr};
+        rm_moments m = {.X = M, .n = n, .d = d, .ctr = &ctr};
         long double *C = malloc(d * d * sizeof *C), *mu = malloc(d * sizeof *mu);
         naive_covariance(&m, q, C, mu);
         double *V = malloc(d * p * sizeof *V), *W = calloc(d * p, sizeof *W),

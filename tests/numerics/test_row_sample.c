@@ -16,7 +16,7 @@ static double *keys_of(const double *X, size_t n, size_t d, int threads)
     rm_matrix M = rm_matrix_of_doubles(X, n, d);
     rm_centre ctr;
     cr_assert_eq(rm_centre_init_midrange(&ctr, &M, threads), 0);
-    rm_moments m = {M, n, d, &ctr};
+    rm_moments m = {.X = M, .n = n, .d = d, .ctr = &ctr};
     double *keys = malloc(n * sizeof *keys);
     cr_assert_eq(rm_row_keys(&m, keys, threads), 0);
     rm_centre_free(&ctr);

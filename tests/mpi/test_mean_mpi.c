@@ -1,0 +1,254 @@
+/* rm_mean_mpi() against rm_mean() on the rows put together, run under mpirun with any
+ * number of processes: every process builds the same whole matrix, hands its own rows to
+ * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
+ * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
+ * bits for any split; the trimmed mean: 1e-12), then the faults:
+ * bad data on one process, a different d or different options, a method not spread yet. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "robustmean.h"
+#include "robustmean_mpi.h"
+
+static int rank, size, failures;
+
+#define CHECK(cond, ...)                                                                     \
+    do {                                                                                     \
+        if (!(cond)) {                                                                       \
+            fprintf(stderr, "process %d of %d, line %d: ", rank, size, __LINE__);           \
+            fprintf(stderr, __VA_ARGS__);                                                    \
+            fputc('\n', stderr);                                                             \
+            failures++;                                                                      \
+        }                                                                                    \
+    } while (0)
+
+/* The same rows on every process: a far offset (so the sums run on differences), normal
+ * noise and a few far rows. */
+static double *make_rows(size_t n, size_t d)
+{
+    double *X = malloc(n * d * sizeof *X);
+    uint64_t s = 19;
+    for (size_t i = 0; i < n * d; i++) {
+        s = s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        double u = (double)(s >> 11) / 9007199254740992.0;
+        X[i] = 1e6 * (double)(i % d + 1) + (u - 0.5) + (i / d % 97 == 0 ? 1e3 : 0.0);
+    }
+    return X;
+}
+
+/* Process p's rows [cut[p], cut[p+1]). */
+static void my_rows(const size_t *cut, size_t *lo, size_t *n_local)
+{
+    *lo = cut[rank];
+    *n_local = cut[rank + 1] - cut[rank];
+}
+
+static double relative_error(const double *a, const double *b, size_t d)
+{
+    double worst = 0.0;
+    for (size_t j = 0; j < d; j++)
+        worst = fmax(worst, fabs(a[j] - b[j]) / fmax(fabs(b[j]), 1e-300));
+    return worst;
+}
+
+/* The mean of X split at cut, as doubles and as floats, with weights. */
+static void check_split(const char *what, const double *X, size_t n, size_t d,
+                        const size_t *cut, int same_bits)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "mean";
+    double want[8], got[8];
+    CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean failed", what);
+    size_t lo, n_local;
+    my_rows(cut, &lo, &n_local);
+    rm_report rep;
+    double *w = malloc((n_local ? n_local : 1) * sizeof *w);
+    rm_mpi_traffic traffic;
+    int status = rm_mean_mpi_counted(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, NULL, n_local,
+                                     d, &opt, got, w, &rep, &traffic);
+    CHECK(status == RM_OK, "%s: status %d (%s)", what, status, rep.message);
+    CHECK(rep.n == n && rep.d == d, "%s: report says %zu x %zu", what, rep.n, rep.d);
+    if (same_bits)
+        CHECK(memcmp(want, got, d * sizeof *got) == 0, "%s: not the same bits (%.3g)", what,
+              relative_error(got, want, d));
+    else
+        CHECK(relative_error(got, want, d) <= 1e-12, "%s: relative error %.3g", what,
+              relative_error(got, want, d));
+    for (size_t i = 0; i < n_local; i++)
+        CHECK(w[i] == 1.0 / (double)n, "%s: weight of row %zu", what, lo + i);
+    /* Float storage: as rm_mean_float on the same floats. */
+    float *F = malloc(n * d * sizeof *F);
+    for (size_t i = 0; i < n * d; i++)
+        F[i] = (float)(X[i] - 1e6 * (double)(i % d + 1));
+    CHECK(rm_mean_float(F, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean_float", what);
+    status = rm_mean_mpi_float(MPI_COMM_WORLD, n_local ? F + lo * d : NULL, n_local, d, &opt,
+                               got, NULL);
+    CHECK(status == RM_OK, "%s: float status %d", what, status);
+    if (same_bits)
+        CHECK(memcmp(want, got, d * sizeof *got) == 0, "%s: float: not the same bits", what);
+    else
+        CHECK(relative_error(got, want, d) <= 1e-12, "%s: float: relative error %.3g", what,
+              relative_error(got, want, d));
+    free(F);
+    free(w);
+}
+
+/* The order statistics and the trimmed mean over the cut: the medians are one process's
+ * bits for any cut, the trimmed means to 1e-12 (their chunks are not the mean's). */
+static void check_order_statistics(const char *what, const double *X, size_t n, size_t d,
+                                   const size_t *cut)
+{
+    const char *methods[] = {"median", "trimmed"};
+    for (int t = 0; t < 2; t++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = methods[t];
+        opt.eps = t ? 0.1 : NAN;
+        double want[8], got[8];
+        CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean %s", what, methods[t]);
+        size_t lo, n_local;
+        my_rows(cut, &lo, &n_local);
+        rm_report rep;
+        int status = rm_mean_mpi(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, n_local, d, &opt,
+                                 got, &rep);
+        CHECK(status == RM_OK, "%s %s: status %d (%s)", what, methods[t], status, rep.message);
+        if (t == 0 || size == 1)
+            CHECK(memcmp(want, got, d * sizeof *got) == 0, "%s %s: not the same bits (%.3g)",
+                  what, methods[t], relative_error(got, want, d));
+        else
+            CHECK(relative_error(got, want, d) <= 1e-12, "%s %s: relative error %.3g", what,
+                  methods[t], relative_error(got, want, d));
+    }
+}
+
+/* Cuts: at the mean's chunk boundaries (n = 8 chunks of 8192 rows: process p starts at
+ * chunk floor(8p/P)), at uneven rows, and with process 0 holding none. */
+static void check_means(void)
+{
+    size_t d = 5, n = 8 * 8192;
+    double *X = make_rows(n, d);
+    size_t *cut = malloc((size_t)(size + 1) * sizeof *cut);
+    for (int p = 0; p <= size; p++)
+        cut[p] = (size_t)p * 8 / (size_t)size * 8192;
+    check_split("chunk-aligned", X, n, d, cut, 1);
+    check_order_statistics("chunk-aligned", X, n, d, cut);
+    for (int p = 0; p <= size; p++)
+        cut[p] = p == size ? n : (size_t)p * n / (size_t)size + (p ? 1237 : 0);
+    check_split("uneven", X, n, d, cut, size == 1);
+    check_order_statistics("uneven", X, n, d, cut);
+    for (int p = 0; p <= size; p++)
+        cut[p] = p == 0 ? 0 : p == size ? n : 8192 * (size_t)p;
+    if (size > 1) /* process 0 holds no rows */
+        cut[1] = 0;
+    check_split("process 0 empty", X, n, d, cut, 1);
+    check_order_statistics("process 0 empty", X, n, d, cut);
+    size_t small = 3; /* fewer rows than processes */
+    for (int p = 0; p <= size; p++)
+        cut[p] = (size_t)p * small / (size_t)size;
+    check_split("three rows", X, small, d, cut, 1);
+    check_order_statistics("three rows", X, small, d, cut);
+    free(cut);
+    free(X);
+}
+
+/* Every process gets the same failure and the same words; none hangs. */
+static void expect_everywhere(const char *what, int status, int want, const char *words,
+                              const rm_report *rep)
+{
+    CHECK(status == want, "%s: status %d, want %d", what, status, want);
+    CHECK(strstr(rep->message, words) != NULL, "%s: message '%s' lacks '%s'", what, rep->message,
+          words);
+    char first[sizeof rep->message];
+    memcpy(first, rep->message, sizeof first);
+    MPI_Bcast(first, (int)sizeof first, MPI_CHAR, 0, MPI_COMM_WORLD);
+    CHECK(strcmp(first, rep->message) == 0, "%s: message differs from process 0's", what);
+}
+
+static void check_faults(void)
+{
+    size_t d = 3, n_local = 100, n = n_local * (size_t)size;
+    double *X = make_rows(n, d);
+    double *mine = X + (size_t)rank * n_local * d, mean[4];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "mean";
+    rm_report rep;
+
+    int last = rank == size - 1;
+    double keep = mine[7 * d + 1];
+    if (last)
+        mine[7 * d + 1] = NAN;
+    int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
+    char where[64];
+    snprintf(where, sizeof where, "data row %zu, column 2 holds NaN", (size_t)(size - 1) * n_local + 8);
+    expect_everywhere("NaN on the last process", status, RM_ENONFINITE, where, &rep);
+    if (last)
+        mine[7 * d + 1] = keep;
+
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, last ? d - 1 : d, &opt, mean, &rep);
+    if (size > 1)
+        expect_everywhere("a different d", status, RM_EINVAL, "disagree on d", &rep);
+
+    rm_options other = opt;
+    other.seed = last ? 2 : 1;
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &other, mean, &rep);
+    if (size > 1)
+        expect_everywhere("different options", status, RM_EINVAL, "disagree on the options", &rep);
+
+    opt.method = "lowregret";
+    opt.eps = 0.1;
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
+    expect_everywhere("a method not spread yet", status, RM_EUNSUPPORTED,
+                      "does not run on rows spread", &rep);
+
+    opt.method = "no-such";
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
+    expect_everywhere("an unknown method", status, RM_EMETHOD, "no-such", &rep);
+    free(X);
+}
+
+/* Per call the collectives and the bytes do not grow with n (beyond the chunks' count). */
+static void check_traffic(void)
+{
+    size_t d = 2, sizes[2] = {64 * 8192, 128 * 8192};
+    rm_mpi_traffic t[2];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "mean";
+    for (int k = 0; k < 2; k++) {
+        size_t n = sizes[k], lo = n * (size_t)rank / (size_t)size;
+        size_t hi = n * (size_t)(rank + 1) / (size_t)size;
+        double *mine = calloc((hi - lo) * d + 1, sizeof *mine);
+        double mean[2];
+        CHECK(rm_mean_mpi_counted(MPI_COMM_WORLD, mine, NULL, hi - lo, d, &opt, mean, NULL, NULL,
+                                  &t[k]) == RM_OK, "traffic run");
+        free(mine);
+    }
+    CHECK(t[0].collectives == t[1].collectives && t[0].bytes_received == t[1].bytes_received,
+          "traffic grows with n: %zu -> %zu collectives, %zu -> %zu bytes", t[0].collectives,
+          t[1].collectives, t[0].bytes_received, t[1].bytes_received);
+    if (rank == 0)
+        printf("mean over %d processes: %zu collectives (%zu reductions), %zu bytes sent and "
+               "%zu received by process 0\n", size, t[0].collectives, t[0].reductions,
+               t[0].bytes_sent, t[0].bytes_received);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    check_means();
+    check_faults();
+    check_traffic();
+    int all = 0;
+    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    if (rank == 0)
+        printf("%s: %d processes, %d failures\n", all ? "FAILED" : "passed", size, all);
+    MPI_Finalize();
+    return all ? 1 : 0;
+}
