@@ -399,6 +399,16 @@ typedef struct rm_read_options {
                            integers of up to 16 bits (nothing is lost),
                            double for everything else. */
     int threads;        /* threads that parse CSV and check values; 0: one per core */
+    const char *columns; /* NULL: every column. Else the columns to read, in this order: a
+                            comma-separated list of 1-based column numbers ("8"), ranges
+                            ("2-5") and header names ("price", CSV with a header row: the
+                            first line is then the header). An item that reads as a number
+                            or a range is one; a column chosen twice is an error. A label
+                            column (rm_data.skipped_label_column) keeps its number. */
+    const char *skip_columns; /* NULL: none. Columns to leave out, as columns names them;
+                            left out of the columns chosen (of all of them, without
+                            columns). Only the columns read are parsed: text in a column left
+                            out is no error. */
 } rm_read_options;
 
 /** Fill opt with the defaults: detect the format, the delimiter and the header; keep
@@ -431,6 +441,10 @@ typedef struct rm_data {
                             labels, not data, and was left out (d does not count it) */
     int trailing_delimiter; /* 1 when the first line ended with the delimiter: an empty
                             last field on any line was taken as that, not as a column */
+    size_t *column_numbers; /* d of them: the file's 1-based number of each column read, in
+                            the order read (a label column counts, as in error messages) */
+    char **column_names; /* d of them: the header's name of each column read; NULL when the
+                            file has no header row (and for .npy) */
     struct rm_data_mapping *mapping; /* private: the file mapping behind values, if any */
 } rm_data;
 
@@ -441,6 +455,10 @@ typedef struct rm_read_error {
     size_t row;          /* 1-based data row, not counting header, comments, blanks */
     size_t column;       /* 1-based column (0 when it does not apply) */
     char message[256];
+    int text_field;      /* 1 when the failure is text where a number was expected: if the
+                            column holds text (an id, a label), skip_columns leaves it out */
+    char column_name[64]; /* the header's name of that column ("" when there is none, or
+                            when it is longer than this holds) */
 } rm_read_error;
 
 /**
@@ -452,6 +470,8 @@ typedef struct rm_read_error {
  * .npy: versions 1-3, every numeric dtype (float16/32/64, int8..int64, uint8..uint64) in
  * either byte order (integers exactly: one beyond 2^53 is RM_ERANGE), C or Fortran order,
  * 1-D (d = 1) or 2-D.
+ * Columns: opt->columns and opt->skip_columns choose them (by number in every format, by
+ * header name in CSV); out->column_numbers and out->column_names say which were read.
  *
  * @param opt  NULL (the defaults of rm_read_options_init()), or the reading options.
  * @param out  receives the matrix on success (zeroed on failure); the caller owns
@@ -460,7 +480,8 @@ typedef struct rm_read_error {
  * Threads: calls may run at once with distinct out and err (standard input is one stream:
  * read it from one thread).
  * @return RM_OK, or RM_EIO, RM_EPARSE, RM_ERANGE, RM_ENONFINITE, RM_EEMPTY, RM_EFORMAT,
- *         RM_EOVERFLOW, RM_ENOMEM, RM_EINVAL.
+ *         RM_EOVERFLOW, RM_ENOMEM, RM_EINVAL (an invalid option, or columns that do not
+ *         fit the file).
  */
 RM_API int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
                         rm_read_error *err);

@@ -10,6 +10,7 @@
 #include "common/alloc.h"
 #include "common/matrix.h"
 #include "common/threads.h"
+#include "io/columns.h"
 #include "io/npy_reader.h"
 
 enum { MAX_HEADER = 1 << 20, CHUNK = 1 << 16 };
@@ -250,13 +251,14 @@ static int convert(const unsigned char *p, const dtype *t, double *out)
     return v <= (int64_t)1 << 53 && v >= -((int64_t)1 << 53);
 }
 
-/* Read count elements into out (row-major n x d, doubles or, with single, floats)
- * converting and reordering as needed. */
+/* Read the n x width elements of the file into out (row-major n x d, doubles or, with
+ * single, floats) converting and reordering as needed; slot: NULL when every column is
+ * read, else where each column of the file goes in a row of out (SIZE_MAX: left out). */
 static int read_elements(rm_source *src, const npy_header *h, const dtype *t, int single,
-                         rm_data *out, rm_read_error *err)
+                         size_t width, const size_t *slot, rm_data *out, rm_read_error *err)
 {
-    size_t n = out->n, d = out->d, count = n * d;
-    int direct = as_held(t, single) && (!h->fortran_order || d == 1 || n == 1);
+    size_t n = out->n, d = out->d, count = n * width;
+    int direct = !slot && as_held(t, single) && (!h->fortran_order || d == 1 || n == 1);
     if (direct) {
         void *to = single ? (void *)out->values_float : (void *)out->values;
         size_t got = rm_source_read(src, to, count * t->size);
@@ -272,6 +274,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
     if (!chunk)
         return RM_ENOMEM;
     size_t per_chunk = CHUNK / t->size, done = 0;
+    size_t row = 0, col = 0; /* of element `done` in the file */
     int status = RM_OK;
     while (done < count) {
         size_t want = count - done < per_chunk ? count - done : per_chunk;
@@ -284,12 +287,24 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
             break;
         }
         for (size_t k = 0; k < want; k++) {
-            size_t e = done + k;
-            /* Fortran order stores column after column: element e is (e % n, e / n). */
-            size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
+            size_t r = row, c = col;
+            /* the next element's place: Fortran order stores column after column */
+            if (h->fortran_order ? ++row == n : ++col == width) {
+                if (h->fortran_order) {
+                    row = 0;
+                    col++;
+                } else {
+                    col = 0;
+                    row++;
+                }
+            }
+            size_t to = slot ? slot[c] : c;
+            if (to == SIZE_MAX)
+                continue;
+            size_t dest = r * d + to;
             double v;
             if (!convert(chunk + k * t->size, t, &v)) {
-                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                rm_read_error_set(err, 0, r + 1, c + 1,
                                   "the integer %.17g is beyond 2^53: a double would round it "
                                   "(store such counts as float64 if rounding is acceptable)",
                                   v);
@@ -302,7 +317,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
             }
             out->values_float[dest] = (float)v;
             if (isfinite(v) && !isfinite(out->values_float[dest])) {
-                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                rm_read_error_set(err, 0, r + 1, c + 1,
                                   "%.17g is outside the range of float (about 3.4e38), the storage asked for",
                                   v);
                 free(chunk);
@@ -313,6 +328,21 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
     }
     free(chunk);
     return status;
+}
+
+/* Allocate out's values (n x d) and read the file's elements into them (read_elements). */
+static int read_into_memory(rm_source *src, const npy_header *h, const dtype *t, int single,
+                            const size_t *slot, rm_data *out, rm_read_error *err)
+{
+    if (single)
+        out->values_float = rm_alloc_array(out->n * out->d, sizeof(float));
+    else
+        out->values = rm_alloc_array(out->n * out->d, sizeof(double));
+    if (!out->values && !out->values_float) {
+        rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
+        return RM_ENOMEM;
+    }
+    return read_elements(src, h, t, single, h->shape[1], slot, out, err);
 }
 
 /* Data already as the library holds it (little-endian, float64 or with single float32, C
@@ -362,7 +392,7 @@ static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error 
                 bad = j;
         if (bad < d && !opt->drop_nonfinite) {
             double v = rm_matrix_at(&X, i, bad);
-            rm_read_error_set(err, 0, i + 1, bad + 1, "%s is not a finite number",
+            rm_read_error_set(err, 0, i + 1, out->column_numbers[bad], "%s is not a finite number",
                               isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
             return RM_ENONFINITE;
         }
@@ -473,21 +503,26 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     }
     out->n = h.shape[0];
     out->d = h.shape[1];
+    size_t *pick = NULL, *slot = NULL;
+    if (rm_columns_chosen(opt)) {
+        status = rm_columns_resolve(opt, h.shape[1], 1, NULL, 0, &pick, &out->d, err);
+        slot = status == RM_OK ? rm_alloc_array(h.shape[1], sizeof *slot) : NULL;
+        if (status == RM_OK && !slot)
+            status = RM_ENOMEM;
+        for (size_t c = 0; slot && c < h.shape[1]; c++)
+            slot[c] = SIZE_MAX;
+        for (size_t k = 0; slot && k < out->d; k++)
+            slot[pick[k]] = k;
+    }
+    if (status == RM_OK)
+        status = rm_columns_record(out, pick, 1, NULL);
+    free(pick);
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
-    if (map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)) {
-        status = RM_OK;
-    } else {
-        if (single)
-            out->values_float = rm_alloc_array(count, sizeof(float));
-        else
-            out->values = rm_alloc_array(count, sizeof(double));
-        if (!out->values && !out->values_float) {
-            rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
-            return RM_ENOMEM;
-        }
-        status = read_elements(src, &h, &t, single, out, err);
-    }
+    if (status == RM_OK &&
+        (slot || !map_in_place(src, &h, &t, single, prefix + header_len, in_bytes, out)))
+        status = read_into_memory(src, &h, &t, single, slot, out, err);
+    free(slot);
     if (status == RM_OK && !src->size_known) {
         unsigned char extra;
         if (rm_source_read(src, &extra, 1) == 1) {

@@ -18,6 +18,8 @@ void rm_read_options_init(rm_read_options *opt)
     opt->drop_nonfinite = 0;
     opt->storage = RM_STORAGE_DOUBLE;
     opt->threads = 0;
+    opt->columns = NULL;
+    opt->skip_columns = NULL;
 }
 
 void rm_data_free(rm_data *data)
@@ -25,6 +27,10 @@ void rm_data_free(rm_data *data)
     if (!data)
         return;
     free(data->dropped);
+    free(data->column_numbers);
+    for (size_t k = 0; data->column_names && k < data->d; k++)
+        free(data->column_names[k]);
+    free(data->column_names);
     if (data->mapping) {
         munmap(data->mapping->base, data->mapping->bytes);
         free(data->mapping);

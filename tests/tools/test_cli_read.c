@@ -1,0 +1,86 @@
+/* The robustmean command on the data users have: chosen columns, decimal commas,
+ * compressed CSV and .npz archives, with every refusal's message and exit status. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "robustmean.h"
+#include "test_util.h"
+
+#define ARGV(...) ((const char *const[]){RM_CLI, __VA_ARGS__, NULL})
+
+static const char table[] = "id,price,age,label\n"
+                            "a1,3.5,20,cat\n"
+                            "a2,4.5,30,dog\n";
+
+/* The run succeeded and printed exactly `out`. */
+static void expect_out(tu_run_result r, const char *out)
+{
+    cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+    cr_assert_str_eq(r.out, out, "stderr: %s", r.err);
+    tu_run_free(&r);
+}
+
+/* The run failed with `status`, nothing on stdout, and exactly `err` on stderr. */
+static void expect_err(tu_run_result r, int status, const char *err)
+{
+    cr_assert_eq(r.status, status, "status %d, want %d: %s", r.status, status, r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_str_eq(r.err, err);
+    tu_run_free(&r);
+}
+
+Test(cli_read, columns_by_name_number_and_skip)
+{
+    char *path = tu_temp_text(".csv", table);
+    expect_out(tu_run(ARGV("-m", "mean", "--columns", "age,price", path), NULL), "25,4\n");
+    expect_out(tu_run(ARGV("-m", "mean", "--columns", "2-3", path), NULL), "4,25\n");
+    expect_out(tu_run(ARGV("-m", "mean", "--skip-columns", "id,label", path), NULL), "4,25\n");
+    tu_remove(path);
+}
+
+Test(cli_read, a_text_column_is_named_with_the_way_to_skip_it)
+{
+    char *path = tu_temp_text(".csv", table);
+    char want[512];
+    snprintf(want, sizeof want,
+             "robustmean: %s: line 2 (data row 1), column 1: 'a1' is not a number (column "
+             "'id'); if that column holds text, --skip-columns id leaves it out\n",
+             path);
+    expect_err(tu_run(ARGV("-m", "mean", path), NULL), 1, want);
+    /* a column without a usable name: its number */
+    expect_err(tu_run(ARGV("-m", "mean", "-"), "1,2\n3,x\n"), 1,
+               "robustmean: <stdin>: line 2 (data row 2), column 2: 'x' is not a number; if "
+               "that column holds text, --skip-columns 2 leaves it out\n");
+    snprintf(want, sizeof want,
+             "robustmean: %s: line 1: no column is named 'prise'; the header names 'id', "
+             "'price', 'age', 'label'\n",
+             path);
+    expect_err(tu_run(ARGV("-m", "mean", "--columns", "prise", path), NULL), 1, want);
+    tu_remove(path);
+}
+
+Test(cli_read, the_report_names_the_columns_used)
+{
+    char *path = tu_temp_text(".csv", table);
+    tu_run_result r = tu_run(ARGV("-m", "mean", "--format", "json", "--columns", "age,2", path),
+                             NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "\"columns\": [3, 2], \"column_names\": [\"age\", \"price\"]"),
+                       "%s", r.out);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean", "-v", "--skip-columns", "1,4", path), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[512];
+    snprintf(want, sizeof want,
+             "robustmean: read 2 rows x 2 columns from %s (first line taken as a header); "
+             "columns: price (2), age (3)\n",
+             path);
+    cr_assert_not_null(strstr(r.err, want), "%s", r.err);
+    tu_run_free(&r);
+    r = tu_run(ARGV("-m", "mean", "--format", "json", "-"), "1,2,3\n");
+    cr_assert_not_null(strstr(r.out, "\"columns\": [1, 2, 3], \"iterations\""), "%s", r.out);
+    tu_run_free(&r);
+    tu_remove(path);
+}
