@@ -409,6 +409,10 @@ typedef struct rm_read_options {
                             left out of the columns chosen (of all of them, without
                             columns). Only the columns read are parsed: text in a column left
                             out is no error. */
+    char decimal;       /* the decimal mark of CSV numbers: '.' (the default; 0 too) or ','
+                           (1,5 is 1.5, read as exactly as with a point; a '.' in a number
+                           is then text). A decimal comma needs another delimiter than ',':
+                           detection then chooses among ';', a tab and white space. */
 } rm_read_options;
 
 /** Fill opt with the defaults: detect the format, the delimiter and the header; keep

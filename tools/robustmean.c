@@ -29,7 +29,7 @@ enum {
     OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
     OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS, OPT_OUTLIERS, OPT_SIGMA, OPT_DELTA,
     OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE, OPT_FLOAT32, OPT_THREADS,
-    OPT_COLUMN_SCALING, OPT_SHAPE, OPT_COLUMNS, OPT_SKIP_COLUMNS
+    OPT_COLUMN_SCALING, OPT_SHAPE, OPT_COLUMNS, OPT_SKIP_COLUMNS, OPT_DECIMAL
 };
 
 static void print_help(void)
@@ -53,6 +53,8 @@ static void print_help(void)
            "                         1/((1-eps)n)\n"
            "      --delimiter D      CSV delimiter: ',' ';' tab or space (runs of white\n"
            "                         space); default: detected from the first line\n"
+           "      --decimal C        CSV decimal mark: '.' (default) or ',' (1,5 is 1.5; the\n"
+           "                         delimiter is then ';', tab or space)\n"
            "      --header           the first CSV line is a header\n"
            "      --no-header        the first CSV line is data (default: detected)\n"
            "      --drop-nonfinite   drop rows holding NaN, Inf or empty fields instead of\n"
@@ -121,6 +123,15 @@ static char parse_delimiter(const char *text)
     cli_usage_error("--delimiter must be ',', ';', tab or space, not '%s'", text);
 }
 
+static char parse_decimal(const char *text)
+{
+    if (strcmp(text, ".") == 0 || strcmp(text, "point") == 0)
+        return '.';
+    if (strcmp(text, ",") == 0 || strcmp(text, "comma") == 0)
+        return ',';
+    cli_usage_error("--decimal must be '.' or ',', not '%s'", text);
+}
+
 /* The flag that sets an rm_options field. */
 static const char *flag_of(const char *field)
 {
@@ -157,6 +168,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "header", .has_arg = no_argument, .val = OPT_HEADER},
         {.name = "no-header", .has_arg = no_argument, .val = OPT_NO_HEADER},
         {.name = "drop-nonfinite", .has_arg = no_argument, .val = OPT_DROP_NONFINITE},
+        {.name = "decimal", .has_arg = required_argument, .val = OPT_DECIMAL},
         {.name = "columns", .has_arg = required_argument, .val = OPT_COLUMNS},
         {.name = "skip-columns", .has_arg = required_argument, .val = OPT_SKIP_COLUMNS},
         {.name = "seed", .has_arg = required_argument, .val = OPT_SEED},
@@ -198,6 +210,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_HEADER: s->read.header = RM_HEADER_YES; break;
         case OPT_NO_HEADER: s->read.header = RM_HEADER_NO; break;
         case OPT_DROP_NONFINITE: s->read.drop_nonfinite = 1; break;
+        case OPT_DECIMAL: s->read.decimal = parse_decimal(optarg); break;
         case OPT_COLUMNS: s->read.columns = optarg; break;
         case OPT_SKIP_COLUMNS: s->read.skip_columns = optarg; break;
         case OPT_SEED: s->opt.seed = cli_parse_u64("--seed", optarg); break;
@@ -238,6 +251,9 @@ static void parse_args(int argc, char **argv, settings *s)
         default: cli_option_error(c, argv);
         }
     }
+    if (s->read.decimal == ',' && s->read.delimiter == ',')
+        cli_usage_error("--decimal ',' needs another delimiter than ',' (--delimiter ';', tab "
+                        "or space; by default it is detected among those)");
     if (optind < argc)
         s->input = argv[optind++];
     if (optind < argc)

@@ -30,7 +30,7 @@ int rm_csv_content(char *s, size_t *len)
 /* A semicolon wins over a comma (files with ';' often write decimal commas), a comma
  * over a tab, and a line with none of them is split on runs of white space (which also
  * reads single-column files). */
-char rm_csv_detect_delimiter(const char *s, size_t len)
+char rm_csv_detect_delimiter(const char *s, size_t len, int decimal_comma)
 {
     size_t semicolons = 0, commas = 0, tabs = 0;
     int quoted = 0;
@@ -45,7 +45,7 @@ char rm_csv_detect_delimiter(const char *s, size_t len)
     }
     if (semicolons)
         return ';';
-    if (commas)
+    if (commas && !decimal_comma)
         return ',';
     if (tabs) {
         /* Tab-separated only if no field holds inner spaces; otherwise the file is

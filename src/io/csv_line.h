@@ -40,8 +40,9 @@ int rm_csv_content(char *s, size_t *len);
 /* The same answer without changing the line: what rm_csv_content() will say of it. */
 int rm_csv_has_content(const char *s, size_t len);
 
-/* The delimiter a first content line suggests (see csv_line.c). */
-char rm_csv_detect_delimiter(const char *s, size_t len);
+/* The delimiter a first content line suggests (see csv_line.c); with decimal_comma, not
+ * ','. */
+char rm_csv_detect_delimiter(const char *s, size_t len, int decimal_comma);
 
 /* Split s[0..len) into p->fields (p->count of them); each field is then NUL-terminated
  * in place. Returns RM_OK, RM_ENOMEM, or RM_EPARSE with pr filled (a bad quote). */

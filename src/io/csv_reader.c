@@ -197,7 +197,8 @@ static int serial_line(csv_state *st, char *s, size_t len)
         return RM_OK;
     if (!st->started) {
         st->serial.delimiter =
-            st->opt->delimiter ? st->opt->delimiter : rm_csv_detect_delimiter(s, len);
+            st->opt->delimiter ? st->opt->delimiter
+                               : rm_csv_detect_delimiter(s, len, st->opt->decimal == ',');
         st->started = 1;
     }
     rm_csv_problem pr;
@@ -509,7 +510,7 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     st.out = out;
     st.threads = opt->threads;
     st.single = opt->storage == RM_STORAGE_FLOAT;
-    st.numbers = rm_number_parser_new(st.single);
+    st.numbers = rm_number_parser_new(st.single, opt->decimal ? opt->decimal : '.');
     st.serial.numbers = st.numbers;
     int status = st.numbers ? read_lines(&st, src) : RM_ENOMEM;
     if (status == RM_OK && out->n == 0) {

@@ -20,6 +20,7 @@ void rm_read_options_init(rm_read_options *opt)
     opt->threads = 0;
     opt->columns = NULL;
     opt->skip_columns = NULL;
+    opt->decimal = '.';
 }
 
 void rm_data_free(rm_data *data)
@@ -60,6 +61,16 @@ static int valid_options(const rm_read_options *opt, rm_read_error *err)
     if (opt->delimiter && !strchr(",\t; ", opt->delimiter)) {
         rm_read_error_set(err, 0, 0, 0,
                           "unsupported delimiter (use ',', ';', a tab, or ' ' for white space)");
+        return 0;
+    }
+    if (opt->decimal && opt->decimal != '.' && opt->decimal != ',') {
+        rm_read_error_set(err, 0, 0, 0, "unsupported decimal mark (use '.' or ',')");
+        return 0;
+    }
+    if (opt->decimal == ',' && opt->delimiter == ',') {
+        rm_read_error_set(err, 0, 0, 0,
+                          "a decimal comma needs another delimiter than ',' (';', a tab or "
+                          "white space)");
         return 0;
     }
     if (opt->header < RM_HEADER_AUTO || opt->header > RM_HEADER_YES) {

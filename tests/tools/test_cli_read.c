@@ -84,3 +84,17 @@ Test(cli_read, the_report_names_the_columns_used)
     tu_run_free(&r);
     tu_remove(path);
 }
+
+Test(cli_read, decimal_comma)
+{
+    expect_out(tu_run(ARGV("-m", "mean", "--decimal", ",", "-"), "a;b\n1,5;2,25\n3,5;-1\n"),
+               "2.5,0.625\n");
+    expect_out(tu_run(ARGV("-m", "mean", "--decimal", "comma", "-"), "1,5\t2\n2,5\t4\n"), "2,3\n");
+    expect_err(tu_run(ARGV("-m", "mean", "--decimal", ",", "--delimiter", ",", "-"), "1\n"), 2,
+               "robustmean: --decimal ',' needs another delimiter than ',' (--delimiter ';', "
+               "tab or space; by default it is detected among those)\n"
+               "Try 'robustmean --help' for more information.\n");
+    expect_err(tu_run(ARGV("-m", "mean", "--decimal", "x", "-"), "1\n"), 2,
+               "robustmean: --decimal must be '.' or ',', not 'x'\n"
+               "Try 'robustmean --help' for more information.\n");
+}
