@@ -69,3 +69,13 @@ endif()
 if(BUILD_TESTING)
   rm_require_pkg(CRITERION criterion libcriterion-dev)
 endif()
+
+# zlib and Zstandard decompress .gz and .zst input as it is read (and zlib the deflated
+# members of .npz archives). Linked as shared system libraries: unlike GSL and OpenBLAS
+# nothing argues for carrying their objects, so a static program links them itself
+# (robustmean.pc's Libs.private, robustmean::static_deps).
+find_package(ZLIB)
+if(NOT ZLIB_FOUND)
+  message(FATAL_ERROR "zlib not found: install the Debian package zlib1g-dev")
+endif()
+rm_require_pkg(ZSTD libzstd libzstd-dev)

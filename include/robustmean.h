@@ -474,6 +474,9 @@ typedef struct rm_read_error {
  * .npy: versions 1-3, every numeric dtype (float16/32/64, int8..int64, uint8..uint64) in
  * either byte order (integers exactly: one beyond 2^53 is RM_ERANGE), C or Fortran order,
  * 1-D (d = 1) or 2-D.
+ * Compressed: either, compressed with gzip or Zstandard (known by the first bytes; a name
+ * ending in .gz or .zst must hold such data), is decompressed as it is read; truncated or
+ * corrupt compressed data is RM_EFORMAT, and no data is returned.
  * Columns: opt->columns and opt->skip_columns choose them (by number in every format, by
  * header name in CSV); out->column_numbers and out->column_names say which were read.
  *
@@ -489,6 +492,13 @@ typedef struct rm_read_error {
  */
 RM_API int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
                         rm_read_error *err);
+
+/**
+ * The inputs this build of the library reads, space-separated: "csv csv.gz csv.zst npy
+ * npy.gz npy.zst" and more as built. Thread-safe. @return a static string, never NULL;
+ * not freed.
+ */
+RM_API const char *rm_read_formats(void);
 
 /** Release what rm_read_file() allocated and zero *data; NULL-safe, safe on a zeroed
  * rm_data, so calling it twice is harmless. Cannot fail. */

@@ -36,6 +36,11 @@ double *tu_gaussian_matrix(size_t n, size_t d, double offset, uint64_t seed);
 unsigned char *tu_npy_bytes(int version, const char *dict, const void *data, size_t data_len,
                             size_t *len);
 
+/* text_len bytes compressed as one gzip member, or one Zstandard frame with its checksum
+ * (malloc'd, length in *len). */
+unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len);
+unsigned char *tu_zstd_bytes(const void *text, size_t text_len, size_t *len);
+
 /* Run a program: argv[0] is its path. stdin_text (may be NULL) is fed to its standard
  * input. Captures standard output and error (malloc'd, NUL-terminated). */
 typedef struct tu_run_result {

@@ -3,7 +3,7 @@
 #   rm_install_deps build|test
 
 RM_BUILD_PACKAGES=(cmake make gcc g++ pkgconf libgsl-dev libopenblas-openmp-dev liblapacke-dev
-                   libfast-float-dev)
+                   libfast-float-dev zlib1g-dev libzstd-dev)
 # gnuplot-nox: rmstudy --plot draws its figures with it (the test of --plot needs it).
 # man-db, dpkg-dev, file: the install test (man pages, .deb).
 # valgrind: the programs under memcheck (tools/memcheck.sh). clang, libclang-rt-dev: the

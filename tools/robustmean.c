@@ -247,7 +247,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case 'v': s->verbose = 1; break;
         case 'q': s->quiet = 1; break;
         case 'h': print_help(); exit(0);
-        case 'V': printf("robustmean %s\n", rm_version()); exit(0);
+        case 'V': printf("robustmean %s\nreads: %s\n", rm_version(), rm_read_formats()); exit(0);
         default: cli_option_error(c, argv);
         }
     }

@@ -478,11 +478,9 @@ static int read_lines(csv_state *st, rm_source *src)
         size_t got = rm_source_read(src, buf + used, cap - used);
         if (got < cap - used) {
             eof = 1;
-            if (src->read_errno) {
-                rm_read_error_set(st->err, st->line + 1, 0, 0, "read failed");
-                status = RM_EIO;
+            /* no line: the failure's place in the decompressed text is not known */
+            if ((status = rm_source_failure(src, st->err, 0)) != RM_OK)
                 break;
-            }
         }
         used += got;
         /* Whole lines: up to the last newline, or everything at the end of the input. */

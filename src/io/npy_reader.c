@@ -251,6 +251,19 @@ static int convert(const unsigned char *p, const dtype *t, double *out)
     return v <= (int64_t)1 << 53 && v >= -((int64_t)1 << 53);
 }
 
+/* A read that came short of `promised` bytes, after `got`: the source's failure if it
+ * had one (a read error, corrupt compressed data), else the data is truncated. */
+static int came_short(const rm_source *src, size_t promised, size_t got, rm_read_error *err)
+{
+    int status = rm_source_failure(src, err, 0);
+    if (status != RM_OK)
+        return status;
+    rm_read_error_set(err, 0, 0, 0,
+                      "truncated .npy data: the header promises %zu bytes, only %zu follow",
+                      promised, got);
+    return RM_EFORMAT;
+}
+
 /* Read the n x width elements of the file into out (row-major n x d, doubles or, with
  * single, floats) converting and reordering as needed; slot: NULL when every column is
  * read, else where each column of the file goes in a row of out (SIZE_MAX: left out). */
@@ -262,13 +275,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
     if (direct) {
         void *to = single ? (void *)out->values_float : (void *)out->values;
         size_t got = rm_source_read(src, to, count * t->size);
-        if (got < count * t->size) {
-            rm_read_error_set(err, 0, 0, 0,
-                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
-                              count * t->size, got);
-            return src->read_errno ? RM_EIO : RM_EFORMAT;
-        }
-        return RM_OK;
+        return got < count * t->size ? came_short(src, count * t->size, got, err) : RM_OK;
     }
     unsigned char *chunk = malloc(CHUNK);
     if (!chunk)
@@ -280,10 +287,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
         size_t want = count - done < per_chunk ? count - done : per_chunk;
         size_t got = rm_source_read(src, chunk, want * t->size);
         if (got < want * t->size) {
-            rm_read_error_set(err, 0, 0, 0,
-                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
-                              count * t->size, done * t->size + got);
-            status = src->read_errno ? RM_EIO : RM_EFORMAT;
+            status = came_short(src, count * t->size, done * t->size + got, err);
             break;
         }
         for (size_t k = 0; k < want; k++) {
@@ -420,6 +424,9 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
 {
     unsigned char pre[12];
     size_t got = rm_source_read(src, pre, 10);
+    int status = rm_source_failure(src, err, 0);
+    if (status != RM_OK)
+        return status;
     if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
         rm_read_error_set(err, 0, 0, 0,
                           got < 6 || memcmp(pre, "\x93NUMPY", 6) != 0
@@ -433,6 +440,8 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
         header_len = (size_t)pre[8] | (size_t)pre[9] << 8;
     } else if (major == 2 || major == 3) {
         if (rm_source_read(src, pre + 10, 2) < 2) {
+            if ((status = rm_source_failure(src, err, 0)) != RM_OK)
+                return status;
             rm_read_error_set(err, 0, 0, 0, "truncated .npy header");
             return RM_EFORMAT;
         }
@@ -453,10 +462,13 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
         return RM_ENOMEM;
     got = rm_source_read(src, text, header_len);
     npy_header h;
-    int status = RM_OK;
     if (got < header_len) {
-        rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got, header_len);
-        status = RM_EFORMAT;
+        status = rm_source_failure(src, err, 0);
+        if (status == RM_OK) {
+            rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got,
+                              header_len);
+            status = RM_EFORMAT;
+        }
     } else {
         status = parse_header(text, header_len, &h, err);
     }

@@ -1,12 +1,15 @@
-/* rm_read_file(): open the input, recognise its format, and hand it to a reader. */
+/* rm_read_file(): open the input, decompress it if it is compressed, recognise its format,
+ * and hand it to a reader. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "io/csv_reader.h"
+#include "io/gzip_decoder.h"
 #include "io/npy_reader.h"
 #include "io/source.h"
+#include "io/zstd_decoder.h"
 
 void rm_read_options_init(rm_read_options *opt)
 {
@@ -42,15 +45,54 @@ void rm_data_free(rm_data *data)
     memset(data, 0, sizeof *data);
 }
 
-static int has_npy_extension(const char *path)
+/* 1 when path ends with ext (".npy"), in any case. */
+static int has_extension(const char *path, const char *ext)
 {
-    size_t len = strlen(path);
-    if (len < 4)
+    size_t len = path ? strlen(path) : 0, elen = strlen(ext);
+    if (len < elen)
         return 0;
-    const char *ext = path + len - 4;
-    return ext[0] == '.' && tolower((unsigned char)ext[1]) == 'n' &&
-           tolower((unsigned char)ext[2]) == 'p' && tolower((unsigned char)ext[3]) == 'y';
+    for (size_t k = 0; k < elen; k++)
+        if (tolower((unsigned char)path[len - elen + k]) != ext[k])
+            return 0;
+    return 1;
 }
+
+/* The first bytes of what rm_source_read will give, peeked into src->head. */
+static int peek(rm_source *src, rm_read_error *err)
+{
+    src->head_len = rm_source_read(src, src->head, 6);
+    src->head_pos = 0;
+    return rm_source_failure(src, err, 0);
+}
+
+/* Compressed input, known by its magic bytes, is read through its decoder; a name that
+ * says .gz or .zst must hold such data. */
+static int attach_decoder(rm_source *src, const char *path, rm_read_error *err)
+{
+    rm_decoder *decoder = NULL;
+    if (rm_gzip_magic(src->head, src->head_len))
+        decoder = rm_gzip_decoder_new();
+    else if (rm_zstd_magic(src->head, src->head_len))
+        decoder = rm_zstd_decoder_new();
+    else if (has_extension(path, ".gz") || has_extension(path, ".zst")) {
+        int gz = has_extension(path, ".gz");
+        rm_read_error_set(err, 0, 0, 0,
+                          "the name says %s data, but the file does not start with %s's magic "
+                          "bytes (%s)",
+                          gz ? "gzip" : "zstd", gz ? "gzip" : "zstd",
+                          gz ? "1f 8b" : "28 b5 2f fd");
+        return RM_EFORMAT;
+    } else
+        return RM_OK;
+    if (!decoder) {
+        rm_read_error_set(err, 0, 0, 0, "out of memory for a decompressor");
+        return RM_ENOMEM;
+    }
+    rm_source_attach(src, decoder);
+    return peek(src, err);
+}
+
+const char *rm_read_formats(void) { return "csv csv.gz csv.zst npy npy.gz npy.zst"; }
 
 static int valid_options(const rm_read_options *opt, rm_read_error *err)
 {
@@ -110,24 +152,21 @@ int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
     rm_source src;
     memset(&src, 0, sizeof src);
     int status = rm_source_open(&src, path, err);
-    if (status == RM_OK) {
-        src.head_len = rm_source_read(&src, src.head, 6);
-        if (src.read_errno) {
-            char text[128];
-            rm_read_error_set(err, 0, 0, 0, "read failed: %s",
-                              rm_errno_text(src.read_errno, text, sizeof text));
-            status = RM_EIO;
-        }
-    }
+    if (status == RM_OK)
+        status = peek(&src, err);
+    if (status == RM_OK)
+        status = attach_decoder(&src, path, err);
     if (status == RM_OK) {
         int npy = opt->format == RM_FORMAT_NPY ||
                   (opt->format == RM_FORMAT_AUTO &&
-                   ((path && has_npy_extension(path)) ||
+                   ((!src.decoder && has_extension(path, ".npy")) ||
                     (src.head_len == 6 && memcmp(src.head, "\x93NUMPY", 6) == 0)));
         status = npy ? rm_npy_read(&src, opt, out, err) : rm_csv_read(&src, opt, out, err);
     }
-    if (src.file && src.file != stdin)
-        fclose(src.file);
+    /* a decoder may fail after the reader had all it wanted: at the data's checksum */
+    if (status == RM_OK)
+        status = rm_source_failure(&src, err, 0);
+    rm_source_close(&src);
     if (status != RM_OK)
         rm_data_free(out);
     if (status != RM_OK && err && !err->message[0]) /* a failure the reader did not word */

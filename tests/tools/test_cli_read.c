@@ -98,3 +98,27 @@ Test(cli_read, decimal_comma)
                "robustmean: --decimal must be '.' or ',', not 'x'\n"
                "Try 'robustmean --help' for more information.\n");
 }
+
+Test(cli_read, compressed_files_and_streams)
+{
+    const char text[] = "x,y\n1,2\n3,4.5\n";
+    size_t gz_len, zst_len;
+    unsigned char *gz = tu_gzip_bytes(text, strlen(text), &gz_len);
+    unsigned char *zst = tu_zstd_bytes(text, strlen(text), &zst_len);
+    char *gz_path = tu_temp_file(".csv.gz", gz, gz_len);
+    char *zst_path = tu_temp_file(".csv.zst", zst, zst_len);
+    expect_out(tu_run(ARGV("-m", "mean", gz_path), NULL), "2,3.25\n");
+    expect_out(tu_run(ARGV("-m", "mean", zst_path), NULL), "2,3.25\n");
+    expect_out(tu_run_bytes(ARGV("-m", "mean", "-"), gz, gz_len), "2,3.25\n");
+    expect_out(tu_run_bytes(ARGV("-m", "mean"), zst, zst_len), "2,3.25\n");
+    expect_err(tu_run_bytes(ARGV("-m", "mean", "-"), gz, gz_len - 3), 1,
+               "robustmean: <stdin>: truncated gzip data: the input ends inside a compressed "
+               "stream\n");
+    expect_err(tu_run_bytes(ARGV("-m", "mean", "-"), zst, zst_len - 3), 1,
+               "robustmean: <stdin>: truncated zstd data: the input ends inside a compressed "
+               "frame\n");
+    tu_remove(gz_path);
+    tu_remove(zst_path);
+    free(gz);
+    free(zst);
+}
