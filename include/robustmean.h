@@ -374,7 +374,12 @@ RM_API int rm_mean_float_weights(const float *X, size_t n, size_t d, const rm_op
  * Reading data: CSV and NumPy .npy
  * ------------------------------------------------------------------------------------- */
 
-typedef enum rm_format { RM_FORMAT_AUTO = 0, RM_FORMAT_CSV = 1, RM_FORMAT_NPY = 2 } rm_format;
+typedef enum rm_format {
+    RM_FORMAT_AUTO = 0,
+    RM_FORMAT_CSV = 1,
+    RM_FORMAT_NPY = 2,
+    RM_FORMAT_NPZ = 3 /* NumPy's .npz: a zip archive of .npy arrays, stored or deflated */
+} rm_format;
 typedef enum rm_header { RM_HEADER_AUTO = -1, RM_HEADER_NO = 0, RM_HEADER_YES = 1 } rm_header;
 /* How the values are held in memory (rm_read_options.storage). */
 typedef enum rm_storage {
@@ -384,7 +389,8 @@ typedef enum rm_storage {
 } rm_storage;
 
 typedef struct rm_read_options {
-    rm_format format;   /* RM_FORMAT_AUTO: .npy by extension or magic bytes, else CSV */
+    rm_format format;   /* RM_FORMAT_AUTO: .npy or .npz by extension or magic bytes, else
+                           CSV */
     char delimiter;     /* 0: detect; ',', '\t', ';', or ' ' (runs of spaces and tabs) */
     rm_header header;   /* RM_HEADER_AUTO: the first row is a header when a field in it is
                            not a number, or when it reads 0,1,...,d-1 (d >= 3) */
@@ -413,6 +419,9 @@ typedef struct rm_read_options {
                            (1,5 is 1.5, read as exactly as with a point; a '.' in a number
                            is then text). A decimal comma needs another delimiter than ',':
                            detection then chooses among ';', a tab and white space. */
+    const char *dataset; /* the array to read from a .npz archive: its name, with or without
+                           ".npy"; NULL: the archive's one array (several: RM_EINVAL, with
+                           rm_read_error.needs_dataset). Other formats refuse it. */
 } rm_read_options;
 
 /** Fill opt with the defaults: detect the format, the delimiter and the header; keep
@@ -463,6 +472,8 @@ typedef struct rm_read_error {
                             column holds text (an id, a label), skip_columns leaves it out */
     char column_name[64]; /* the header's name of that column ("" when there is none, or
                             when it is longer than this holds) */
+    int needs_dataset;   /* 1 when the file holds several arrays and
+                            rm_read_options.dataset must name one (the message lists them) */
 } rm_read_error;
 
 /**
@@ -474,7 +485,9 @@ typedef struct rm_read_error {
  * .npy: versions 1-3, every numeric dtype (float16/32/64, int8..int64, uint8..uint64) in
  * either byte order (integers exactly: one beyond 2^53 is RM_ERANGE), C or Fortran order,
  * 1-D (d = 1) or 2-D.
- * Compressed: either, compressed with gzip or Zstandard (known by the first bytes; a name
+ * .npz: one array of a NumPy archive (stored or deflated members, CRC-checked), named by
+ * opt->dataset unless it is the only one; a regular file (it is read by seeking).
+ * Compressed: CSV or .npy, compressed with gzip or Zstandard (known by the first bytes; a name
  * ending in .gz or .zst must hold such data), is decompressed as it is read; truncated or
  * corrupt compressed data is RM_EFORMAT, and no data is returned.
  * Columns: opt->columns and opt->skip_columns choose them (by number in every format, by

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,7 +18,8 @@ enum { FORMAT_CSV, FORMAT_JSON };
 typedef struct settings {
     rm_options opt;
     rm_read_options read;
-    const char *input;
+    const char *input;      /* as given: FILE, FILE:NAME or - */
+    char *path;             /* the file to read: input without its :NAME */
     const char *output;
     const char *weights_path;
     const char *outliers_path;
@@ -35,8 +37,9 @@ enum {
 static void print_help(void)
 {
     printf("Usage: robustmean [OPTIONS] [FILE|-]\n"
-           "Estimate the mean of the rows of FILE (CSV or NumPy .npy; '-' or none: standard\n"
-           "input) when a fraction EPS of them may have been corrupted by an adversary.\n"
+           "Estimate the mean of the rows of FILE (CSV or NumPy .npy, either maybe .gz or\n"
+           ".zst; FILE.npz:NAME, an array of a .npz archive; '-' or none: standard input)\n"
+           "when a fraction EPS of them may have been corrupted by an adversary.\n"
            "Prints the estimate as one comma-separated line.\n\n"
            "Options:\n"
            "  -e, --eps EPS          fraction of corrupted rows, 0 <= EPS < 0.5; auto:\n"
@@ -148,6 +151,26 @@ static const char *flag_of(const char *field)
     return field ? field : "an option";
 }
 
+/* FILE:NAME names an array of a .npz archive: when the input names no file but a prefix
+ * up to one of its colons does, that is the file and the rest the array. */
+static void split_dataset(settings *s)
+{
+    struct stat st;
+    if (!s->input || strcmp(s->input, "-") == 0 || stat(s->input, &st) == 0)
+        return;
+    for (const char *colon = strchr(s->input, ':'); colon; colon = strchr(colon + 1, ':')) {
+        char *file = strndup(s->input, (size_t)(colon - s->input));
+        if (!file)
+            return; /* out of memory: read the input as given, and fail there */
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+            s->path = file;
+            s->read.dataset = colon + 1;
+            return;
+        }
+        free(file);
+    }
+}
+
 static void parse_args(int argc, char **argv, settings *s)
 {
     if (argc == 1) { /* nothing asked: how to ask */
@@ -256,6 +279,7 @@ static void parse_args(int argc, char **argv, settings *s)
                         "or space; by default it is detected among those)");
     if (optind < argc)
         s->input = argv[optind++];
+    split_dataset(s);
     if (optind < argc)
         cli_usage_error("one input file at most; '%s' is extra", argv[optind]);
 
@@ -277,6 +301,12 @@ static const char *rep_method(const settings *s)
     return s->opt.method ? s->opt.method : rm_method_default();
 }
 
+/* The file to read, or NULL for standard input. */
+static const char *input_path(const settings *s)
+{
+    return s->path ? s->path : s->input;
+}
+
 static const char *input_name(const settings *s)
 {
     return s->input && strcmp(s->input, "-") != 0 ? s->input : "<stdin>";
@@ -293,7 +323,7 @@ static int write_outliers(const settings *s, const rm_data *data, const double *
                           double cap)
 {
     cli_output out;
-    if (cli_output_open(&out, s->outliers_path, s->input) != 0)
+    if (cli_output_open(&out, s->outliers_path, input_path(s)) != 0)
         return -1;
     output_each_outlier(data, weights, cap, print_row_line, out.file);
     return cli_output_commit(&out);
@@ -304,7 +334,7 @@ static int write_outliers(const settings *s, const rm_data *data, const double *
 static int write_weights(const settings *s, const rm_data *data, const double *weights)
 {
     cli_output out;
-    if (cli_output_open(&out, s->weights_path, s->input) != 0)
+    if (cli_output_open(&out, s->weights_path, input_path(s)) != 0)
         return -1;
     char buf[32];
     size_t skipped = 0;
@@ -358,13 +388,15 @@ static int read_input(const settings *s, rm_data *data)
         if (isatty(STDIN_FILENO) && !s->quiet)
             cli_error("reading data from the terminal (end it with Ctrl-D)");
     }
-    int status = rm_read_file(s->input, &s->read, data, &err);
+    int status = rm_read_file(input_path(s), &s->read, data, &err);
     if (status != RM_OK) {
         char hint[160] = "";
         if (status == RM_ENONFINITE)
             snprintf(hint, sizeof hint, " (--drop-nonfinite skips such rows)");
         else if (err.text_field)
             skip_hint(hint, sizeof hint, &err);
+        else if (err.needs_dataset)
+            snprintf(hint, sizeof hint, "; read one as %s:NAME", input_name(s));
         cli_error("%s: %s%s", input_name(s), err.message[0] ? err.message : rm_strerror(status),
                   hint);
         return -1;
@@ -412,8 +444,10 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &s);
 
     rm_data data;
-    if (read_input(&s, &data) != 0)
+    if (read_input(&s, &data) != 0) {
+        free(s.path);
         return EXIT_DATA;
+    }
     double *mean = malloc(data.d * sizeof *mean);
     /* the weights for the files asked for, and for the flagged rows of the JSON report */
     int want_weights = s.weights_path || s.outliers_path ||
@@ -460,7 +494,7 @@ int main(int argc, char **argv)
             write_outliers(&s, &data, weights, rep.weight_cap) != 0)
             code = EXIT_DATA;
         cli_output out;
-        if (code == 0 && cli_output_open(&out, s.output, s.input) != 0)
+        if (code == 0 && cli_output_open(&out, s.output, input_path(&s)) != 0)
             code = EXIT_DATA;
         else if (code == 0) {
             output_estimate(out.file, s.format == FORMAT_JSON, &data, mean, weights, &rep);
@@ -471,5 +505,6 @@ int main(int argc, char **argv)
     free(mean);
     free(weights);
     rm_data_free(&data);
+    free(s.path);
     return code;
 }

@@ -99,23 +99,6 @@ int rm_columns_by_name(const rm_read_options *opt)
     return spec_has_name(opt->columns) || spec_has_name(opt->skip_columns);
 }
 
-/* The header's names, listed for a message: "a, b, c" (shortened when long). */
-static void list_names(char *out, size_t outsz, const char *const *names, size_t width)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t k = 0; k < width && used + 8 < outsz; k++) {
-        char quoted[48];
-        rm_quote_text(quoted, sizeof quoted, names[k], strlen(names[k]));
-        size_t need = strlen(quoted) + (k ? 2 : 0);
-        if (used + need + 5 >= outsz) {
-            memcpy(out + used, ", ...", 6);
-            return;
-        }
-        used += (size_t)snprintf(out + used, outsz - used, "%s%s", k ? ", " : "", quoted);
-    }
-}
-
 /* The field a header name stands for, into *field; else 0 with err worded. */
 static int field_named(const item *it, const char *const *names, size_t width, size_t first,
                        size_t line, size_t *field, rm_read_error *err)
@@ -148,7 +131,7 @@ static int field_named(const item *it, const char *const *names, size_t width, s
         return 0;
     }
     char list[192];
-    list_names(list, sizeof list, names, width);
+    rm_quote_list(list, sizeof list, names, width);
     rm_read_error_set(err, line, 0, 0, "no column is named %s; the header names %s", shown, list);
     return 0;
 }

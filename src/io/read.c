@@ -8,6 +8,7 @@
 #include "io/csv_reader.h"
 #include "io/gzip_decoder.h"
 #include "io/npy_reader.h"
+#include "io/npz_reader.h"
 #include "io/source.h"
 #include "io/zstd_decoder.h"
 
@@ -24,6 +25,7 @@ void rm_read_options_init(rm_read_options *opt)
     opt->columns = NULL;
     opt->skip_columns = NULL;
     opt->decimal = '.';
+    opt->dataset = NULL;
 }
 
 void rm_data_free(rm_data *data)
@@ -92,11 +94,22 @@ static int attach_decoder(rm_source *src, const char *path, rm_read_error *err)
     return peek(src, err);
 }
 
-const char *rm_read_formats(void) { return "csv csv.gz csv.zst npy npy.gz npy.zst"; }
+/* The format of the input (peeked, decompressed), by its name or its first bytes. */
+static rm_format detect(const rm_source *src, const char *path)
+{
+    if (rm_zip_magic(src->head, src->head_len) || (!src->decoder && has_extension(path, ".npz")))
+        return RM_FORMAT_NPZ;
+    if ((src->head_len == 6 && memcmp(src->head, "\x93NUMPY", 6) == 0) ||
+        (!src->decoder && has_extension(path, ".npy")))
+        return RM_FORMAT_NPY;
+    return RM_FORMAT_CSV;
+}
+
+const char *rm_read_formats(void) { return "csv csv.gz csv.zst npy npy.gz npy.zst npz"; }
 
 static int valid_options(const rm_read_options *opt, rm_read_error *err)
 {
-    if (opt->format < RM_FORMAT_AUTO || opt->format > RM_FORMAT_NPY) {
+    if (opt->format < RM_FORMAT_AUTO || opt->format > RM_FORMAT_NPZ) {
         rm_read_error_set(err, 0, 0, 0, "unknown format code %d", opt->format);
         return 0;
     }
@@ -157,11 +170,21 @@ int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
     if (status == RM_OK)
         status = attach_decoder(&src, path, err);
     if (status == RM_OK) {
-        int npy = opt->format == RM_FORMAT_NPY ||
-                  (opt->format == RM_FORMAT_AUTO &&
-                   ((!src.decoder && has_extension(path, ".npy")) ||
-                    (src.head_len == 6 && memcmp(src.head, "\x93NUMPY", 6) == 0)));
-        status = npy ? rm_npy_read(&src, opt, out, err) : rm_csv_read(&src, opt, out, err);
+        rm_format format = opt->format != RM_FORMAT_AUTO ? opt->format : detect(&src, path);
+        if (format != RM_FORMAT_NPZ && opt->dataset) {
+            rm_read_error_set(err, 0, 0, 0,
+                              "a dataset is named, but the input is no .npz archive");
+            status = RM_EINVAL;
+        } else if (format == RM_FORMAT_NPZ && src.decoder) {
+            rm_read_error_set(err, 0, 0, 0,
+                              "a compressed .npz archive cannot be read (it is read by seeking "
+                              "in it): decompress it first");
+            status = RM_EFORMAT;
+        } else {
+            status = format == RM_FORMAT_NPZ   ? rm_npz_read(&src, opt, out, err)
+                     : format == RM_FORMAT_NPY ? rm_npy_read(&src, opt, out, err)
+                                               : rm_csv_read(&src, opt, out, err);
+        }
     }
     /* a decoder may fail after the reader had all it wanted: at the data's checksum */
     if (status == RM_OK)

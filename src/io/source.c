@@ -192,3 +192,19 @@ void rm_quote_text(char *out, size_t outsz, const char *text, size_t len)
     out[o++] = '\'';
     out[o] = '\0';
 }
+
+void rm_quote_list(char *out, size_t outsz, const char *const *names, size_t count)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < count && used + 8 < outsz; k++) {
+        char quoted[48];
+        rm_quote_text(quoted, sizeof quoted, names[k], strlen(names[k]));
+        size_t need = strlen(quoted) + (k ? 2 : 0);
+        if (used + need + 5 >= outsz) {
+            memcpy(out + used, ", ...", 6);
+            return;
+        }
+        used += (size_t)snprintf(out + used, outsz - used, "%s%s", k ? ", " : "", quoted);
+    }
+}

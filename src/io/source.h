@@ -81,6 +81,10 @@ void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t colum
  * bytes escaped and long text shortened. */
 void rm_quote_text(char *out, size_t outsz, const char *text, size_t len);
 
+/* The count names, each quoted, into out (size outsz) for a message: "'a', 'b', 'c'",
+ * shortened with ", ..." when they do not fit. */
+void rm_quote_list(char *out, size_t outsz, const char *const *names, size_t count);
+
 /* Note that the file's data row `number` (1-based) was dropped: appended to
  * out->dropped (numbers come in ascending order) and counted. RM_OK or RM_ENOMEM. */
 int rm_data_drop_row(rm_data *out, size_t number);
