@@ -15,10 +15,11 @@ dir=build/test-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$dir" -DRM_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRM_WERROR=ON >/dev/null
 # the fuzz programs only: the shared library is not built with libFuzzer's runtime
-cmake --build "$dir" -j "$(rm_jobs)" --target fuzz_csv fuzz_npy fuzz_mean >/dev/null
+names=(csv npy npz gz zst mean)
+cmake --build "$dir" -j "$(rm_jobs)" --target "${names[@]/#/fuzz_}" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for name in csv npy mean; do
+for name in "${names[@]}"; do
   mkdir -p "$work/$name"
   cp tests/fuzz/corpus/$name/* "$work/$name/"
   [ -d tests/fuzz/crashes/$name ] && cp tests/fuzz/crashes/$name/* "$work/$name/"
