@@ -378,7 +378,9 @@ typedef enum rm_format {
     RM_FORMAT_AUTO = 0,
     RM_FORMAT_CSV = 1,
     RM_FORMAT_NPY = 2,
-    RM_FORMAT_NPZ = 3 /* NumPy's .npz: a zip archive of .npy arrays, stored or deflated */
+    RM_FORMAT_NPZ = 3, /* NumPy's .npz: a zip archive of .npy arrays, stored or deflated */
+    RM_FORMAT_HDF5 = 4 /* one dataset of an HDF5 file (when the library is built with
+                          HDF5: rm_read_formats() lists "h5") */
 } rm_format;
 typedef enum rm_header { RM_HEADER_AUTO = -1, RM_HEADER_NO = 0, RM_HEADER_YES = 1 } rm_header;
 /* How the values are held in memory (rm_read_options.storage). */
@@ -389,8 +391,8 @@ typedef enum rm_storage {
 } rm_storage;
 
 typedef struct rm_read_options {
-    rm_format format;   /* RM_FORMAT_AUTO: .npy or .npz by extension or magic bytes, else
-                           CSV */
+    rm_format format;   /* RM_FORMAT_AUTO: .npy, .npz or HDF5 (.h5, .hdf5) by extension or
+                           magic bytes, else CSV */
     char delimiter;     /* 0: detect; ',', '\t', ';', or ' ' (runs of spaces and tabs) */
     rm_header header;   /* RM_HEADER_AUTO: the first row is a header when a field in it is
                            not a number, or when it reads 0,1,...,d-1 (d >= 3) */
@@ -419,8 +421,9 @@ typedef struct rm_read_options {
                            (1,5 is 1.5, read as exactly as with a point; a '.' in a number
                            is then text). A decimal comma needs another delimiter than ',':
                            detection then chooses among ';', a tab and white space. */
-    const char *dataset; /* the array to read from a .npz archive: its name, with or without
-                           ".npy"; NULL: the archive's one array (several: RM_EINVAL, with
+    const char *dataset; /* the array to read from a .npz archive (its name, with or without
+                           ".npy") or an HDF5 file (its path, "/group/dataset"); NULL: the
+                           file's one array (several: RM_EINVAL, with
                            rm_read_error.needs_dataset). Other formats refuse it. */
 } rm_read_options;
 
@@ -487,6 +490,10 @@ typedef struct rm_read_error {
  * 1-D (d = 1) or 2-D.
  * .npz: one array of a NumPy archive (stored or deflated members, CRC-checked), named by
  * opt->dataset unless it is the only one; a regular file (it is read by seeking).
+ * HDF5 (when built with it: rm_read_formats() lists "h5"): one dataset, by its path in
+ * opt->dataset unless it is the only one; integer or float, contiguous or chunked, 1-D or
+ * 2-D; read by blocks of rows; a "columns" attribute of strings names the columns. HDF5
+ * has global state: the library's HDF5 calls run one at a time.
  * Compressed: CSV or .npy, compressed with gzip or Zstandard (known by the first bytes; a name
  * ending in .gz or .zst must hold such data), is decompressed as it is read; truncated or
  * corrupt compressed data is RM_EFORMAT, and no data is returned.

@@ -7,6 +7,7 @@
 
 #include "io/csv_reader.h"
 #include "io/gzip_decoder.h"
+#include "io/hdf5_reader.h"
 #include "io/npy_reader.h"
 #include "io/npz_reader.h"
 #include "io/source.h"
@@ -62,7 +63,7 @@ static int has_extension(const char *path, const char *ext)
 /* The first bytes of what rm_source_read will give, peeked into src->head. */
 static int peek(rm_source *src, rm_read_error *err)
 {
-    src->head_len = rm_source_read(src, src->head, 6);
+    src->head_len = rm_source_read(src, src->head, sizeof src->head);
     src->head_pos = 0;
     return rm_source_failure(src, err, 0);
 }
@@ -97,19 +98,26 @@ static int attach_decoder(rm_source *src, const char *path, rm_read_error *err)
 /* The format of the input (peeked, decompressed), by its name or its first bytes. */
 static rm_format detect(const rm_source *src, const char *path)
 {
+    if (rm_hdf5_magic(src->head, src->head_len) ||
+        (!src->decoder && (has_extension(path, ".h5") || has_extension(path, ".hdf5"))))
+        return RM_FORMAT_HDF5;
     if (rm_zip_magic(src->head, src->head_len) || (!src->decoder && has_extension(path, ".npz")))
         return RM_FORMAT_NPZ;
-    if ((src->head_len == 6 && memcmp(src->head, "\x93NUMPY", 6) == 0) ||
+    if ((src->head_len >= 6 && memcmp(src->head, "\x93NUMPY", 6) == 0) ||
         (!src->decoder && has_extension(path, ".npy")))
         return RM_FORMAT_NPY;
     return RM_FORMAT_CSV;
 }
 
-const char *rm_read_formats(void) { return "csv csv.gz csv.zst npy npy.gz npy.zst npz"; }
+const char *rm_read_formats(void)
+{
+    return rm_hdf5_available() ? "csv csv.gz csv.zst npy npy.gz npy.zst npz h5"
+                               : "csv csv.gz csv.zst npy npy.gz npy.zst npz";
+}
 
 static int valid_options(const rm_read_options *opt, rm_read_error *err)
 {
-    if (opt->format < RM_FORMAT_AUTO || opt->format > RM_FORMAT_NPZ) {
+    if (opt->format < RM_FORMAT_AUTO || opt->format > RM_FORMAT_HDF5) {
         rm_read_error_set(err, 0, 0, 0, "unknown format code %d", opt->format);
         return 0;
     }
@@ -171,17 +179,20 @@ int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
         status = attach_decoder(&src, path, err);
     if (status == RM_OK) {
         rm_format format = opt->format != RM_FORMAT_AUTO ? opt->format : detect(&src, path);
-        if (format != RM_FORMAT_NPZ && opt->dataset) {
+        if (format != RM_FORMAT_NPZ && format != RM_FORMAT_HDF5 && opt->dataset) {
             rm_read_error_set(err, 0, 0, 0,
-                              "a dataset is named, but the input is no .npz archive");
+                              "a dataset is named, but the input is no .npz archive or HDF5 file");
             status = RM_EINVAL;
-        } else if (format == RM_FORMAT_NPZ && src.decoder) {
+        } else if ((format == RM_FORMAT_NPZ || format == RM_FORMAT_HDF5) && src.decoder) {
             rm_read_error_set(err, 0, 0, 0,
-                              "a compressed .npz archive cannot be read (it is read by seeking "
-                              "in it): decompress it first");
+                              "a compressed %s cannot be read (it is read by seeking in it): "
+                              "decompress it first",
+                              format == RM_FORMAT_NPZ ? ".npz archive" : "HDF5 file");
             status = RM_EFORMAT;
         } else {
-            status = format == RM_FORMAT_NPZ   ? rm_npz_read(&src, opt, out, err)
+            status = format == RM_FORMAT_HDF5  ? rm_hdf5_read(src.size_known ? path : NULL, opt,
+                                                              out, err)
+                     : format == RM_FORMAT_NPZ ? rm_npz_read(&src, opt, out, err)
                      : format == RM_FORMAT_NPY ? rm_npy_read(&src, opt, out, err)
                                                : rm_csv_read(&src, opt, out, err);
         }

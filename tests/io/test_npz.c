@@ -26,6 +26,8 @@ typedef struct bytes {
 
 static void put(bytes *o, const void *p, size_t len)
 {
+    if (len == 0)
+        return;
     if (o->len + len > o->cap) {
         o->cap = 2 * (o->len + len) + 256;
         o->b = realloc(o->b, o->cap);
@@ -276,6 +278,7 @@ Test(npz, a_dataset_needs_an_archive)
     rm_data data;
     rm_read_error err;
     cr_assert_eq(rm_read_file(path, &opt, &data, &err), RM_EINVAL);
-    cr_assert_str_eq(err.message, "a dataset is named, but the input is no .npz archive");
+    cr_assert_str_eq(err.message, "a dataset is named, but the input is no .npz archive or HDF5 "
+                                  "file");
     tu_remove(path);
 }
