@@ -189,12 +189,12 @@ double tu_distance(const double *a, const double *b, size_t d)
     return sqrt(s);
 }
 
-/* text compressed as one gzip member (malloc'd, length in *len). */
-unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len)
+unsigned char *tu_deflate_bytes(const void *text, size_t text_len, int window_bits,
+                                size_t *len)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
     size_t cap = deflateBound(&z, (uLong)text_len) + 64;
     unsigned char *out = malloc(cap);
     z.next_in = (unsigned char *)(uintptr_t)text;
@@ -205,6 +205,11 @@ unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len)
     *len = z.total_out;
     deflateEnd(&z);
     return out;
+}
+
+unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len)
+{
+    return tu_deflate_bytes(text, text_len, 16 + MAX_WBITS, len);
 }
 
 /* text compressed as one Zstandard frame, with its checksum. */

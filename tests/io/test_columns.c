@@ -21,10 +21,7 @@ static int read_text(const char *text, const char *columns, const char *skip, rm
     rm_read_options_init(&opt);
     opt.columns = columns;
     opt.skip_columns = skip;
-    char *path = tu_temp_text(".csv", text);
-    int status = rm_read_file(path, &opt, data, err);
-    tu_remove(path);
-    return status;
+    return tu_read_text(".csv", text, &opt, data, err);
 }
 
 static const char *shown(const char *spec) { return spec ? spec : "(none)"; }

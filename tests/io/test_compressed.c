@@ -104,23 +104,27 @@ static void expect_refused(const unsigned char *b, size_t len, const char *suffi
     cr_assert_eq(data.n, 0);
 }
 
+/* Cut after `first` bytes (the magic), and on every byte of the first 64 and the last, and
+ * every 997th between. */
+static void expect_refused_when_cut(const unsigned char *b, size_t len, size_t first,
+                                    const char *suffix, const char *message)
+{
+    for (size_t cut = first; cut < len; cut += cut < 64 ? 1 : 997)
+        expect_refused(b, cut, suffix, RM_EFORMAT, message);
+    expect_refused(b, len - 1, suffix, RM_EFORMAT, message);
+}
+
 Test(compressed, a_truncated_archive_is_refused_wherever_it_is_cut)
 {
     size_t text_len, len;
     char *text = table_text(3000, &text_len);
     unsigned char *gz = tu_gzip_bytes(text, text_len, &len);
-    for (size_t cut = 2; cut < len; cut += cut < 64 ? 1 : 997)
-        expect_refused(gz, cut, ".csv.gz", RM_EFORMAT,
-                       "truncated gzip data: the input ends inside a compressed stream");
-    expect_refused(gz, len - 1, ".csv.gz", RM_EFORMAT,
-                   "truncated gzip data: the input ends inside a compressed stream");
+    expect_refused_when_cut(gz, len, 2, ".csv.gz",
+                            "truncated gzip data: the input ends inside a compressed stream");
     free(gz);
     unsigned char *zst = tu_zstd_bytes(text, text_len, &len);
-    for (size_t cut = 4; cut < len; cut += cut < 64 ? 1 : 997)
-        expect_refused(zst, cut, ".csv.zst", RM_EFORMAT,
-                       "truncated zstd data: the input ends inside a compressed frame");
-    expect_refused(zst, len - 1, ".csv.zst", RM_EFORMAT,
-                   "truncated zstd data: the input ends inside a compressed frame");
+    expect_refused_when_cut(zst, len, 4, ".csv.zst",
+                            "truncated zstd data: the input ends inside a compressed frame");
     free(zst);
     free(text);
 }

@@ -18,10 +18,7 @@ static int read_comma(const char *text, char delimiter, rm_storage storage, rm_d
     opt.decimal = ',';
     opt.delimiter = delimiter;
     opt.storage = storage;
-    char *path = tu_temp_text(".csv", text);
-    int status = rm_read_file(path, &opt, data, err);
-    tu_remove(path);
-    return status;
+    return tu_read_text(".csv", text, &opt, data, err);
 }
 
 /* n random numbers of every magnitude, written with a point ("%.17g", and some shorter),

@@ -48,23 +48,6 @@ static void put64(bytes *o, uint64_t v)
     put32(o, (uint32_t)(v >> 32));
 }
 
-static unsigned char *raw_deflate(const unsigned char *in, size_t len, size_t *out_len)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, (uLong)len) + 16;
-    unsigned char *out = malloc(cap);
-    z.next_in = (unsigned char *)(uintptr_t)in;
-    z.avail_in = (uInt)len;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *out_len = z.total_out;
-    deflateEnd(&z);
-    return out;
-}
-
 /* A zip archive of count members, member k holding data[k] (len[k] bytes). */
 static bytes zip_archive(const member *m, const unsigned char *const *data, const size_t *len,
                          size_t count)
@@ -72,7 +55,8 @@ static bytes zip_archive(const member *m, const unsigned char *const *data, cons
     bytes o = {0}, dir = {0};
     for (size_t k = 0; k < count; k++) {
         size_t packed_len = len[k];
-        unsigned char *packed = m[k].deflate ? raw_deflate(data[k], len[k], &packed_len) : NULL;
+        unsigned char *packed =
+            m[k].deflate ? tu_deflate_bytes(data[k], len[k], -MAX_WBITS, &packed_len) : NULL;
         uint32_t crc = (uint32_t)crc32(crc32(0, Z_NULL, 0), data[k], (uInt)len[k]);
         unsigned method = m[k].method ? m[k].method : m[k].deflate ? 8 : 0;
         size_t offset = o.len, name_len = strlen(m[k].name);
