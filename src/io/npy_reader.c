@@ -252,6 +252,46 @@ static int convert(const unsigned char *p, const dtype *t, double *out)
     return v <= (int64_t)1 << 53 && v >= -((int64_t)1 << 53);
 }
 
+/* count elements of chunk, in this machine's byte order, into to (doubles, or floats with
+ * single) by a loop over their type: the common conversions, without convert()'s byte
+ * by byte assembly. 0 when the type is not one of them (int64 and uint64, which need the
+ * 2^53 check; float64 into float, which needs the range check; swapped bytes). */
+static int convert_native(const unsigned char *chunk, const dtype *t, size_t count, int single,
+                          void *to)
+{
+#define RM_CONVERT(type)                                                                   \
+    do {                                                                                   \
+        const type *in = (const type *)(const void *)chunk;                                \
+        if (single)                                                                        \
+            for (size_t k = 0; k < count; k++)                                             \
+                ((float *)to)[k] = (float)in[k];                                           \
+        else                                                                               \
+            for (size_t k = 0; k < count; k++)                                             \
+                ((double *)to)[k] = (double)in[k];                                         \
+        return 1;                                                                          \
+    } while (0)
+    if (t->swap)
+        return 0;
+    if (t->kind == 'i' && t->size == 1)
+        RM_CONVERT(int8_t);
+    if (t->kind == 'i' && t->size == 2)
+        RM_CONVERT(int16_t);
+    if (t->kind == 'i' && t->size == 4)
+        RM_CONVERT(int32_t);
+    if (t->kind == 'u' && t->size == 1)
+        RM_CONVERT(uint8_t);
+    if (t->kind == 'u' && t->size == 2)
+        RM_CONVERT(uint16_t);
+    if (t->kind == 'u' && t->size == 4)
+        RM_CONVERT(uint32_t);
+    if (t->kind == 'f' && t->size == 4)
+        RM_CONVERT(float);
+    if (t->kind == 'f' && t->size == 8 && !single)
+        RM_CONVERT(double);
+#undef RM_CONVERT
+    return 0;
+}
+
 /* A read that came short of `promised` bytes, after `got`: the source's failure if it
  * had one (a read error, corrupt compressed data), else the data is truncated. */
 static int came_short(const rm_source *src, size_t promised, size_t got, rm_read_error *err)
@@ -283,13 +323,19 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
         return RM_ENOMEM;
     size_t per_chunk = CHUNK / t->size, done = 0;
     size_t row = 0, col = 0; /* of element `done` in the file */
-    int status = RM_OK;
+    int status = RM_OK, in_order = !slot && !h->fortran_order;
     while (done < count) {
         size_t want = count - done < per_chunk ? count - done : per_chunk;
         size_t got = rm_source_read(src, chunk, want * t->size);
         if (got < want * t->size) {
             status = came_short(src, count * t->size, done * t->size + got, err);
             break;
+        }
+        if (in_order && convert_native(chunk, t, want, single,
+                                       single ? (void *)(out->values_float + done)
+                                              : (void *)(out->values + done))) {
+            done += want;
+            continue;
         }
         for (size_t k = 0; k < want; k++) {
             size_t r = row, c = col;
