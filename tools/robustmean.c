@@ -103,7 +103,8 @@ static void print_help(void)
            "  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"
            "  -h, --help             show this help and exit\n"
-           "  -V, --version          show the version and exit\n\n"
+           "  -V, --version          show the version and the inputs this build reads, and\n"
+           "                         exit\n\n"
            "Methods:\n");
     for (size_t i = 0; i < rm_method_count(); i++) {
         const rm_method_info *m = rm_method_at(i);
