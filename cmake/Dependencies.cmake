@@ -69,3 +69,28 @@ endif()
 if(BUILD_TESTING)
   rm_require_pkg(CRITERION criterion libcriterion-dev)
 endif()
+
+# zlib and Zstandard decompress .gz and .zst input as it is read (and zlib the deflated
+# members of .npz archives). Linked as shared system libraries: unlike GSL and OpenBLAS
+# nothing argues for carrying their objects, so a static program links them itself
+# (robustmean.pc's Libs.private, robustmean::static_deps).
+find_package(ZLIB)
+if(NOT ZLIB_FOUND)
+  message(FATAL_ERROR "zlib not found: install the Debian package zlib1g-dev")
+endif()
+rm_require_pkg(ZSTD libzstd libzstd-dev)
+
+# HDF5 (Debian's libhdf5-dev, serial), optional: when found, librobustmean reads HDF5
+# files (RM_HAVE_HDF5), and rm_read_formats() and robustmean --version say so. Linked as a
+# shared system library, like zlib.
+option(RM_WITH_HDF5 "Read HDF5 files when libhdf5 is found" ON)
+set(RM_HAVE_HDF5 OFF)
+if(RM_WITH_HDF5)
+  pkg_check_modules(HDF5 QUIET IMPORTED_TARGET hdf5)
+  if(HDF5_FOUND)
+    set(RM_HAVE_HDF5 ON)
+    message(STATUS "HDF5 ${HDF5_VERSION}: HDF5 files are read")
+  else()
+    message(STATUS "HDF5 not found (the Debian package libhdf5-dev): HDF5 files are not read")
+  endif()
+endif()

@@ -82,6 +82,12 @@ foreach(dir LIBDIR INCLUDEDIR)
   endif()
 endforeach()
 set(RM_PC_PREFIX "@CMAKE_INSTALL_PREFIX@") # substituted at install time
+# HDF5 by the file of the library built against (Debian keeps it outside the linker's
+# search path, and a -L would be moved under a pkg-config sysroot).
+set(RM_PC_HDF5_LIBS "")
+if(RM_HAVE_HDF5)
+  list(JOIN HDF5_LINK_LIBRARIES " " RM_PC_HDF5_LIBS)
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/robustmean.pc.in
                ${PROJECT_BINARY_DIR}/robustmean.pc.in @ONLY)
 install(CODE "configure_file(\"${PROJECT_BINARY_DIR}/robustmean.pc.in\"

@@ -20,7 +20,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION math)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "pkgconf, libgsl-dev, liblapacke-dev, libopenblas-dev")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+    "pkgconf, libgsl-dev, liblapacke-dev, libopenblas-dev, zlib1g-dev, libzstd-dev, libhdf5-dev")
 
 # The .deb must install the library where Debian looks for it: lib/<multiarch>, which
 # GNUInstallDirs chooses only for the prefix /usr. Checked when cpack runs.

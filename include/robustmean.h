@@ -381,7 +381,14 @@ RM_API int rm_mean_float_weights(const float *X, size_t n, size_t d, const rm_op
  * Reading data: CSV and NumPy .npy
  * ------------------------------------------------------------------------------------- */
 
-typedef enum rm_format { RM_FORMAT_AUTO = 0, RM_FORMAT_CSV = 1, RM_FORMAT_NPY = 2 } rm_format;
+typedef enum rm_format {
+    RM_FORMAT_AUTO = 0,
+    RM_FORMAT_CSV = 1,
+    RM_FORMAT_NPY = 2,
+    RM_FORMAT_NPZ = 3, /* NumPy's .npz: a zip archive of .npy arrays, stored or deflated */
+    RM_FORMAT_HDF5 = 4 /* one dataset of an HDF5 file (when the library is built with
+                          HDF5: rm_read_formats() lists "h5") */
+} rm_format;
 typedef enum rm_header { RM_HEADER_AUTO = -1, RM_HEADER_NO = 0, RM_HEADER_YES = 1 } rm_header;
 /* How the values are held in memory (rm_read_options.storage). */
 typedef enum rm_storage {
@@ -391,7 +398,8 @@ typedef enum rm_storage {
 } rm_storage;
 
 typedef struct rm_read_options {
-    rm_format format;   /* RM_FORMAT_AUTO: .npy by extension or magic bytes, else CSV */
+    rm_format format;   /* RM_FORMAT_AUTO: .npy, .npz or HDF5 (.h5, .hdf5) by extension or
+                           magic bytes, else CSV */
     char delimiter;     /* 0: detect; ',', '\t', ';', or ' ' (runs of spaces and tabs) */
     rm_header header;   /* RM_HEADER_AUTO: the first row is a header when a field in it is
                            not a number, or when it reads 0,1,...,d-1 (d >= 3) */
@@ -406,6 +414,24 @@ typedef struct rm_read_options {
                            integers of up to 16 bits (nothing is lost),
                            double for everything else. */
     int threads;        /* threads that parse CSV and check values; 0: one per core */
+    const char *columns; /* NULL: every column. Else the columns to read, in this order: a
+                            comma-separated list of 1-based column numbers ("8"), ranges
+                            ("2-5") and header names ("price", CSV with a header row: the
+                            first line is then the header). An item that reads as a number
+                            or a range is one; a column chosen twice is an error. A label
+                            column (rm_data.skipped_label_column) keeps its number. */
+    const char *skip_columns; /* NULL: none. Columns to leave out, as columns names them;
+                            left out of the columns chosen (of all of them, without
+                            columns). Only the columns read are parsed: text in a column left
+                            out is no error. */
+    char decimal;       /* the decimal mark of CSV numbers: '.' (the default; 0 too) or ','
+                           (1,5 is 1.5, read as exactly as with a point; a '.' in a number
+                           is then text). A decimal comma needs another delimiter than ',':
+                           detection then chooses among ';', a tab and white space. */
+    const char *dataset; /* the array to read from a .npz archive (its name, with or without
+                           ".npy") or an HDF5 file (its path, "/group/dataset"); NULL: the
+                           file's one array (several: RM_EINVAL, with
+                           rm_read_error.needs_dataset). Other formats refuse it. */
 } rm_read_options;
 
 /** Fill opt with the defaults: detect the format, the delimiter and the header; keep
@@ -438,6 +464,10 @@ typedef struct rm_data {
                             labels, not data, and was left out (d does not count it) */
     int trailing_delimiter; /* 1 when the first line ended with the delimiter: an empty
                             last field on any line was taken as that, not as a column */
+    size_t *column_numbers; /* d of them: the file's 1-based number of each column read, in
+                            the order read (a label column counts, as in error messages) */
+    char **column_names; /* d of them: the header's name of each column read; NULL when the
+                            file has no header row (and for .npy) */
     struct rm_data_mapping *mapping; /* private: the file mapping behind values, if any */
 } rm_data;
 
@@ -448,6 +478,12 @@ typedef struct rm_read_error {
     size_t row;          /* 1-based data row, not counting header, comments, blanks */
     size_t column;       /* 1-based column (0 when it does not apply) */
     char message[256];
+    int text_field;      /* 1 when the failure is text where a number was expected: if the
+                            column holds text (an id, a label), skip_columns leaves it out */
+    char column_name[64]; /* the header's name of that column ("" when there is none, or
+                            when it is longer than this holds) */
+    int needs_dataset;   /* 1 when the file holds several arrays and
+                            rm_read_options.dataset must name one (the message lists them) */
 } rm_read_error;
 
 /**
@@ -459,6 +495,17 @@ typedef struct rm_read_error {
  * .npy: versions 1-3, every numeric dtype (float16/32/64, int8..int64, uint8..uint64) in
  * either byte order (integers exactly: one beyond 2^53 is RM_ERANGE), C or Fortran order,
  * 1-D (d = 1) or 2-D.
+ * .npz: one array of a NumPy archive (stored or deflated members, CRC-checked), named by
+ * opt->dataset unless it is the only one; a regular file (it is read by seeking).
+ * HDF5 (when built with it: rm_read_formats() lists "h5"): one dataset, by its path in
+ * opt->dataset unless it is the only one; integer or float, contiguous or chunked, 1-D or
+ * 2-D; read by blocks of rows; a "columns" attribute of strings names the columns. HDF5
+ * has global state: the library's HDF5 calls run one at a time.
+ * Compressed: CSV or .npy, compressed with gzip or Zstandard (known by the first bytes; a name
+ * ending in .gz or .zst must hold such data), is decompressed as it is read; truncated or
+ * corrupt compressed data is RM_EFORMAT, and no data is returned.
+ * Columns: opt->columns and opt->skip_columns choose them (by number in every format, by
+ * header name in CSV); out->column_numbers and out->column_names say which were read.
  *
  * @param opt  NULL (the defaults of rm_read_options_init()), or the reading options.
  * @param out  receives the matrix on success (zeroed on failure); the caller owns
@@ -467,10 +514,18 @@ typedef struct rm_read_error {
  * Threads: calls may run at once with distinct out and err (standard input is one stream:
  * read it from one thread).
  * @return RM_OK, or RM_EIO, RM_EPARSE, RM_ERANGE, RM_ENONFINITE, RM_EEMPTY, RM_EFORMAT,
- *         RM_EOVERFLOW, RM_ENOMEM, RM_EINVAL.
+ *         RM_EOVERFLOW, RM_ENOMEM, RM_EINVAL (an invalid option, or columns that do not
+ *         fit the file).
  */
 RM_API int rm_read_file(const char *path, const rm_read_options *opt, rm_data *out,
                         rm_read_error *err);
+
+/**
+ * The inputs this build of the library reads, space-separated: "csv csv.gz csv.zst npy
+ * npy.gz npy.zst" and more as built. Thread-safe. @return a static string, never NULL;
+ * not freed.
+ */
+RM_API const char *rm_read_formats(void);
 
 /** Release what rm_read_file() allocated and zero *data; NULL-safe, safe on a zeroed
  * rm_data, so calling it twice is harmless. Cannot fail. */

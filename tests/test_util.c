@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 extern char **environ;
 
@@ -185,4 +187,40 @@ double tu_distance(const double *a, const double *b, size_t d)
     for (size_t j = 0; j < d; j++)
         s += (a[j] - b[j]) * (a[j] - b[j]);
     return sqrt(s);
+}
+
+unsigned char *tu_deflate_bytes(const void *text, size_t text_len, int window_bits,
+                                size_t *len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)text_len) + 64;
+    unsigned char *out = malloc(cap);
+    z.next_in = (unsigned char *)(uintptr_t)text;
+    z.avail_in = (uInt)text_len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *len = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len)
+{
+    return tu_deflate_bytes(text, text_len, 16 + MAX_WBITS, len);
+}
+
+/* text compressed as one Zstandard frame, with its checksum. */
+unsigned char *tu_zstd_bytes(const void *text, size_t text_len, size_t *len)
+{
+    size_t cap = ZSTD_compressBound(text_len);
+    unsigned char *out = malloc(cap);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    *len = ZSTD_compress2(c, out, cap, text, text_len);
+    cr_assert(!ZSTD_isError(*len));
+    ZSTD_freeCCtx(c);
+    return out;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "robustmean.h"
+
 /* Write len bytes to a new temporary file whose name ends in suffix; returns its path
  * (malloc'd). Aborts the test on failure. */
 char *tu_temp_file(const char *suffix, const void *bytes, size_t len);
@@ -35,6 +37,25 @@ double *tu_gaussian_matrix(size_t n, size_t d, double offset, uint64_t seed);
  * and raw data, in format version `version` (1, 2 or 3). */
 unsigned char *tu_npy_bytes(int version, const char *dict, const void *data, size_t data_len,
                             size_t *len);
+
+/* text_len bytes compressed as one gzip member, or one Zstandard frame with its checksum
+ * (malloc'd, length in *len). */
+unsigned char *tu_gzip_bytes(const void *text, size_t text_len, size_t *len);
+/* deflate's output with zlib's window_bits: 16 + 15 gzip, -15 raw deflate (zip members). */
+unsigned char *tu_deflate_bytes(const void *text, size_t text_len, int window_bits,
+                                size_t *len);
+
+/* rm_read_file() on text written to a temporary file whose name ends in suffix. (Inline:
+ * test_util.c links into tests of either library, and only some read files.) */
+static inline int tu_read_text(const char *suffix, const char *text, const rm_read_options *opt,
+                               rm_data *data, rm_read_error *err)
+{
+    char *path = tu_temp_text(suffix, text);
+    int status = rm_read_file(path, opt, data, err);
+    tu_remove(path);
+    return status;
+}
+unsigned char *tu_zstd_bytes(const void *text, size_t text_len, size_t *len);
 
 /* Run a program: argv[0] is its path. stdin_text (may be NULL) is fed to its standard
  * input. Captures standard output and error (malloc'd, NUL-terminated). */

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "estimate_output.h"
 #include "robustmean.h"
 
 enum { FORMAT_CSV, FORMAT_JSON };
@@ -16,7 +18,8 @@ enum { FORMAT_CSV, FORMAT_JSON };
 typedef struct settings {
     rm_options opt;
     rm_read_options read;
-    const char *input;
+    const char *input;      /* as given: FILE, FILE:NAME or - */
+    char *path;             /* the file to read: input without its :NAME */
     const char *output;
     const char *weights_path;
     const char *outliers_path;
@@ -28,14 +31,15 @@ enum {
     OPT_FORMAT = 256, OPT_WEIGHTS, OPT_DELIMITER, OPT_HEADER, OPT_NO_HEADER, OPT_SEED,
     OPT_DROP_NONFINITE, OPT_MAX_ITER, OPT_TOL, OPT_BLOCKS, OPT_OUTLIERS, OPT_SIGMA, OPT_DELTA,
     OPT_MAX_SECONDS, OPT_DIRECTIONS, OPT_ORACLE, OPT_FLOAT32, OPT_THREADS,
-    OPT_COLUMN_SCALING, OPT_SHAPE
+    OPT_COLUMN_SCALING, OPT_SHAPE, OPT_COLUMNS, OPT_SKIP_COLUMNS, OPT_DECIMAL
 };
 
 static void print_help(void)
 {
     printf("Usage: robustmean [OPTIONS] [FILE|-]\n"
-           "Estimate the mean of the rows of FILE (CSV or NumPy .npy; '-' or none: standard\n"
-           "input) when a fraction EPS of them may have been corrupted by an adversary.\n"
+           "Estimate the mean of the rows of FILE (CSV or NumPy .npy, either maybe .gz or\n"
+           ".zst; FILE.npz:NAME, an array of a .npz archive; '-' or none: standard input)\n"
+           "when a fraction EPS of them may have been corrupted by an adversary.\n"
            "Prints the estimate as one comma-separated line.\n\n"
            "Options:\n"
            "  -e, --eps EPS          fraction of corrupted rows, 0 <= EPS < 0.5; auto:\n"
@@ -52,10 +56,17 @@ static void print_help(void)
            "                         1/((1-eps)n)\n"
            "      --delimiter D      CSV delimiter: ',' ';' tab or space (runs of white\n"
            "                         space); default: detected from the first line\n"
+           "      --decimal C        CSV decimal mark: '.' (default) or ',' (1,5 is 1.5; the\n"
+           "                         delimiter is then ';', tab or space)\n"
            "      --header           the first CSV line is a header\n"
            "      --no-header        the first CSV line is data (default: detected)\n"
            "      --drop-nonfinite   drop rows holding NaN, Inf or empty fields instead of\n"
            "                         failing\n"
+           "      --columns LIST     read only these columns, in this order: numbers (from 1),\n"
+           "                         ranges and header names, e.g. 2-5,8 or price,age\n"
+           "      --skip-columns LIST\n"
+           "                         leave these columns out (an id, a label), as --columns\n"
+           "                         names them\n"
            "      --float32          hold the data as float32 (each number rounded to the\n"
            "                         nearest float): half the memory and faster passes,\n"
            "                         arithmetic still in double. A float32 .npy is held so\n"
@@ -65,8 +76,9 @@ static void print_help(void)
            "      --seed N           seed for methods that draw random numbers (default 1)\n"
            "      --max-iter N       iteration cap of iterative methods\n"
            "      --tol T            convergence tolerance of iterative methods\n"
-           "      --blocks K         mom: number of blocks (default 2*floor(eps*n)+1)\n"
-           "SILO methods (lowregret, pgd, filter):\n"
+           "      --blocks K         mom: number of blocks (default 2*floor(eps*n)+1)\n",
+           rm_method_default());
+    printf("SILO methods (lowregret, pgd, filter):\n"
            "      --sigma S          the inliers' scale, if known (S^2 = largest eigenvalue of\n"
            "                         their covariance): adds a certified error radius and\n"
            "                         stops once the objective is below S^2\n"
@@ -91,9 +103,9 @@ static void print_help(void)
            "  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"
            "  -h, --help             show this help and exit\n"
-           "  -V, --version          show the version and exit\n\n"
-           "Methods:\n",
-           rm_method_default());
+           "  -V, --version          show the version and the inputs this build reads, and\n"
+           "                         exit\n\n"
+           "Methods:\n");
     for (size_t i = 0; i < rm_method_count(); i++) {
         const rm_method_info *m = rm_method_at(i);
         printf("  %-10s %s\n", m->name, m->summary);
@@ -115,6 +127,15 @@ static char parse_delimiter(const char *text)
     cli_usage_error("--delimiter must be ',', ';', tab or space, not '%s'", text);
 }
 
+static char parse_decimal(const char *text)
+{
+    if (strcmp(text, ".") == 0 || strcmp(text, "point") == 0)
+        return '.';
+    if (strcmp(text, ",") == 0 || strcmp(text, "comma") == 0)
+        return ',';
+    cli_usage_error("--decimal must be '.' or ',', not '%s'", text);
+}
+
 /* The flag that sets an rm_options field. */
 static const char *flag_of(const char *field)
 {
@@ -129,6 +150,26 @@ static const char *flag_of(const char *field)
         if (field && strcmp(flags[i][0], field) == 0)
             return flags[i][1];
     return field ? field : "an option";
+}
+
+/* FILE:NAME names an array of a .npz archive: when the input names no file but a prefix
+ * up to one of its colons does, that is the file and the rest the array. */
+static void split_dataset(settings *s)
+{
+    struct stat st;
+    if (!s->input || strcmp(s->input, "-") == 0 || stat(s->input, &st) == 0)
+        return;
+    for (const char *colon = strchr(s->input, ':'); colon; colon = strchr(colon + 1, ':')) {
+        char *file = strndup(s->input, (size_t)(colon - s->input));
+        if (!file)
+            return; /* out of memory: read the input as given, and fail there */
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+            s->path = file;
+            s->read.dataset = colon + 1;
+            return;
+        }
+        free(file);
+    }
 }
 
 static void parse_args(int argc, char **argv, settings *s)
@@ -151,6 +192,9 @@ static void parse_args(int argc, char **argv, settings *s)
         {.name = "header", .has_arg = no_argument, .val = OPT_HEADER},
         {.name = "no-header", .has_arg = no_argument, .val = OPT_NO_HEADER},
         {.name = "drop-nonfinite", .has_arg = no_argument, .val = OPT_DROP_NONFINITE},
+        {.name = "decimal", .has_arg = required_argument, .val = OPT_DECIMAL},
+        {.name = "columns", .has_arg = required_argument, .val = OPT_COLUMNS},
+        {.name = "skip-columns", .has_arg = required_argument, .val = OPT_SKIP_COLUMNS},
         {.name = "seed", .has_arg = required_argument, .val = OPT_SEED},
         {.name = "max-iter", .has_arg = required_argument, .val = OPT_MAX_ITER},
         {.name = "tol", .has_arg = required_argument, .val = OPT_TOL},
@@ -190,6 +234,9 @@ static void parse_args(int argc, char **argv, settings *s)
         case OPT_HEADER: s->read.header = RM_HEADER_YES; break;
         case OPT_NO_HEADER: s->read.header = RM_HEADER_NO; break;
         case OPT_DROP_NONFINITE: s->read.drop_nonfinite = 1; break;
+        case OPT_DECIMAL: s->read.decimal = parse_decimal(optarg); break;
+        case OPT_COLUMNS: s->read.columns = optarg; break;
+        case OPT_SKIP_COLUMNS: s->read.skip_columns = optarg; break;
         case OPT_SEED: s->opt.seed = cli_parse_u64("--seed", optarg); break;
         case OPT_MAX_ITER: s->opt.max_iter = cli_parse_size("--max-iter", optarg); break;
         case OPT_TOL: s->opt.tol = cli_parse_double("--tol", optarg); break;
@@ -224,12 +271,16 @@ static void parse_args(int argc, char **argv, settings *s)
         case 'v': s->verbose = 1; break;
         case 'q': s->quiet = 1; break;
         case 'h': print_help(); exit(0);
-        case 'V': printf("robustmean %s\n", rm_version()); exit(0);
+        case 'V': printf("robustmean %s\nreads: %s\n", rm_version(), rm_read_formats()); exit(0);
         default: cli_option_error(c, argv);
         }
     }
+    if (s->read.decimal == ',' && s->read.delimiter == ',')
+        cli_usage_error("--decimal ',' needs another delimiter than ',' (--delimiter ';', tab "
+                        "or space; by default it is detected among those)");
     if (optind < argc)
         s->input = argv[optind++];
+    split_dataset(s);
     if (optind < argc)
         cli_usage_error("one input file at most; '%s' is extra", argv[optind]);
 
@@ -251,57 +302,15 @@ static const char *rep_method(const settings *s)
     return s->opt.method ? s->opt.method : rm_method_default();
 }
 
+/* The file to read, or NULL for standard input. */
+static const char *input_path(const settings *s)
+{
+    return s->path ? s->path : s->input;
+}
+
 static const char *input_name(const settings *s)
 {
     return s->input && strcmp(s->input, "-") != 0 ? s->input : "<stdin>";
-}
-
-static void print_number_json(FILE *f, double v)
-{
-    char buf[32];
-    if (isfinite(v))
-        fputs(cli_format_double(buf, v), f);
-    else
-        fputs("null", f);
-}
-
-static void print_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-/* The rows as the file numbers them: row k (0-based) of what was read is the file's data
- * row file_row(k), counting the rows dropped before it (rm_data.dropped). Call with k
- * ascending and *skipped 0 at first. */
-static size_t file_row(const rm_data *data, size_t k, size_t *skipped)
-{
-    while (*skipped < data->dropped_rows && data->dropped[*skipped] <= k + *skipped + 1)
-        (*skipped)++;
-    return k + *skipped + 1;
-}
-
-/* The file's numbers of the rows flagged as outliers (weight below half the cap), through
- * emit; returns how many. */
-static size_t each_outlier(const rm_data *data, const double *weights, double cap,
-                           void (*emit)(void *ctx, size_t row, size_t index), void *ctx)
-{
-    size_t skipped = 0, count = 0;
-    for (size_t k = 0; k < data->n; k++) {
-        size_t row = file_row(data, k, &skipped);
-        if (weights[k] < 0.5 * cap)
-            emit(ctx, row, count++);
-    }
-    return count;
 }
 
 static void print_row_line(void *ctx, size_t row, size_t index)
@@ -310,116 +319,23 @@ static void print_row_line(void *ctx, size_t row, size_t index)
     fprintf(ctx, "%zu\n", row);
 }
 
-static void print_row_json(void *ctx, size_t row, size_t index)
-{
-    fprintf(ctx, "%s%zu", index ? ", " : "", row);
-}
 
 static int write_outliers(const settings *s, const rm_data *data, const double *weights,
                           double cap)
 {
     cli_output out;
-    if (cli_output_open(&out, s->outliers_path, s->input) != 0)
+    if (cli_output_open(&out, s->outliers_path, input_path(s)) != 0)
         return -1;
-    each_outlier(data, weights, cap, print_row_line, out.file);
+    output_each_outlier(data, weights, cap, print_row_line, out.file);
     return cli_output_commit(&out);
 }
 
-static void write_estimate(FILE *f, const settings *s, const rm_data *data, const double *mean,
-                           const double *weights, const rm_report *rep)
-{
-    char buf[32];
-    size_t d = rep->d;
-    if (s->format == FORMAT_CSV) {
-        for (size_t j = 0; j < d; j++) {
-            if (j)
-                fputc(',', f);
-            fputs(cli_format_double(buf, mean[j]), f);
-        }
-        fputc('\n', f);
-        return;
-    }
-    fputs("{\"method\": ", f);
-    print_json_string(f, rep->method);
-    fputs(", \"eps\": ", f);
-    if (rep->eps == RM_EPS_AUTO)
-        fputs("\"auto\"", f);
-    else
-        print_number_json(f, rep->eps);
-    if (rep->eps_chosen == rep->eps_chosen) {
-        fputs(", \"eps_chosen\": ", f);
-        print_number_json(f, rep->eps_chosen);
-        fputs(", \"outlier_fraction\": ", f);
-        print_number_json(f, rep->outlier_fraction);
-    }
-    fprintf(f, ", \"n\": %zu, \"d\": %zu, \"mean\": [", rep->n, d);
-    for (size_t j = 0; j < d; j++) {
-        if (j)
-            fputs(", ", f);
-        print_number_json(f, mean[j]);
-    }
-    fprintf(f, "], \"dropped_rows\": %zu, \"skipped_label_column\": %s", data->dropped_rows,
-            data->skipped_label_column ? "true" : "false");
-    fprintf(f, ", \"iterations\": %zu, \"converged\": %s, \"stop_reason\": ", rep->iterations,
-            rep->converged ? "true" : "false");
-    print_json_string(f, rep->stop_reason);
-    fputs(", \"objective\": ", f);
-    print_number_json(f, rep->objective);
-    fprintf(f, ", \"seed\": %llu, \"seconds\": ", (unsigned long long)rep->seed);
-    print_number_json(f, rep->seconds);
-    if (rep->oracle[0]) {
-        fputs(", \"oracle\": ", f);
-        print_json_string(f, rep->oracle);
-        fprintf(f, ", \"products\": %zu, \"passes\": %zu, \"gap\": ", rep->products,
-                rep->passes);
-        print_number_json(f, rep->gap);
-        fprintf(f, ", \"directions\": %zu, \"certified\": %s, \"guarantee\": %s",
-                rep->directions, rep->certified ? "true" : "false",
-                rep->guarantee ? "true" : "false");
-        fputs(", \"bound_objective\": ", f);
-        print_number_json(f, rep->bound_objective);
-        fputs(", \"bound_error\": ", f);
-        print_number_json(f, rep->bound_error);
-        fputs(", \"eps_check\": ", f);
-        print_number_json(f, rep->eps_check);
-        fputs(", \"eps_check_shift\": ", f);
-        print_number_json(f, rep->eps_check_shift);
-        fputs(", \"eps_check_excess\": ", f);
-        print_number_json(f, rep->eps_check_excess);
-        fprintf(f, ", \"eps_contradicted\": %s", rep->eps_contradicted ? "true" : "false");
-        fprintf(f, ", \"eps_check_in_metric\": %s", rep->eps_check_in_metric ? "true" : "false");
-        fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
-        fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
-        fputs(", \"anisotropy\": ", f);
-        print_number_json(f, rep->anisotropy);
-        fputs(", \"shape_gain\": ", f);
-        print_number_json(f, rep->shape_gain);
-        fprintf(f, ", \"shape_refined\": %s", rep->shape_refined ? "true" : "false");
-        fputs(", \"shape_shift\": ", f);
-        print_number_json(f, rep->shape_shift);
-        fputs(", \"shape_radius\": ", f);
-        print_number_json(f, rep->shape_radius);
-        fputs(", \"sigma_certificate\": ", f);
-        print_number_json(f, rep->sigma_certificate);
-        fputs(", \"weight_cap\": ", f);
-        print_number_json(f, rep->weight_cap);
-        if (weights) { /* the flagged rows, as the file numbers them */
-            fputs(", \"outliers\": [", f);
-            each_outlier(data, weights, rep->weight_cap, print_row_json, f);
-            fputc(']', f);
-        }
-        fprintf(f, ", \"outlier_count\": %zu", rep->outliers);
-    }
-    fputs(", \"version\": ", f);
-    print_json_string(f, rm_version());
-    fputs("}\n", f);
-}
 
 /* Every data row of the file, in order: its weight; a dropped row's is 0. */
 static int write_weights(const settings *s, const rm_data *data, const double *weights)
 {
     cli_output out;
-    if (cli_output_open(&out, s->weights_path, s->input) != 0)
+    if (cli_output_open(&out, s->weights_path, input_path(s)) != 0)
         return -1;
     char buf[32];
     size_t skipped = 0;
@@ -435,57 +351,6 @@ static int write_weights(const settings *s, const rm_data *data, const double *w
     return cli_output_commit(&out);
 }
 
-static void print_verbose_report(const rm_report *rep)
-{
-    cli_error("%s: %zu iterations, %s (%s), objective %g, %.3g s", rep->method,
-              rep->iterations, rep->converged ? "converged" : "not converged",
-              rep->stop_reason[0] ? rep->stop_reason : "direct", rep->objective, rep->seconds);
-    if (!rep->oracle[0])
-        return;
-    cli_error("%s: oracle %s, %zu products with Sigma_q, %zu passes over the data",
-              rep->method, rep->oracle, rep->products, rep->passes);
-    cli_error("%s: stationarity gap %g (%.3g of the objective) over %zu direction%s; %zu rows "
-              "flagged (weight below half the cap %g)",
-              rep->method, rep->gap, rep->objective > 0 ? rep->gap / rep->objective : 0.0,
-              rep->directions, rep->directions == 1 ? "" : "s", rep->outliers, rep->weight_cap);
-    if (rep->eps == RM_EPS_AUTO)
-        cli_error("%s: eps chosen: %g (-e auto); %.3g of the rows weighed as outliers",
-                  rep->method, rep->eps_chosen, rep->outlier_fraction);
-    if (rep->shape_refined)
-        cli_error("%s: shape step: the kept rows' anisotropy %.3g; in their round metric the "
-                  "estimate gained %.3g, and moved %g from the SILO point (certified radius "
-                  "%g); objective and gap are the point's, the bounds include the move",
-                  rep->method, rep->anisotropy, rep->shape_gain, rep->shape_shift,
-                  rep->shape_radius);
-    else if (rep->anisotropy == rep->anisotropy)
-        cli_error("%s: shape step: the kept rows' anisotropy %.3g; %s", rep->method,
-                  rep->anisotropy,
-                  rep->shape_gain == rep->shape_gain
-                      ? "their round metric showed no gain: the estimate stays"
-                      : "round enough: not taken");
-    if (rep->eps_check == rep->eps_check)
-        cli_error("%s: eps check%s: the objective at twice eps is %.3g of its value at eps; "
-                  "along the top direction the kept rows' median stands %.3g sqrt(objective) "
-                  "from their mean, and their variance is %.3g of what their bulk gives "
-                  "(below %g, above %g and above %g: more than eps of the rows look "
-                  "corrupted)",
-                  rep->method, rep->eps_check_in_metric ? " in the shape step's metric" : "",
-                  rep->eps_check, rep->eps_check_shift, rep->eps_check_excess, 0.65, 0.08, 1.2);
-    if (rep->certified)
-        cli_error("%s: certified, if at most eps = %g of the rows are corrupted: objective <= "
-                  "%.4g sigma^2, error <= %.4g sigma (sigma^2: the largest eigenvalue of the "
-                  "clean rows' covariance)",
-                  rep->method, rep->eps_chosen, rep->bound_objective, rep->bound_error);
-    else
-        cli_error("%s: no certificate (%s)", rep->method,
-                  !rep->consistent ? "the data contradicts eps or sigma"
-                  : !rep->guarantee ? "eps >= 1/3"
-                                    : "stationarity gap above tolerance");
-    if (rep->sigma_certificate == rep->sigma_certificate && rep->consistent)
-        cli_error("%s: with the given sigma, and if at most eps = %g of the rows are "
-                  "corrupted, the error is at most %g",
-                  rep->method, rep->eps_chosen, rep->sigma_certificate);
-}
 
 /* The data contradicts the stated eps or sigma: say so, and what to do. */
 static void warn_inconsistent(const settings *s, const rm_report *rep)
@@ -504,6 +369,19 @@ static void warn_inconsistent(const settings *s, const rm_report *rep)
                   input_name(s), rep->objective, s->opt.sigma, rep->eps_chosen);
 }
 
+/* What to say after a field of text where a number was expected: how to leave out its
+ * column, by the header's name when --skip-columns can take it as one. */
+static void skip_hint(char *hint, size_t len, const rm_read_error *err)
+{
+    const char *name = err->column_name;
+    int by_name = name[0] && !strpbrk(name, ", \t") && strspn(name, "0123456789-") < strlen(name);
+    if (by_name)
+        snprintf(hint, len, "; if that column holds text, --skip-columns %s leaves it out", name);
+    else
+        snprintf(hint, len, "; if that column holds text, --skip-columns %zu leaves it out",
+                 err->column);
+}
+
 static int read_input(const settings *s, rm_data *data)
 {
     rm_read_error err;
@@ -511,16 +389,27 @@ static int read_input(const settings *s, rm_data *data)
         if (isatty(STDIN_FILENO) && !s->quiet)
             cli_error("reading data from the terminal (end it with Ctrl-D)");
     }
-    int status = rm_read_file(s->input, &s->read, data, &err);
+    int status = rm_read_file(input_path(s), &s->read, data, &err);
     if (status != RM_OK) {
+        char hint[160] = "";
+        if (status == RM_ENONFINITE)
+            snprintf(hint, sizeof hint, " (--drop-nonfinite skips such rows)");
+        else if (err.text_field)
+            skip_hint(hint, sizeof hint, &err);
+        else if (err.needs_dataset)
+            snprintf(hint, sizeof hint, "; read one as %s:NAME", input_name(s));
         cli_error("%s: %s%s", input_name(s), err.message[0] ? err.message : rm_strerror(status),
-                  status == RM_ENONFINITE ? " (--drop-nonfinite skips such rows)" : "");
+                  hint);
         return -1;
     }
-    if (s->verbose)
-        cli_error("read %zu rows x %zu columns from %s%s%s", data->n, data->d, input_name(s),
-                  data->had_header ? " (first line taken as a header)" : "",
-                  data->values_float ? ", held as float32" : "");
+    if (s->verbose) {
+        fprintf(stderr, "%s: read %zu rows x %zu columns from %s%s%s; columns: ", cli_program,
+                data->n, data->d, input_name(s),
+                data->had_header ? " (first line taken as a header)" : "",
+                data->values_float ? ", held as float32" : "");
+        output_columns_text(stderr, data, 20);
+        fputc('\n', stderr);
+    }
     if (data->skipped_label_column && !s->quiet)
         cli_error("note: %s: the first column has no name in the header: it holds row labels "
                   "(pandas' index, R's row names) and was left out",
@@ -556,8 +445,10 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &s);
 
     rm_data data;
-    if (read_input(&s, &data) != 0)
+    if (read_input(&s, &data) != 0) {
+        free(s.path);
         return EXIT_DATA;
+    }
     double *mean = malloc(data.d * sizeof *mean);
     /* the weights for the files asked for, and for the flagged rows of the JSON report */
     int want_weights = s.weights_path || s.outliers_path ||
@@ -596,7 +487,7 @@ int main(int argc, char **argv)
         if (!rep.consistent && !s.quiet)
             warn_inconsistent(&s, &rep);
         if (s.verbose)
-            print_verbose_report(&rep);
+            output_verbose_report(&rep);
         /* The weights file first: if it cannot be written, no estimate is printed. */
         if (s.weights_path && write_weights(&s, &data, weights) != 0)
             code = EXIT_DATA;
@@ -604,10 +495,10 @@ int main(int argc, char **argv)
             write_outliers(&s, &data, weights, rep.weight_cap) != 0)
             code = EXIT_DATA;
         cli_output out;
-        if (code == 0 && cli_output_open(&out, s.output, s.input) != 0)
+        if (code == 0 && cli_output_open(&out, s.output, input_path(&s)) != 0)
             code = EXIT_DATA;
         else if (code == 0) {
-            write_estimate(out.file, &s, &data, mean, weights, &rep);
+            output_estimate(out.file, s.format == FORMAT_JSON, &data, mean, weights, &rep);
             if (cli_output_commit(&out) != 0)
                 code = EXIT_DATA;
         }
@@ -615,5 +506,6 @@ int main(int argc, char **argv)
     free(mean);
     free(weights);
     rm_data_free(&data);
+    free(s.path);
     return code;
 }

@@ -30,7 +30,7 @@ int rm_csv_content(char *s, size_t *len)
 /* A semicolon wins over a comma (files with ';' often write decimal commas), a comma
  * over a tab, and a line with none of them is split on runs of white space (which also
  * reads single-column files). */
-char rm_csv_detect_delimiter(const char *s, size_t len)
+char rm_csv_detect_delimiter(const char *s, size_t len, int decimal_comma)
 {
     size_t semicolons = 0, commas = 0, tabs = 0;
     int quoted = 0;
@@ -45,7 +45,7 @@ char rm_csv_detect_delimiter(const char *s, size_t len)
     }
     if (semicolons)
         return ';';
-    if (commas)
+    if (commas && !decimal_comma)
         return ',';
     if (tabs) {
         /* Tab-separated only if no field holds inner spaces; otherwise the file is
@@ -79,6 +79,7 @@ static void problem(rm_csv_problem *pr, int status, size_t column, const char *w
 {
     pr->status = status;
     pr->column = column;
+    pr->text = 0;
     snprintf(pr->message, sizeof pr->message, "%s%s%s", shown ? shown : "", shown ? " " : "",
              what);
 }
@@ -151,12 +152,19 @@ int rm_csv_split(rm_csv_line *p, char *s, size_t len, rm_csv_problem *pr)
     return RM_OK;
 }
 
+/* The k-th value field of the split line. */
+static const rm_csv_span *value_field(const rm_csv_line *p, size_t k)
+{
+    return &p->fields[p->pick ? p->pick[k] : k];
+}
+
 int rm_csv_numeric(const rm_csv_line *p)
 {
-    for (size_t k = 0; k < p->count; k++) {
+    size_t values = p->pick ? p->picked : p->count;
+    for (size_t k = 0; k < values; k++) {
+        const rm_csv_span *f = value_field(p, k);
         double v;
-        if (rm_number_parse(p->numbers, p->fields[k].text, p->fields[k].len, &v) ==
-            RM_NUMBER_INVALID)
+        if (rm_number_parse(p->numbers, f->text, f->len, &v) == RM_NUMBER_INVALID)
             return 0;
     }
     return 1;
@@ -194,21 +202,21 @@ int rm_csv_index_header(const rm_csv_line *p)
     return 1;
 }
 
-int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dropped,
+int rm_csv_values(const rm_csv_line *p, size_t width, int drop, double *row, int *dropped,
                   rm_csv_problem *pr)
 {
     *dropped = 0;
-    if (p->count != d) {
-        pr->status = RM_EPARSE;
-        pr->column = 0;
+    if (p->count != width) {
+        problem(pr, RM_EPARSE, 0, "", NULL);
         snprintf(pr->message, sizeof pr->message, "%zu field%s, but %zu column%s", p->count,
-                 p->count == 1 ? "" : "s", d, d == 1 ? "" : "s");
+                 p->count == 1 ? "" : "s", width, width == 1 ? "" : "s");
         return RM_EPARSE;
     }
     size_t first = p->skip_first ? 2 : 1; /* the file's number of field 0 */
-    for (size_t k = 0; k < d; k++) {
-        const rm_csv_span *f = &p->fields[k];
-        size_t column = k + first;
+    size_t values = p->pick ? p->picked : width;
+    for (size_t k = 0; k < values; k++) {
+        const rm_csv_span *f = value_field(p, k);
+        size_t column = (size_t)(f - p->fields) + first;
         char shown[64];
         switch (rm_number_parse(p->numbers, f->text, f->len, &row[k])) {
         case RM_NUMBER_FINITE:
@@ -236,6 +244,7 @@ int rm_csv_values(const rm_csv_line *p, size_t d, int drop, double *row, int *dr
         case RM_NUMBER_INVALID:
             rm_quote_text(shown, sizeof shown, f->text, f->len);
             problem(pr, RM_EPARSE, column, "is not a number", shown);
+            pr->text = 1;
             return RM_EPARSE;
         }
     }

@@ -11,6 +11,7 @@
 
 #include "common/alloc.h"
 #include "common/threads.h"
+#include "io/columns.h"
 #include "io/csv_line.h"
 #include "io/csv_reader.h"
 #include "io/number.h"
@@ -27,7 +28,9 @@ typedef struct csv_state {
     size_t header_line;
     size_t line;          /* lines consumed, 1-based number of the last one */
     size_t rows_seen;     /* data rows met, dropped ones included */
-    size_t width_line;    /* the line that fixed d */
+    size_t width;         /* fields per line */
+    size_t width_line;    /* the line that fixed the width */
+    size_t *pick;         /* the fields read (columns chosen); NULL: all */
     double *row;          /* d values of scratch */
     rm_data *out;
     int single;           /* values stored as float */
@@ -57,9 +60,31 @@ static void store_row(const csv_state *st, size_t r, const double *values)
         f[j] = (float)values[j];
 }
 
+/* The header's name of the file's column `number`, if it is one read; else NULL. */
+static const char *column_name(const csv_state *st, size_t number)
+{
+    const rm_data *out = st->out;
+    for (size_t k = 0; out->column_names && k < out->d; k++)
+        if (out->column_numbers[k] == number)
+            return out->column_names[k];
+    return NULL;
+}
+
 static void report(csv_state *st, size_t line, size_t row, const rm_csv_problem *pr)
 {
-    rm_read_error_set(st->err, line, row, pr->column, "%s", pr->message);
+    const char *name = pr->text ? column_name(st, pr->column) : NULL;
+    if (name) {
+        char shown[48];
+        rm_quote_text(shown, sizeof shown, name, strlen(name));
+        rm_read_error_set(st->err, line, row, pr->column, "%s (column %s)", pr->message, shown);
+    } else {
+        rm_read_error_set(st->err, line, row, pr->column, "%s", pr->message);
+    }
+    if (st->err && pr->text) {
+        st->err->text_field = 1;
+        if (name && strlen(name) < sizeof st->err->column_name)
+            strcpy(st->err->column_name, name);
+    }
 }
 
 static int grow_rows(csv_state *st, size_t need)
@@ -81,11 +106,33 @@ static int grow_rows(csv_state *st, size_t need)
     return RM_OK;
 }
 
-/* The width is fixed by the header or the first data row. */
-static int set_width(csv_state *st, size_t d)
+/* The width is fixed by the header (whose fields, from `offset` on, name the columns) or
+ * by the first data row (header NULL); then the columns read are known. Their numbers in
+ * the file start at `first` (2 after a label column). */
+static int set_width(csv_state *st, size_t width, size_t first, const rm_csv_line *header,
+                     size_t offset)
 {
-    st->out->d = d;
+    st->width = width;
     st->width_line = st->line;
+    const char **names = header ? rm_alloc_array(width, sizeof *names) : NULL;
+    if (header && !names)
+        return RM_ENOMEM;
+    for (size_t k = 0; names && k < width; k++)
+        names[k] = header->fields[k + offset].text;
+    size_t d = width;
+    int status = RM_OK;
+    if (rm_columns_chosen(st->opt)) {
+        status = rm_columns_resolve(st->opt, width, first, names, header ? st->line : 0,
+                                    &st->pick, &d, st->err);
+        st->serial.pick = st->pick;
+        st->serial.picked = d;
+    }
+    st->out->d = d;
+    if (status == RM_OK)
+        status = rm_columns_record(st->out, st->pick, first, names);
+    free(names);
+    if (status != RM_OK)
+        return status;
     st->row = rm_alloc_array(d, sizeof(double));
     return st->row ? RM_OK : RM_ENOMEM;
 }
@@ -93,8 +140,49 @@ static int set_width(csv_state *st, size_t d)
 static int ragged(csv_state *st, size_t line, size_t row, size_t count)
 {
     rm_read_error_set(st->err, line, row, 0, "%zu field%s, but line %zu has %zu", count,
-                      count == 1 ? "" : "s", st->width_line, st->out->d);
+                      count == 1 ? "" : "s", st->width_line, st->width);
     return RM_EPARSE;
+}
+
+/* Whether the first content line (split) is a header, as opt->header says or, when it
+ * says AUTO, as the line's fields say: when columns are chosen by number, those fields
+ * only (text in a column left out does not make a header). Returns 1, 0, or -1 with
+ * *status set. */
+static int is_header(csv_state *st, rm_csv_line *first, int *status)
+{
+    int header = st->opt->header;
+    if (rm_columns_by_name(st->opt)) {
+        if (header == RM_HEADER_NO) {
+            rm_read_error_set(st->err, st->line, 0, 0,
+                              "columns are chosen by name, but the first line is read as "
+                              "data (no header)");
+            *status = RM_EINVAL;
+            return -1;
+        }
+        return 1;
+    }
+    if (header != RM_HEADER_AUTO)
+        return header;
+    size_t *pick = NULL, picked = 0;
+    if (rm_columns_chosen(st->opt) &&
+        (*status = rm_columns_resolve(st->opt, first->count, 1, NULL, 0, &pick, &picked,
+                                      st->err)) != RM_OK)
+        return -1;
+    first->pick = pick;
+    first->picked = picked;
+    /* a header only when the line cannot be data; when some of its fields read as numbers,
+     * the caller is told (a typo in a data row looks the same) */
+    header = !rm_csv_numeric(first);
+    first->pick = NULL;
+    free(pick);
+    /* an empty first name beside text is the label column's header (below), chosen or not */
+    if (!header && first->count > 1 && first->fields[0].len == 0 && !rm_csv_numeric(first))
+        header = 1;
+    if (header && rm_csv_any_number(first))
+        st->out->header_mixed = 1;
+    if (!header && rm_csv_index_header(first))
+        header = st->out->header_is_index = 1;
+    return header;
 }
 
 /* One line read on its own (the first lines of the input): s[len] == '\0'. */
@@ -109,7 +197,8 @@ static int serial_line(csv_state *st, char *s, size_t len)
         return RM_OK;
     if (!st->started) {
         st->serial.delimiter =
-            st->opt->delimiter ? st->opt->delimiter : rm_csv_detect_delimiter(s, len);
+            st->opt->delimiter ? st->opt->delimiter
+                               : rm_csv_detect_delimiter(s, len, st->opt->decimal == ',');
         st->started = 1;
     }
     rm_csv_problem pr;
@@ -129,16 +218,9 @@ static int serial_line(csv_state *st, char *s, size_t len)
             first->count--;
             st->out->trailing_delimiter = 1;
         }
-        int header = st->opt->header;
-        if (header == RM_HEADER_AUTO) {
-            /* a header only when the line cannot be data; when some of its fields read as
-             * numbers, the caller is told (a typo in a data row looks the same) */
-            header = !rm_csv_numeric(first);
-            if (header && rm_csv_any_number(first))
-                st->out->header_mixed = 1;
-            if (!header && rm_csv_index_header(first))
-                header = st->out->header_is_index = 1;
-        }
+        int header = is_header(st, first, &status);
+        if (header < 0)
+            return status;
         if (header) {
             st->out->had_header = 1;
             st->header_line = st->line;
@@ -147,18 +229,18 @@ static int serial_line(csv_state *st, char *s, size_t len)
             if (first->count > 1 && first->fields[0].len == 0) {
                 first->skip_first = 1;
                 st->out->skipped_label_column = 1;
-                return set_width(st, first->count - 1);
+                return set_width(st, first->count - 1, 2, first, 1);
             }
-            return set_width(st, first->count);
+            return set_width(st, first->count, 1, first, 0);
         }
     }
     st->rows_seen++;
-    if (st->out->d == 0 && (status = set_width(st, st->serial.count)) != RM_OK)
+    if (st->width == 0 && (status = set_width(st, st->serial.count, 1, NULL, 0)) != RM_OK)
         return status;
-    if (st->serial.count != st->out->d)
+    if (st->serial.count != st->width)
         return ragged(st, st->line, st->rows_seen, st->serial.count);
     int dropped;
-    status = rm_csv_values(&st->serial, st->out->d, st->opt->drop_nonfinite, st->row, &dropped,
+    status = rm_csv_values(&st->serial, st->width, st->opt->drop_nonfinite, st->row, &dropped,
                            &pr);
     if (status != RM_OK) {
         report(st, st->line, st->rows_seen, &pr);
@@ -206,7 +288,7 @@ static void count_piece(piece *p)
 static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, size_t first,
                         double *scratch, unsigned char *keep)
 {
-    size_t d = st->out->d, line = p->line0, r = 0;
+    size_t line = p->line0, r = 0;
     p->status = RM_OK;
     p->kept = 0;
     for (char *s = p->start; s < p->end;) {
@@ -217,7 +299,7 @@ static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, size_t f
         *e = '\0';
         if (rm_csv_content(s, &len)) {
             int status = rm_csv_split(lp, s, len, &p->problem);
-            if (status == RM_OK && lp->count != d) {
+            if (status == RM_OK && lp->count != st->width) {
                 p->status = RM_EPARSE;
                 p->bad_line = line;
                 p->bad_row = p->row0 + r + 1;
@@ -227,8 +309,8 @@ static void parse_piece(const csv_state *st, piece *p, rm_csv_line *lp, size_t f
             int dropped = 0;
             double *values = st->single ? scratch : row_at(st, first + r);
             if (status == RM_OK)
-                status = rm_csv_values(lp, d, st->opt->drop_nonfinite, values, &dropped,
-                                       &p->problem);
+                status = rm_csv_values(lp, st->width, st->opt->drop_nonfinite, values,
+                                       &dropped, &p->problem);
             if (status == RM_OK && st->single && !dropped)
                 store_row(st, first + r, scratch);
             if (status != RM_OK) {
@@ -309,6 +391,8 @@ static int parallel_lines(csv_state *st, char *s, char *end)
         rm_csv_line lp = {.delimiter = st->serial.delimiter,
                           .numbers = st->numbers,
                           .skip_first = st->serial.skip_first,
+                          .pick = st->pick,
+                          .picked = d,
                           .drop_trailing_empty = st->serial.drop_trailing_empty};
 #pragma omp for schedule(static, 1)
         for (size_t t = 0; t < count; t++) {
@@ -359,7 +443,7 @@ static int parallel_lines(csv_state *st, char *s, char *end)
  * width is known, then on the threads. */
 static int lines_of(csv_state *st, char *s, char *end)
 {
-    while (s < end && !(st->header_decided && st->out->d > 0)) {
+    while (s < end && !(st->header_decided && st->width > 0)) {
         char *nl = memchr(s, '\n', (size_t)(end - s));
         char *e = nl ? nl : end;
         *e = '\0';
@@ -394,11 +478,9 @@ static int read_lines(csv_state *st, rm_source *src)
         size_t got = rm_source_read(src, buf + used, cap - used);
         if (got < cap - used) {
             eof = 1;
-            if (src->read_errno) {
-                rm_read_error_set(st->err, st->line + 1, 0, 0, "read failed");
-                status = RM_EIO;
+            /* no line: the failure's place in the decompressed text is not known */
+            if ((status = rm_source_failure(src, st->err, 0)) != RM_OK)
                 break;
-            }
         }
         used += got;
         /* Whole lines: up to the last newline, or everything at the end of the input. */
@@ -426,7 +508,7 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     st.out = out;
     st.threads = opt->threads;
     st.single = opt->storage == RM_STORAGE_FLOAT;
-    st.numbers = rm_number_parser_new(st.single);
+    st.numbers = rm_number_parser_new(st.single, opt->decimal ? opt->decimal : '.');
     st.serial.numbers = st.numbers;
     int status = st.numbers ? read_lines(&st, src) : RM_ENOMEM;
     if (status == RM_OK && out->n == 0) {
@@ -457,5 +539,6 @@ int rm_csv_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     rm_number_parser_free(st.numbers);
     rm_csv_line_free(&st.serial);
     free(st.row);
+    free(st.pick);
     return status;
 }

@@ -5,14 +5,19 @@
 
 #include "io/fast_number.h"
 
-extern "C" int rm_fast_number(const char *first, const char *last, double *value)
+template <typename T> static int parse(const char *first, const char *last, char point, T *value)
 {
-    fast_float::from_chars_result r = fast_float::from_chars(first, last, *value);
+    fast_float::parse_options options(fast_float::chars_format::general, point);
+    fast_float::from_chars_result r = fast_float::from_chars_advanced(first, last, *value, options);
     return r.ec == std::errc() && r.ptr == last;
 }
 
-extern "C" int rm_fast_number_float(const char *first, const char *last, float *value)
+extern "C" int rm_fast_number(const char *first, const char *last, char point, double *value)
 {
-    fast_float::from_chars_result r = fast_float::from_chars(first, last, *value);
-    return r.ec == std::errc() && r.ptr == last;
+    return parse(first, last, point, value);
+}
+
+extern "C" int rm_fast_number_float(const char *first, const char *last, char point, float *value)
+{
+    return parse(first, last, point, value);
 }

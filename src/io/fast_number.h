@@ -7,10 +7,11 @@ extern "C" {
 #endif
 
 /* 1 and *value = the correctly rounded double when [first, last) is one decimal number
- * (digits, point, exponent; "inf" and "nan" too), else 0. No leading '+', no hex. */
-int rm_fast_number(const char *first, const char *last, double *value);
+ * (digits, the decimal mark `point` ('.' or ','), exponent; "inf" and "nan" too), else 0.
+ * No leading '+', no hex. */
+int rm_fast_number(const char *first, const char *last, char point, double *value);
 /* The same for the correctly rounded float (as strtof). */
-int rm_fast_number_float(const char *first, const char *last, float *value);
+int rm_fast_number_float(const char *first, const char *last, char point, float *value);
 
 #ifdef __cplusplus
 }

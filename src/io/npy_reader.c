@@ -11,6 +11,8 @@
 #include "common/alloc.h"
 #include "common/matrix.h"
 #include "common/threads.h"
+#include "io/columns.h"
+#include "io/finite_check.h"
 #include "io/npy_reader.h"
 
 enum { MAX_HEADER = 1 << 20, CHUNK = 1 << 16 };
@@ -251,46 +253,110 @@ static int convert(const unsigned char *p, const dtype *t, double *out)
     return v <= (int64_t)1 << 53 && v >= -((int64_t)1 << 53);
 }
 
-/* Read count elements into out (row-major n x d, doubles or, with single, floats)
- * converting and reordering as needed. */
-static int read_elements(rm_source *src, const npy_header *h, const dtype *t, int single,
-                         rm_data *out, rm_read_error *err)
+/* count elements of chunk, in this machine's byte order, into to (doubles, or floats with
+ * single) by a loop over their type: the common conversions, without convert()'s byte
+ * by byte assembly. 0 when the type is not one of them (int64 and uint64, which need the
+ * 2^53 check; float64 into float, which needs the range check; swapped bytes). */
+static int convert_native(const unsigned char *chunk, const dtype *t, size_t count, int single,
+                          void *to)
 {
-    size_t n = out->n, d = out->d, count = n * d;
-    int direct = as_held(t, single) && (!h->fortran_order || d == 1 || n == 1);
+#define RM_CONVERT(type)                                                                   \
+    do {                                                                                   \
+        const type *in = (const type *)(const void *)chunk;                                \
+        if (single)                                                                        \
+            for (size_t k = 0; k < count; k++)                                             \
+                ((float *)to)[k] = (float)in[k];                                           \
+        else                                                                               \
+            for (size_t k = 0; k < count; k++)                                             \
+                ((double *)to)[k] = (double)in[k];                                         \
+        return 1;                                                                          \
+    } while (0)
+    if (t->swap)
+        return 0;
+    if (t->kind == 'i' && t->size == 1)
+        RM_CONVERT(int8_t);
+    if (t->kind == 'i' && t->size == 2)
+        RM_CONVERT(int16_t);
+    if (t->kind == 'i' && t->size == 4)
+        RM_CONVERT(int32_t);
+    if (t->kind == 'u' && t->size == 1)
+        RM_CONVERT(uint8_t);
+    if (t->kind == 'u' && t->size == 2)
+        RM_CONVERT(uint16_t);
+    if (t->kind == 'u' && t->size == 4)
+        RM_CONVERT(uint32_t);
+    if (t->kind == 'f' && t->size == 4)
+        RM_CONVERT(float);
+    if (t->kind == 'f' && t->size == 8 && !single)
+        RM_CONVERT(double);
+#undef RM_CONVERT
+    return 0;
+}
+
+/* A read that came short of `promised` bytes, after `got`: the source's failure if it
+ * had one (a read error, corrupt compressed data), else the data is truncated. */
+static int came_short(const rm_source *src, size_t promised, size_t got, rm_read_error *err)
+{
+    int status = rm_source_failure(src, err, 0);
+    if (status != RM_OK)
+        return status;
+    rm_read_error_set(err, 0, 0, 0,
+                      "truncated .npy data: the header promises %zu bytes, only %zu follow",
+                      promised, got);
+    return RM_EFORMAT;
+}
+
+/* Read the n x width elements of the file into out (row-major n x d, doubles or, with
+ * single, floats) converting and reordering as needed; slot: NULL when every column is
+ * read, else where each column of the file goes in a row of out (SIZE_MAX: left out). */
+static int read_elements(rm_source *src, const npy_header *h, const dtype *t, int single,
+                         size_t width, const size_t *slot, rm_data *out, rm_read_error *err)
+{
+    size_t n = out->n, d = out->d, count = n * width;
+    int direct = !slot && as_held(t, single) && (!h->fortran_order || d == 1 || n == 1);
     if (direct) {
         void *to = single ? (void *)out->values_float : (void *)out->values;
         size_t got = rm_source_read(src, to, count * t->size);
-        if (got < count * t->size) {
-            rm_read_error_set(err, 0, 0, 0,
-                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
-                              count * t->size, got);
-            return src->read_errno ? RM_EIO : RM_EFORMAT;
-        }
-        return RM_OK;
+        return got < count * t->size ? came_short(src, count * t->size, got, err) : RM_OK;
     }
     unsigned char *chunk = malloc(CHUNK);
     if (!chunk)
         return RM_ENOMEM;
     size_t per_chunk = CHUNK / t->size, done = 0;
-    int status = RM_OK;
+    size_t row = 0, col = 0; /* of element `done` in the file */
+    int status = RM_OK, in_order = !slot && !h->fortran_order;
     while (done < count) {
         size_t want = count - done < per_chunk ? count - done : per_chunk;
         size_t got = rm_source_read(src, chunk, want * t->size);
         if (got < want * t->size) {
-            rm_read_error_set(err, 0, 0, 0,
-                              "truncated .npy data: the header promises %zu bytes, only %zu follow",
-                              count * t->size, done * t->size + got);
-            status = src->read_errno ? RM_EIO : RM_EFORMAT;
+            status = came_short(src, count * t->size, done * t->size + got, err);
             break;
         }
+        if (in_order && convert_native(chunk, t, want, single,
+                                       single ? (void *)(out->values_float + done)
+                                              : (void *)(out->values + done))) {
+            done += want;
+            continue;
+        }
         for (size_t k = 0; k < want; k++) {
-            size_t e = done + k;
-            /* Fortran order stores column after column: element e is (e % n, e / n). */
-            size_t dest = h->fortran_order ? (e % n) * d + e / n : e;
+            size_t r = row, c = col;
+            /* the next element's place: Fortran order stores column after column */
+            if (h->fortran_order ? ++row == n : ++col == width) {
+                if (h->fortran_order) {
+                    row = 0;
+                    col++;
+                } else {
+                    col = 0;
+                    row++;
+                }
+            }
+            size_t to = slot ? slot[c] : c;
+            if (to == SIZE_MAX)
+                continue;
+            size_t dest = r * d + to;
             double v;
             if (!convert(chunk + k * t->size, t, &v)) {
-                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                rm_read_error_set(err, 0, r + 1, c + 1,
                                   "the integer %.17g is beyond 2^53: a double would round it "
                                   "(store such counts as float64 if rounding is acceptable)",
                                   v);
@@ -303,7 +369,7 @@ static int read_elements(rm_source *src, const npy_header *h, const dtype *t, in
             }
             out->values_float[dest] = (float)v;
             if (isfinite(v) && !isfinite(out->values_float[dest])) {
-                rm_read_error_set(err, 0, dest / d + 1, dest % d + 1,
+                rm_read_error_set(err, 0, r + 1, c + 1,
                                   "%.17g is outside the range of float (about 3.4e38), the storage asked for",
                                   v);
                 free(chunk);
@@ -343,6 +409,21 @@ static int map_part(rm_source *src, int single, size_t start, size_t bytes, rm_d
     return 1;
 }
 
+/* Allocate out's values (n x d) and read the file's elements into them (read_elements). */
+static int read_into_memory(rm_source *src, const npy_header *h, const dtype *t, int single,
+                            const size_t *slot, rm_data *out, rm_read_error *err)
+{
+    if (single)
+        out->values_float = rm_alloc_array(out->n * out->d, sizeof(float));
+    else
+        out->values = rm_alloc_array(out->n * out->d, sizeof(double));
+    if (!out->values && !out->values_float) {
+        rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
+        return RM_ENOMEM;
+    }
+    return read_elements(src, h, t, single, h->shape[1], slot, out, err);
+}
+
 /* Data already as the library holds it (little-endian, float64 or with single float32, C
  * order, aligned) in a regular file is mapped, not read: no copy, no parse, and the pages
  * are shared with the page cache. Private and writable: a change (dropping a row) never
@@ -356,46 +437,6 @@ static int map_in_place(rm_source *src, const npy_header *h, const dtype *t, int
     return map_part(src, single, offset, bytes, out);
 }
 
-/* Refuse NaN and infinities, or drop their rows when asked. */
-static int check_finite(const rm_read_options *opt, rm_data *out, rm_read_error *err)
-{
-    size_t d = out->d, kept = 0, size = out->values_float ? sizeof(float) : sizeof(double);
-    rm_matrix X = out->values_float ? rm_matrix_of_floats(out->values_float, out->n, d)
-                                    : rm_matrix_of_doubles(out->values, out->n, d);
-    if (rm_matrix_all_finite(&X, opt->threads))
-        return RM_OK; /* the common case: one fast pass; the slow one below finds the place */
-    char *base = out->values_float ? (char *)out->values_float : (char *)out->values;
-    for (size_t i = 0; i < out->n; i++) {
-        size_t bad = d;
-        for (size_t j = 0; j < d && bad == d; j++)
-            if (!isfinite(rm_matrix_at(&X, i, j)))
-                bad = j;
-        if (bad < d && !opt->drop_nonfinite) {
-            double v = rm_matrix_at(&X, i, bad);
-            rm_read_error_set(err, 0, i + 1, bad + 1, "%s is not a finite number",
-                              isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
-            return RM_ENONFINITE;
-        }
-        if (bad < d) {
-            if (rm_data_drop_row(out, i + 1) != RM_OK) {
-                rm_read_error_set(err, 0, i + 1, 0, "out of memory");
-                return RM_ENOMEM;
-            }
-            continue;
-        }
-        if (kept != i)
-            memmove(base + kept * d * size, base + i * d * size, d * size);
-        kept++;
-    }
-    out->n = kept;
-    if (kept == 0) {
-        rm_read_error_set(err, 0, 0, 0,
-                          "all %zu rows hold non-finite values and were dropped", out->dropped_rows);
-        return RM_EEMPTY;
-    }
-    return RM_OK;
-}
-
 /* The header, up to the data: its dict, its dtype, where the data starts and how many
  * bytes it holds (checked against the file's size when known). */
 static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_offset,
@@ -403,6 +444,9 @@ static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_o
 {
     unsigned char pre[12];
     size_t got = rm_source_read(src, pre, 10);
+    int status = rm_source_failure(src, err, 0);
+    if (status != RM_OK)
+        return status;
     if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
         rm_read_error_set(err, 0, 0, 0,
                           got < 6 || memcmp(pre, "\x93NUMPY", 6) != 0
@@ -416,6 +460,8 @@ static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_o
         header_len = (size_t)pre[8] | (size_t)pre[9] << 8;
     } else if (major == 2 || major == 3) {
         if (rm_source_read(src, pre + 10, 2) < 2) {
+            if ((status = rm_source_failure(src, err, 0)) != RM_OK)
+                return status;
             rm_read_error_set(err, 0, 0, 0, "truncated .npy header");
             return RM_EFORMAT;
         }
@@ -435,10 +481,13 @@ static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_o
     if (!text)
         return RM_ENOMEM;
     got = rm_source_read(src, text, header_len);
-    int status = RM_OK;
     if (got < header_len) {
-        rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got, header_len);
-        status = RM_EFORMAT;
+        status = rm_source_failure(src, err, 0);
+        if (status == RM_OK) {
+            rm_read_error_set(err, 0, 0, 0, "truncated .npy header: %zu of %zu bytes", got,
+                              header_len);
+            status = RM_EFORMAT;
+        }
     } else {
         status = parse_header(text, header_len, hp, err);
     }
@@ -492,28 +541,32 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
 {
     npy_header h;
     dtype t;
-    size_t offset, in_bytes, count;
+    size_t offset, in_bytes;
     int status = read_header(src, &h, &t, &offset, &in_bytes, err);
     if (status != RM_OK)
         return status;
-    count = h.shape[0] * h.shape[1];
     out->n = h.shape[0];
     out->d = h.shape[1];
+    size_t *pick = NULL, *slot = NULL;
+    if (rm_columns_chosen(opt)) {
+        status = rm_columns_resolve(opt, h.shape[1], 1, NULL, 0, &pick, &out->d, err);
+        slot = status == RM_OK ? rm_alloc_array(h.shape[1], sizeof *slot) : NULL;
+        if (status == RM_OK && !slot)
+            status = RM_ENOMEM;
+        for (size_t c = 0; slot && c < h.shape[1]; c++)
+            slot[c] = SIZE_MAX;
+        for (size_t k = 0; slot && k < out->d; k++)
+            slot[pick[k]] = k;
+    }
+    if (status == RM_OK)
+        status = rm_columns_record(out, pick, 1, NULL);
+    free(pick);
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
-    if (map_in_place(src, &h, &t, single, offset, in_bytes, out)) {
-        status = RM_OK;
-    } else {
-        if (single)
-            out->values_float = rm_alloc_array(count, sizeof(float));
-        else
-            out->values = rm_alloc_array(count, sizeof(double));
-        if (!out->values && !out->values_float) {
-            rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, out->d);
-            return RM_ENOMEM;
-        }
-        status = read_elements(src, &h, &t, single, out, err);
-    }
+    if (status == RM_OK &&
+        (slot || !map_in_place(src, &h, &t, single, offset, in_bytes, out)))
+        status = read_into_memory(src, &h, &t, single, slot, out, err);
+    free(slot);
     if (status == RM_OK && !src->size_known) {
         unsigned char extra;
         if (rm_source_read(src, &extra, 1) == 1) {
@@ -522,7 +575,7 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
         }
     }
     if (status == RM_OK)
-        status = check_finite(opt, out, err);
+        status = rm_data_check_finite(opt, out, err);
     return status;
 }
 
@@ -542,9 +595,14 @@ int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, si
                           "save it in C order (numpy.ascontiguousarray)");
         return RM_EFORMAT;
     }
-    if (!src->size_known) {
-        rm_read_error_set(err, 0, 0, 0, "a range of rows is read from a regular file only");
+    if (!src->size_known || src->decoder) {
+        rm_read_error_set(err, 0, 0, 0, "a range of rows is read from a regular, uncompressed "
+                                        "file only");
         return RM_EIO;
+    }
+    if (rm_columns_chosen(opt)) {
+        rm_read_error_set(err, 0, 0, 0, "columns are not chosen in a read of a range of rows");
+        return RM_EINVAL;
     }
     /* n * parts may overflow: split the quotient and the remainder. */
     size_t lo = part * (n / parts) + part * (n % parts) / parts;
@@ -553,8 +611,9 @@ int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, si
     *total = n;
     out->n = hi - lo;
     out->d = d;
-    if (hi == lo)
-        return RM_OK;
+    status = rm_columns_record(out, NULL, 1, NULL); /* every column, as rm_npy_read records */
+    if (status != RM_OK || hi == lo)
+        return status;
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
     size_t start = offset + lo * d * t.size, bytes = (hi - lo) * d * t.size;
@@ -572,10 +631,10 @@ int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, si
             return RM_EIO;
         }
         src->head_len = src->head_pos = 0;
-        status = read_elements(src, &h, &t, single, out, err);
+        status = read_elements(src, &h, &t, single, d, NULL, out, err);
     }
     if (status == RM_OK)
-        status = check_finite(opt, out, err);
+        status = rm_data_check_finite(opt, out, err);
     /* The places in words and the dropped rows, numbered in the whole file. */
     if (err && err->row > 0)
         err->row += lo;

@@ -13,14 +13,18 @@
 struct rm_number_parser {
     locale_t c_locale;
     int single;
+    char point; /* the decimal mark */
 };
 
-rm_number_parser *rm_number_parser_new(int single)
+enum { SHORT_NUMBER = 64 };
+
+rm_number_parser *rm_number_parser_new(int single, char point)
 {
     rm_number_parser *p = malloc(sizeof *p);
     if (!p)
         return NULL;
     p->single = single;
+    p->point = point;
     p->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     if (p->c_locale == (locale_t)0) {
         free(p);
@@ -50,6 +54,45 @@ static int is_missing_token(const char *s, size_t len)
     return 0;
 }
 
+/* What strtod makes of text (the C locale's decimal point), for what fast_float did not
+ * take: a leading '+', inf, nan, overflow, invalid text. */
+static rm_number_kind slow_parse(const rm_number_parser *p, const char *text, size_t len,
+                                 double *value)
+{
+    char *end;
+    errno = 0;
+    double v = p->single ? (double)strtof_l(text, &end, p->c_locale)
+                         : strtod_l(text, &end, p->c_locale);
+    if (end != text + len)
+        return RM_NUMBER_INVALID;
+    if (isnan(v) || isinf(v)) {
+        /* An overflowing literal (1e999) sets ERANGE; "inf" and "nan" are spelled out. */
+        return errno == ERANGE ? RM_NUMBER_OVERFLOW : RM_NUMBER_MISSING;
+    }
+    *value = v;
+    return RM_NUMBER_FINITE;
+}
+
+/* slow_parse on the text with its decimal comma made a point (a point already there makes
+ * it text). */
+static rm_number_kind slow_parse_comma(const rm_number_parser *p, const char *text, size_t len,
+                                       double *value)
+{
+    if (memchr(text, '.', len))
+        return RM_NUMBER_INVALID;
+    char short_copy[SHORT_NUMBER];
+    char *copy = len < sizeof short_copy ? short_copy : malloc(len + 1);
+    if (!copy)
+        return RM_NUMBER_INVALID; /* out of memory on a number of 64 digits or more */
+    for (size_t k = 0; k < len; k++)
+        copy[k] = text[k] == ',' ? '.' : text[k];
+    copy[len] = '\0';
+    rm_number_kind kind = slow_parse(p, copy, len, value);
+    if (copy != short_copy)
+        free(copy);
+    return kind;
+}
+
 rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size_t len,
                                double *value)
 {
@@ -61,11 +104,11 @@ rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size
     double v;
     if (p->single) {
         float f;
-        if (rm_fast_number_float(text, text + len, &f) && isfinite(f)) {
+        if (rm_fast_number_float(text, text + len, p->point, &f) && isfinite(f)) {
             *value = (double)f;
             return RM_NUMBER_FINITE;
         }
-    } else if (rm_fast_number(text, text + len, &v) && isfinite(v)) {
+    } else if (rm_fast_number(text, text + len, p->point, &v) && isfinite(v)) {
         *value = v;
         return RM_NUMBER_FINITE;
     }
@@ -80,15 +123,5 @@ rm_number_kind rm_number_parse(const rm_number_parser *p, const char *text, size
     size_t digits = text[0] == '+' || text[0] == '-';
     if (len > digits + 1 && text[digits] == '0' && (text[digits + 1] | 0x20) == 'x')
         return RM_NUMBER_INVALID;
-    char *end;
-    errno = 0;
-    v = p->single ? (double)strtof_l(text, &end, p->c_locale) : strtod_l(text, &end, p->c_locale);
-    if (end != text + len)
-        return RM_NUMBER_INVALID;
-    if (isnan(v) || isinf(v)) {
-        /* An overflowing literal (1e999) sets ERANGE; "inf" and "nan" are spelled out. */
-        return errno == ERANGE ? RM_NUMBER_OVERFLOW : RM_NUMBER_MISSING;
-    }
-    *value = v;
-    return RM_NUMBER_FINITE;
+    return p->point == '.' ? slow_parse(p, text, len, value) : slow_parse_comma(p, text, len, value);
 }

@@ -1,5 +1,5 @@
 /* Reading one number from text, exactly as strtod() (or strtof()) does in the C locale,
- * but for hexadecimal, which is not a number here. */
+ * but for hexadecimal, which is not a number here, and with a decimal comma when asked. */
 #ifndef RM_NUMBER_H
 #define RM_NUMBER_H
 
@@ -16,8 +16,10 @@ typedef struct rm_number_parser rm_number_parser;
 
 /* A parser holds a C locale, so that reading never depends on the process locale. With
  * single, numbers are read as the nearest float, as strtof() reads them (the value is
- * still returned as a double, exactly that float). NULL on allocation failure. */
-rm_number_parser *rm_number_parser_new(int single);
+ * still returned as a double, exactly that float). point: the decimal mark, '.' or ','
+ * (then a '.' in a number makes it text: it is no thousands separator here). NULL on
+ * allocation failure. */
+rm_number_parser *rm_number_parser_new(int single, char point);
 /* 1 when the parser reads floats. */
 int rm_number_parser_single(const rm_number_parser *p);
 void rm_number_parser_free(rm_number_parser *p);

@@ -57,12 +57,10 @@ int rm_source_open(rm_source *src, const char *path, rm_read_error *err)
     return RM_OK;
 }
 
-size_t rm_source_read(rm_source *src, void *buf, size_t len)
+/* Up to len bytes of the file into out. */
+static size_t read_file(rm_source *src, unsigned char *out, size_t len)
 {
-    unsigned char *out = buf;
     size_t got = 0;
-    while (got < len && src->head_pos < src->head_len)
-        out[got++] = src->head[src->head_pos++];
     while (got < len && !src->read_errno) {
         size_t r = fread(out + got, 1, len - got, src->file);
         got += r;
@@ -73,6 +71,75 @@ size_t rm_source_read(rm_source *src, void *buf, size_t len)
         }
     }
     return got;
+}
+
+size_t rm_source_read(rm_source *src, void *buf, size_t len)
+{
+    unsigned char *out = buf;
+    size_t got = 0;
+    while (got < len && src->head_pos < src->head_len)
+        out[got++] = src->head[src->head_pos++];
+    if (got == len)
+        return got;
+    if (src->decoder)
+        return got + (src->status == RM_OK ? src->decoder->read(src->decoder, src, out + got, len - got) : 0);
+    return got + read_file(src, out + got, len - got);
+}
+
+size_t rm_source_read_raw(rm_source *src, void *buf, size_t len)
+{
+    unsigned char *out = buf;
+    size_t got = 0;
+    while (got < len && src->raw_head_pos < src->raw_head_len)
+        out[got++] = src->raw_head[src->raw_head_pos++];
+    return got + read_file(src, out + got, len - got);
+}
+
+void rm_source_attach(rm_source *src, rm_decoder *decoder)
+{
+    size_t left = src->head_len - src->head_pos;
+    memcpy(src->raw_head, src->head + src->head_pos, left);
+    src->raw_head_len = left;
+    src->raw_head_pos = 0;
+    src->head_len = src->head_pos = 0;
+    src->decoder = decoder;
+    src->size_known = 0;
+}
+
+void rm_source_fail(rm_source *src, int status, const char *fmt, ...)
+{
+    if (src->status != RM_OK)
+        return;
+    src->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(src->message, sizeof src->message, fmt, ap);
+    va_end(ap);
+}
+
+int rm_source_failure(const rm_source *src, rm_read_error *err, size_t line)
+{
+    if (src->status != RM_OK) {
+        rm_read_error_set(err, line, 0, 0, "%s", src->message);
+        return src->status;
+    }
+    if (src->read_errno) {
+        char text[128];
+        rm_read_error_set(err, line, 0, 0, "read failed: %s",
+                          rm_errno_text(src->read_errno, text, sizeof text));
+        return RM_EIO;
+    }
+    return RM_OK;
+}
+
+void rm_source_close(rm_source *src)
+{
+    if (src->decoder)
+        src->decoder->free(src->decoder);
+    src->decoder = NULL;
+    if (src->file && src->file != stdin)
+        fclose(src->file);
+    src->file = NULL;
 }
 
 void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t column,
@@ -124,4 +191,20 @@ void rm_quote_text(char *out, size_t outsz, const char *text, size_t len)
     }
     out[o++] = '\'';
     out[o] = '\0';
+}
+
+void rm_quote_list(char *out, size_t outsz, const char *const *names, size_t count)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < count && used + 8 < outsz; k++) {
+        char quoted[48];
+        rm_quote_text(quoted, sizeof quoted, names[k], strlen(names[k]));
+        size_t need = strlen(quoted) + (k ? 2 : 0);
+        if (used + need + 5 >= outsz) {
+            memcpy(out + used, ", ...", 6);
+            return;
+        }
+        used += (size_t)snprintf(out + used, outsz - used, "%s%s", k ? ", " : "", quoted);
+    }
 }

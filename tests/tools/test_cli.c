@@ -276,7 +276,9 @@ Test(cli, help_and_version)
     tu_run_free(&r);
     r = tu_run(ARGV("-V"), NULL);
     cr_assert_eq(r.status, 0);
-    cr_assert_str_eq(r.out, "robustmean " RM_VERSION_STRING "\n");
+    char want[256];
+    snprintf(want, sizeof want, "robustmean %s\nreads: %s\n", RM_VERSION_STRING, rm_read_formats());
+    cr_assert_str_eq(r.out, want);
     tu_run_free(&r);
 }
 
