@@ -7,7 +7,7 @@
 # the Python and R packages built against it and tested (tools/test_python.sh, pytest;
 # tools/test_r.sh, R CMD check with testthat).
 # Then: concurrent calls under ThreadSanitizer, the programs under valgrind memcheck
-# (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 60)
+# (tools/memcheck.sh), and each libFuzzer target for RM_FUZZ_SECONDS (default 30)
 # (tools/fuzz.sh; clang is installed with the test packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
