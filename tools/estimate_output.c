@@ -16,6 +16,18 @@ static void print_number_json(FILE *f, double v)
         fputs("null", f);
 }
 
+/* ", \"key\": value" inside the report's object: a number (null when not finite), a flag. */
+static void json_number(FILE *f, const char *key, double v)
+{
+    fprintf(f, ", \"%s\": ", key);
+    print_number_json(f, v);
+}
+
+static void json_flag(FILE *f, const char *key, int on)
+{
+    fprintf(f, ", \"%s\": %s", key, on ? "true" : "false");
+}
+
 static void print_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -111,10 +123,8 @@ void output_estimate(FILE *f, int json, const rm_data *data, const double *mean,
     else
         print_number_json(f, rep->eps);
     if (rep->eps_chosen == rep->eps_chosen) {
-        fputs(", \"eps_chosen\": ", f);
-        print_number_json(f, rep->eps_chosen);
-        fputs(", \"outlier_fraction\": ", f);
-        print_number_json(f, rep->outlier_fraction);
+        json_number(f, "eps_chosen", rep->eps_chosen);
+        json_number(f, "outlier_fraction", rep->outlier_fraction);
     }
     fprintf(f, ", \"n\": %zu, \"d\": %zu, \"mean\": [", rep->n, d);
     for (size_t j = 0; j < d; j++) {
@@ -128,8 +138,7 @@ void output_estimate(FILE *f, int json, const rm_data *data, const double *mean,
     fprintf(f, ", \"iterations\": %zu, \"converged\": %s, \"stop_reason\": ", rep->iterations,
             rep->converged ? "true" : "false");
     print_json_string(f, rep->stop_reason);
-    fputs(", \"objective\": ", f);
-    print_number_json(f, rep->objective);
+    json_number(f, "objective", rep->objective);
     fprintf(f, ", \"seed\": %llu, \"seconds\": ", (unsigned long long)rep->seed);
     print_number_json(f, rep->seconds);
     if (rep->oracle[0]) {
@@ -141,33 +150,22 @@ void output_estimate(FILE *f, int json, const rm_data *data, const double *mean,
         fprintf(f, ", \"directions\": %zu, \"certified\": %s, \"guarantee\": %s",
                 rep->directions, rep->certified ? "true" : "false",
                 rep->guarantee ? "true" : "false");
-        fputs(", \"bound_objective\": ", f);
-        print_number_json(f, rep->bound_objective);
-        fputs(", \"bound_error\": ", f);
-        print_number_json(f, rep->bound_error);
-        fputs(", \"eps_check\": ", f);
-        print_number_json(f, rep->eps_check);
-        fputs(", \"eps_check_shift\": ", f);
-        print_number_json(f, rep->eps_check_shift);
-        fputs(", \"eps_check_excess\": ", f);
-        print_number_json(f, rep->eps_check_excess);
-        fprintf(f, ", \"eps_contradicted\": %s", rep->eps_contradicted ? "true" : "false");
-        fprintf(f, ", \"eps_check_in_metric\": %s", rep->eps_check_in_metric ? "true" : "false");
-        fprintf(f, ", \"consistent\": %s", rep->consistent ? "true" : "false");
-        fprintf(f, ", \"columns_scaled\": %s", rep->columns_scaled ? "true" : "false");
-        fputs(", \"anisotropy\": ", f);
-        print_number_json(f, rep->anisotropy);
-        fputs(", \"shape_gain\": ", f);
-        print_number_json(f, rep->shape_gain);
-        fprintf(f, ", \"shape_refined\": %s", rep->shape_refined ? "true" : "false");
-        fputs(", \"shape_shift\": ", f);
-        print_number_json(f, rep->shape_shift);
-        fputs(", \"shape_radius\": ", f);
-        print_number_json(f, rep->shape_radius);
-        fputs(", \"sigma_certificate\": ", f);
-        print_number_json(f, rep->sigma_certificate);
-        fputs(", \"weight_cap\": ", f);
-        print_number_json(f, rep->weight_cap);
+        json_number(f, "bound_objective", rep->bound_objective);
+        json_number(f, "bound_error", rep->bound_error);
+        json_number(f, "eps_check", rep->eps_check);
+        json_number(f, "eps_check_shift", rep->eps_check_shift);
+        json_number(f, "eps_check_excess", rep->eps_check_excess);
+        json_flag(f, "eps_contradicted", rep->eps_contradicted);
+        json_flag(f, "eps_check_in_metric", rep->eps_check_in_metric);
+        json_flag(f, "consistent", rep->consistent);
+        json_flag(f, "columns_scaled", rep->columns_scaled);
+        json_number(f, "anisotropy", rep->anisotropy);
+        json_number(f, "shape_gain", rep->shape_gain);
+        json_flag(f, "shape_refined", rep->shape_refined);
+        json_number(f, "shape_shift", rep->shape_shift);
+        json_number(f, "shape_radius", rep->shape_radius);
+        json_number(f, "sigma_certificate", rep->sigma_certificate);
+        json_number(f, "weight_cap", rep->weight_cap);
         if (weights) { /* the flagged rows, as the file numbers them */
             fputs(", \"outliers\": [", f);
             output_each_outlier(data, weights, rep->weight_cap, print_row_json, f);
