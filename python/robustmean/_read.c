@@ -106,17 +106,18 @@ static PyObject *error_info(int status, const rm_read_error *err)
 }
 
 /* read(path, columns, skip_columns, dataset, delimiter, decimal, header, drop_nonfinite,
- * float32, threads) -> (values, info) or (None, error): each option as rm_read_options
- * takes it (None: the default; delimiter and decimal one character; header -1, 0, 1). */
+ * storage, threads) -> (values, info) or (None, error): each option as rm_read_options
+ * takes it (None: the default; delimiter and decimal one character; header -1, 0, 1;
+ * storage an rm_storage). */
 static PyObject *py_read(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *path;
     const char *columns, *skip_columns, *dataset, *delimiter, *decimal;
-    int header, drop_nonfinite, float32, threads;
-    if (!PyArg_ParseTuple(args, "O&zzzzzippi", PyUnicode_FSConverter, &path, &columns,
+    int header, drop_nonfinite, storage, threads;
+    if (!PyArg_ParseTuple(args, "O&zzzzzipii", PyUnicode_FSConverter, &path, &columns,
                           &skip_columns, &dataset, &delimiter, &decimal, &header,
-                          &drop_nonfinite, &float32, &threads))
+                          &drop_nonfinite, &storage, &threads))
         return NULL;
     rm_read_options opt;
     rm_read_options_init(&opt);
@@ -127,7 +128,7 @@ static PyObject *py_read(PyObject *self, PyObject *args)
     opt.decimal = decimal ? decimal[0] : '.';
     opt.header = (rm_header)header;
     opt.drop_nonfinite = drop_nonfinite;
-    opt.storage = float32 ? RM_STORAGE_FLOAT : RM_STORAGE_DOUBLE;
+    opt.storage = (rm_storage)storage;
     opt.threads = threads;
     rm_data *data = calloc(1, sizeof *data);
     if (!data) {
@@ -170,7 +171,7 @@ static PyObject *py_formats(PyObject *self, PyObject *unused)
 static PyMethodDef methods[] = {
     {"read", py_read, METH_VARARGS,
      "read(path, columns, skip_columns, dataset, delimiter, decimal, header, drop_nonfinite, "
-     "float32, threads) -> (values, info) or (None, error)"},
+     "storage, threads) -> (values, info) or (None, error)"},
     {"formats", py_formats, METH_NOARGS, "the inputs the loaded library reads"},
     {NULL, NULL, 0, NULL}};
 
@@ -184,7 +185,10 @@ PyMODINIT_FUNC PyInit__read(void)
     PyObject *m = PyModule_Create(&module);
     if (m && (PyModule_AddIntConstant(m, "EIO", RM_EIO) < 0 ||
               PyModule_AddIntConstant(m, "ENOMEM", RM_ENOMEM) < 0 ||
-              PyModule_AddIntConstant(m, "ENONFINITE", RM_ENONFINITE) < 0)) {
+              PyModule_AddIntConstant(m, "ENONFINITE", RM_ENONFINITE) < 0 ||
+              PyModule_AddIntConstant(m, "STORAGE_DOUBLE", RM_STORAGE_DOUBLE) < 0 ||
+              PyModule_AddIntConstant(m, "STORAGE_FLOAT", RM_STORAGE_FLOAT) < 0 ||
+              PyModule_AddIntConstant(m, "STORAGE_AS_FILE", RM_STORAGE_AS_FILE) < 0)) {
         Py_DECREF(m);
         return NULL;
     }

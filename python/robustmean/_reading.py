@@ -18,6 +18,8 @@ Columns = Union[str, Sequence[str], None]
 _DELIMITERS = {",": ",", "comma": ",", ";": ";", "semicolon": ";", "\t": "\t", "tab": "\t",
                " ": " ", "space": " ", "whitespace": " "}
 _DECIMALS = {".": ".", "point": ".", ",": ",", "comma": ","}
+# read()'s float32 as rm_read_options.storage: as the file, float, double.
+_STORAGE = {None: _read.STORAGE_AS_FILE, True: _read.STORAGE_FLOAT, False: _read.STORAGE_DOUBLE}
 
 
 class ReadError(ValueError):
@@ -56,7 +58,7 @@ class Data:
     Attributes
     ----------
     values : numpy.ndarray, shape (n, d)
-        The rows: float64, or float32 when read with float32=True. It owns the library's
+        The rows: float64 or float32 (read()'s float32 says which). It owns the library's
         memory: a float64 .npy file is mapped, not copied (privately: writing to the array
         never changes the file). Hand it to mean() or estimate() as it is.
     columns : list of str, or None
@@ -85,10 +87,6 @@ class Data:
         self.had_header: bool = info["had_header"]
         self.skipped_label_column: bool = info["skipped_label_column"]
         self.path = path
-
-    @property
-    def shape(self):
-        return self.values.shape
 
     def __repr__(self):
         n, d = self.values.shape
@@ -150,8 +148,8 @@ def _hint(error: dict) -> str:
 def read(path: Union[str, os.PathLike], columns: Columns = None,
          skip_columns: Columns = None, dataset: Optional[str] = None,
          delimiter: Optional[str] = None, decimal: Optional[str] = None,
-         header: Optional[bool] = None, drop_nonfinite: bool = False, float32: bool = False,
-         threads: Optional[int] = None) -> Data:
+         header: Optional[bool] = None, drop_nonfinite: bool = False,
+         float32: Optional[bool] = None, threads: Optional[int] = None) -> Data:
     """Read a matrix from a file as the command line `robustmean` reads it, by the
     library's reader (rm_read_file): the same formats, options and messages.
 
@@ -188,9 +186,12 @@ def read(path: Union[str, os.PathLike], columns: Columns = None,
     drop_nonfinite : bool
         Drop rows holding NaN, Inf or an empty field instead of failing
         (--drop-nonfinite); Data.dropped lists them.
-    float32 : bool
-        Hold the values as float32 (--float32): half the memory, each number rounded to
-        the nearest float; mean() and estimate() read such an array in place.
+    float32 : bool, optional
+        How the values are held. None (the command line's default): as the file holds
+        them, float32 for a .npy of float32, float16 or integers of up to 16 bits (nothing
+        is lost), float64 otherwise. True (--float32): float32, half the memory, each
+        number rounded to the nearest float. False: float64. mean() and estimate() read
+        either in place, with the same arithmetic in double.
     threads : int, optional
         Threads that parse CSV and check values (default: one per core).
 
@@ -220,8 +221,9 @@ def read(path: Union[str, os.PathLike], columns: Columns = None,
     file, named = (given, None) if dataset is not None else _split_dataset(given)
     if dataset is None:
         dataset = named
-    if header not in (None, True, False):
-        raise TypeError(f"header must be None, True or False, not {header!r}")
+    for name, value in (("header", header), ("float32", float32)):
+        if value is not None and not isinstance(value, bool):
+            raise TypeError(f"{name} must be None, True or False, not {value!r}")
     if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool)
                                 or threads < 0):
         raise ValueError(f"threads must be an integer >= 0, not {threads!r}")
@@ -229,7 +231,7 @@ def read(path: Union[str, os.PathLike], columns: Columns = None,
         file, _column_list("columns", columns), _column_list("skip_columns", skip_columns),
         dataset, _one_of("delimiter", delimiter, _DELIMITERS),
         _one_of("decimal", decimal, _DECIMALS), -1 if header is None else int(header),
-        bool(drop_nonfinite), bool(float32), threads or 0)
+        bool(drop_nonfinite), _STORAGE[float32], threads or 0)
     if values is not None:
         return Data(values, info, given)
     message = f"{given}: {info['message']}{_hint(info)}"

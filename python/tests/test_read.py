@@ -47,14 +47,21 @@ def test_a_gzipped_csv_reads_as_the_plain_one(tmp_path):
     assert np.array_equal(data.values, NUMBERS) and data.columns == ["price", "age"]
 
 
-def test_an_int16_npy_reads_exactly_and_as_float32_on_request(tmp_path):
-    X = np.array([[-32768, 0, 7], [32767, -1, 12]], dtype="<i2")
+def test_an_int16_npy_reads_exactly_as_float32_unless_float64_is_asked(tmp_path):
+    X = np.array([[-32768, 0, 7], [32767, -1, 12]], dtype=">i2")
     np.save(tmp_path / "x.npy", X)
-    data = robustmean.read(tmp_path / "x.npy")
-    assert data.values.dtype == np.float64 and np.array_equal(data.values, X)
+    data = robustmean.read(tmp_path / "x.npy")  # as the command line holds it
+    assert data.values.dtype == np.float32 and np.array_equal(data.values, X)
     assert data.columns is None and data.column_numbers == [1, 2, 3]
-    single = robustmean.read(tmp_path / "x.npy", float32=True, columns="3,1")
-    assert single.values.dtype == np.float32 and np.array_equal(single.values, X[:, [2, 0]])
+    double = robustmean.read(tmp_path / "x.npy", float32=False, columns="3,1")
+    assert double.values.dtype == np.float64 and np.array_equal(double.values, X[:, [2, 0]])
+    np.save(tmp_path / "y.npy", np.array([[0.1, 1e300]]))
+    assert robustmean.read(tmp_path / "y.npy").values.dtype == np.float64
+    with pytest.raises(robustmean.ReadError,
+                       match=r"row 1, column 2: .* is outside the range of float"):
+        robustmean.read(tmp_path / "y.npy", float32=True)
+    with pytest.raises(TypeError, match="float32 must be"):
+        robustmean.read(tmp_path / "y.npy", float32=1)
 
 
 def test_a_float64_npy_is_not_copied_and_writing_to_it_leaves_the_file(tmp_path):
