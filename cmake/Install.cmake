@@ -82,11 +82,13 @@ foreach(dir LIBDIR INCLUDEDIR)
   endif()
 endforeach()
 set(RM_PC_PREFIX "@CMAKE_INSTALL_PREFIX@") # substituted at install time
-# HDF5 by the file of the library built against (Debian keeps it outside the linker's
-# search path, and a -L would be moved under a pkg-config sysroot).
+# HDF5 by the files of the libraries built against (Debian keeps them outside the linker's
+# search path, and a -L would be moved under a pkg-config sysroot), each given to the
+# linker as -Wl,FILE: pkgconf moves a bare path under the sysroot when it follows another.
 set(RM_PC_HDF5_LIBS "")
 if(RM_HAVE_HDF5)
-  list(JOIN HDF5_LINK_LIBRARIES " " RM_PC_HDF5_LIBS)
+  list(TRANSFORM HDF5_LINK_LIBRARIES PREPEND "-Wl," OUTPUT_VARIABLE rm_pc_hdf5_files)
+  list(JOIN rm_pc_hdf5_files " " RM_PC_HDF5_LIBS)
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/robustmean.pc.in
                ${PROJECT_BINARY_DIR}/robustmean.pc.in @ONLY)

@@ -417,9 +417,10 @@ typedef struct rm_read_options {
     const char *columns; /* NULL: every column. Else the columns to read, in this order: a
                             comma-separated list of 1-based column numbers ("8"), ranges
                             ("2-5") and header names ("price", CSV with a header row: the
-                            first line is then the header). An item that reads as a number
-                            or a range is one; a column chosen twice is an error. A label
-                            column (rm_data.skipped_label_column) keeps its number. */
+                            first line is then the header; an HDF5 dataset's names, as
+                            rm_read_file() says). An item that reads as a number or a range
+                            is one; a column chosen twice is an error. A label column
+                            (rm_data.skipped_label_column) keeps its number. */
     const char *skip_columns; /* NULL: none. Columns to leave out, as columns names them;
                             left out of the columns chosen (of all of them, without
                             columns). Only the columns read are parsed: text in a column left
@@ -467,7 +468,7 @@ typedef struct rm_data {
     size_t *column_numbers; /* d of them: the file's 1-based number of each column read, in
                             the order read (a label column counts, as in error messages) */
     char **column_names; /* d of them: the header's name of each column read; NULL when the
-                            file has no header row (and for .npy) */
+                            file has no header row or HDF5 names (and for .npy, .npz) */
     struct rm_data_mapping *mapping; /* private: the file mapping behind values, if any */
 } rm_data;
 
@@ -499,13 +500,15 @@ typedef struct rm_read_error {
  * opt->dataset unless it is the only one; a regular file (it is read by seeking).
  * HDF5 (when built with it: rm_read_formats() lists "h5"): one dataset, by its path in
  * opt->dataset unless it is the only one; integer or float, contiguous or chunked, 1-D or
- * 2-D; read by blocks of rows; a "columns" attribute of strings names the columns. HDF5
+ * 2-D; read by blocks of rows; a "columns" attribute of d strings names the columns, else
+ * a dimension scale of d strings on dimension 1 (netCDF-4 / xarray coordinates; a scale of
+ * numbers names nothing). HDF5
  * has global state: the library's HDF5 calls run one at a time.
  * Compressed: CSV or .npy, compressed with gzip or Zstandard (known by the first bytes; a name
  * ending in .gz or .zst must hold such data), is decompressed as it is read; truncated or
  * corrupt compressed data is RM_EFORMAT, and no data is returned.
  * Columns: opt->columns and opt->skip_columns choose them (by number in every format, by
- * header name in CSV); out->column_numbers and out->column_names say which were read.
+ * name in CSV with a header and in named HDF5 datasets); out->column_numbers and out->column_names say which were read.
  *
  * @param opt  NULL (the defaults of rm_read_options_init()), or the reading options.
  * @param out  receives the matrix on success (zeroed on failure); the caller owns

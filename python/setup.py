@@ -25,14 +25,20 @@ def pkg_config(*args):
 
 
 libdir = pkg_config("--variable=libdir")
-core = Extension(
-    "robustmean._core",
-    sources=["robustmean/_core.c"],
-    include_dirs=[pkg_config("--variable=includedir"), numpy.get_include()],
-    library_dirs=[libdir],
-    libraries=["robustmean"],
-    runtime_library_dirs=[libdir],
-    extra_compile_args=["-std=c11", "-Wall", "-Wextra"],
-)
 
-setup(version=pkg_config("--modversion"), ext_modules=[core])
+
+def extension(name):
+    """robustmean.NAME from robustmean/NAME.c, over librobustmean."""
+    return Extension(
+        "robustmean." + name,
+        sources=[f"robustmean/{name}.c"],
+        include_dirs=[pkg_config("--variable=includedir"), numpy.get_include()],
+        library_dirs=[libdir],
+        libraries=["robustmean"],
+        runtime_library_dirs=[libdir],
+        extra_compile_args=["-std=c11", "-Wall", "-Wextra"],
+    )
+
+
+# _core: the estimators and generators; _read: the file reader.
+setup(version=pkg_config("--modversion"), ext_modules=[extension("_core"), extension("_read")])

@@ -14,7 +14,12 @@ corrupted (sigma^2 the good rows' largest variance), with no knowledge of sigma.
 mean() gives the estimate, estimate() the estimate with each row's weight, the rows
 flagged as outliers and the method's whole report; RobustMean is the same as a
 scikit-learn style estimator; generate() draws the corrupted data of the library's
-studies. The C library does the work (man 3 robustmean); the GIL is released while it
+studies; read() reads the files the command line reads (CSV, compressed CSV, .npy, .npz,
+HDF5), with its options:
+
+    >>> data = robustmean.read("prices.csv.gz", skip_columns="id")
+    >>> robustmean.mean(data.values, eps=0.1), data.columns
+ The C library does the work (man 3 robustmean); the GIL is released while it
 does, Ctrl-C stops it (KeyboardInterrupt), and a float64 or float32 array in C or
 Fortran order is read where it lies, not copied.
 """
@@ -27,6 +32,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 
 from . import _core
+from ._reading import Data, ReadError, formats, read
 
 __all__ = [
     "mean",
@@ -34,6 +40,10 @@ __all__ = [
     "Result",
     "RobustMean",
     "generate",
+    "read",
+    "Data",
+    "ReadError",
+    "formats",
     "models",
     "methods",
     "NotConvergedWarning",

@@ -9,6 +9,7 @@
 #include <R_ext/Rdynload.h>
 #include <Rinternals.h>
 
+#include "read_rows.h"
 #include "robustmean.h"
 #include "robustmean_generate.h"
 
@@ -383,6 +384,7 @@ static const R_CallMethodDef calls[] = {{"rm_r_estimate", (DL_FUNC)&r_estimate, 
                                         {"rm_r_methods", (DL_FUNC)&r_methods, 0},
                                         {"rm_r_generate", (DL_FUNC)&r_generate, 1},
                                         {"rm_r_version", (DL_FUNC)&r_version, 0},
+                                        {"rm_r_read", (DL_FUNC)&rm_r_read, 9},
                                         {NULL, NULL, 0}};
 
 void R_init_robustmean(DllInfo *dll)

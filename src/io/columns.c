@@ -107,8 +107,9 @@ static int field_named(const item *it, const char *const *names, size_t width, s
     rm_quote_text(shown, sizeof shown, it->text, it->len);
     if (!names) {
         rm_read_error_set(err, line, 0, 0,
-                          "column %s is chosen by name, but the input has no header row with "
-                          "names: choose its columns by number",
+                          "column %s is chosen by name, but the input names no columns (CSV: "
+                          "a header row; HDF5: a 'columns' attribute or a dimension scale of "
+                          "strings): choose its columns by number",
                           shown);
         return 0;
     }

@@ -45,6 +45,7 @@ int rm_hdf5_read(const char *path, const rm_read_options *opt, rm_data *out,
 #include "common/alloc.h"
 #include "io/columns.h"
 #include "io/finite_check.h"
+#include "io/hdf5_names.h"
 
 enum { BLOCK_BYTES = 8 << 20, MAX_LISTED = 16 };
 
@@ -131,74 +132,6 @@ static hid_t open_dataset(hid_t file, const rm_read_options *opt, int *status,
     }
     list_free(&list);
     return -1;
-}
-
-/* The dataset's column names: its "columns" attribute, d strings, when it has one. */
-static int read_column_names(hid_t set, size_t d, char ***names_out)
-{
-    *names_out = NULL;
-    if (H5Aexists(set, "columns") <= 0)
-        return RM_OK;
-    hid_t attr = H5Aopen(set, "columns", H5P_DEFAULT);
-    hid_t type = attr >= 0 ? H5Aget_type(attr) : -1;
-    hid_t space = attr >= 0 ? H5Aget_space(attr) : -1;
-    int status = RM_OK;
-    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING &&
-        H5Sget_simple_extent_npoints(space) == (hssize_t)d) {
-        char **names = calloc(d, sizeof *names);
-        if (!names)
-            status = RM_ENOMEM;
-        else if (H5Tis_variable_str(type) > 0) {
-            hid_t mem = H5Tcopy(H5T_C_S1);
-            H5Tset_size(mem, H5T_VARIABLE);
-            H5Tset_cset(mem, H5Tget_cset(type));
-            char **held = calloc(d, sizeof *held);
-            if (held && H5Aread(attr, mem, held) >= 0) {
-                for (size_t k = 0; k < d && status == RM_OK; k++) {
-                    const char *s = held[k] ? held[k] : "";
-                    names[k] = malloc(strlen(s) + 1);
-                    if (!names[k])
-                        status = RM_ENOMEM;
-                    else
-                        strcpy(names[k], s);
-                }
-                H5Dvlen_reclaim(mem, space, H5P_DEFAULT, held);
-            }
-            free(held);
-            H5Tclose(mem);
-        } else {
-            size_t width = H5Tget_size(type);
-            char *fixed = calloc(d, width + 1);
-            hid_t mem = H5Tcopy(type);
-            if (fixed && H5Aread(attr, mem, fixed) >= 0)
-                for (size_t k = 0; k < d && status == RM_OK; k++) {
-                    names[k] = calloc(1, width + 1);
-                    if (!names[k])
-                        status = RM_ENOMEM;
-                    else
-                        memcpy(names[k], fixed + k * width, width);
-                }
-            H5Tclose(mem);
-            free(fixed);
-        }
-        for (size_t k = 0; names && k < d && status == RM_OK; k++)
-            if (!names[k])
-                status = RM_EFORMAT;
-        if (status == RM_OK)
-            *names_out = names;
-        else if (names) {
-            for (size_t k = 0; k < d; k++)
-                free(names[k]);
-            free(names);
-        }
-    }
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
-    if (attr >= 0)
-        H5Aclose(attr);
-    return status == RM_EFORMAT ? RM_OK : status; /* unreadable names: none */
 }
 
 /* How the elements are read: as held (double or float, HDF5 converting), or 64-bit
@@ -320,7 +253,7 @@ static int read_dataset(hid_t set, const rm_read_options *opt, rm_data *out,
         width = (size_t)dims[1];
         out->n = n;
         out->d = width;
-        status = read_column_names(set, width, &names);
+        status = rm_hdf5_column_names(set, ndims, width, &names);
     }
     if (status == RM_OK && rm_columns_chosen(opt)) {
         status = rm_columns_resolve(opt, width, 1, (const char *const *)names, 0, &pick,
@@ -365,9 +298,7 @@ static int read_dataset(hid_t set, const rm_read_options *opt, rm_data *out,
     for (size_t r = 0; status == RM_OK && r < n; r += rows)
         status = read_rows(set, space, &plan, width, slot, r, r + rows <= n ? rows : n - r,
                            scratch, out, err);
-    for (size_t k = 0; names && k < width; k++)
-        free(names[k]);
-    free(names);
+    rm_hdf5_names_free(names, width);
     free(pick);
     free(slot);
     free(scratch);

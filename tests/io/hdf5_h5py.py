@@ -1,6 +1,7 @@
 """The HDF5 reader against files h5py writes: contiguous and chunked+gzip datasets of
 float64, float32, int16, uint8 and int64, in groups, 1-D and 2-D, read by the robustmean
-program exactly; a "columns" attribute as the header; a missing dataset, a file of several
+program exactly; a "columns" attribute or a dimension scale of strings on the columns (fixed or
+variable length; the attribute first; a numeric scale ignored) as the header; a missing dataset, a file of several
 without a name, a 3-D dataset and an integer beyond 2^53 refused with their messages.
 
 As in npy_numpy.py, the mean of one row and the median of three rows show exactly what
@@ -59,6 +60,22 @@ with tempfile.TemporaryDirectory() as tmp:
         f.create_dataset("column", data=np.array([3.0, 1.0, 2.0]))
         named = f.create_dataset("named", data=rows.astype("f8"))
         named.attrs["columns"] = ["price", "age", "count"]
+        # dimension scales on the column dimension (netCDF-4 coordinates, as xarray writes)
+        f["labels/fixed"] = np.array([b"price", b"age", b"count"])
+        f["labels/variable"] = np.array(["wid\u00e9", "h", "d"], dtype=h5py.string_dtype())
+        f["labels/wavelength"] = np.array([400.0, 410.0, 420.0])
+        f["labels/two"] = np.array([b"a", b"b"])
+        f["labels/rows"] = np.array([b"r1", b"r2", b"r3"])
+        for scale in ("fixed", "variable", "wavelength", "two", "rows"):
+            f["labels/" + scale].make_scale(scale)
+        scaled = {"fixed": ["fixed"], "variable": ["wavelength", "two", "variable"],
+                  "numeric": ["wavelength"], "both": ["fixed"]}
+        for name, scales in scaled.items():
+            f.create_dataset("scaled/" + name, data=rows.astype("f8"))
+            f["scaled/" + name].dims[0].attach_scale(f["labels/rows"])
+            for scale in scales:
+                f["scaled/" + name].dims[1].attach_scale(f["labels/" + scale])
+        f["scaled/both"].attrs["columns"] = ["p", "q", "r"]
         f.create_dataset("cube", data=np.zeros((2, 2, 2)))
         f.create_dataset("huge", data=np.array([[1, 2**53 + 1]], dtype="<i8"))
         f.create_dataset("text", data=np.array([b"a", b"b"]))
@@ -73,6 +90,25 @@ with tempfile.TemporaryDirectory() as tmp:
            ["price", "age", "count"])
     expect("columns by name", ["--columns", "count,price", path + ":/named"], "median",
            median[[2, 0]], ["count", "price"])
+    expect("scale of fixed strings", [path + ":/scaled/fixed"], "median", median,
+           ["price", "age", "count"])
+    expect("scale of variable strings, after a numeric one and one of 2 strings",
+           [path + ":/scaled/variable"], "median", median, ["wid\u00e9", "h", "d"])
+    expect("a scale's names chosen", ["--columns", "count,age", path + ":/scaled/fixed"],
+           "median", median[[2, 1]], ["count", "age"])
+    expect("a scale's names left out", ["--skip-columns", "h", path + ":/scaled/variable"],
+           "median", median[[0, 2]], ["wid\u00e9", "d"])
+    expect("the attribute before a scale", [path + ":/scaled/both"], "median", median,
+           ["p", "q", "r"])
+    expect("a numeric scale names nothing", [path + ":/scaled/numeric"], "median", median, None)
+    report, _ = run(["-m", "median", path + ":/scaled/numeric"])
+    if report is not None and "column_names" in report:
+        failures.append(f"numeric scale: column names {report['column_names']}, want none")
+    expect_error("a numeric scale's values are not names",
+                 ["--columns", "400", path + ":/scaled/numeric"],
+                 "column 400 is beyond the last column, 3")
+    expect_error("no names to choose by", ["--columns", "price", path + ":/scaled/numeric"],
+                 "column 'price' is chosen by name, but the input names no columns")
     expect_error("several, no name", [path],
                  "datasets ('/chunked/f4<', '/chunked/f8<', '/chunked/f8>', ")
     expect_error("several, no name: the hint", [path], f"read one as {path}:NAME")
@@ -99,4 +135,5 @@ with tempfile.TemporaryDirectory() as tmp:
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print("hdf5_h5py: contiguous and chunked+gzip, 7 dtypes, 1-D and 2-D, names: read exactly")
+print("hdf5_h5py: contiguous and chunked+gzip, 7 dtypes, 1-D and 2-D, names from an attribute "
+      "or a dimension scale: read exactly")

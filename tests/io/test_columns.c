@@ -246,6 +246,7 @@ Test(columns, of_npy_arrays)
     cr_assert_eq(read_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", m23,
                           sizeof m23, "price", NULL, &data, &err),
                  RM_EINVAL);
-    cr_assert_str_eq(err.message, "column 'price' is chosen by name, but the input has no "
-                                  "header row with names: choose its columns by number");
+    cr_assert_str_eq(err.message, "column 'price' is chosen by name, but the input names no "
+                                  "columns (CSV: a header row; HDF5: a 'columns' attribute or a "
+                                  "dimension scale of strings): choose its columns by number");
 }
