@@ -94,7 +94,7 @@ if [ "$np" -gt 1 ]; then
   expect "disagree on d" run -m mean --shards "$work/part-*"
 fi
 write_npy "$work/nan.npy" 100 3 $((100 - 2))
-expect "data row 99, column 2" run -m mean "$work/nan.npy"
+expect "nan.npy: row 99, column 2: NaN" run -m mean "$work/nan.npy"
 expect "not supported" run -m lowregret -e 0.1 "$work/x.npy"
 expect "matches 0 files" run -m mean --shards "$work/none-*.csv"
 run --no-such-option >/dev/null 2>&1
