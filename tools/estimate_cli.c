@@ -86,7 +86,8 @@ static void print_help(const estimate_program *prog)
            "                         estimate within the certified radius when it gains;\n"
            "                         auto (default): lowregret and pgd, when the kept rows\n"
            "                         are far from round\n"
-           "      --max-seconds T    time budget: return the best iterate after T seconds\n");
+           "      --max-seconds T    time budget: return the best iterate after T seconds\n"
+           "                         (also geomedian and mom: the last iterate)\n");
     fputs(prog->own_help, stdout);
     printf("  -v, --verbose          report on standard error what was read and done\n"
            "  -q, --quiet            no warnings\n"

@@ -2,11 +2,12 @@
 # robustmean-mpi's options and outputs against robustmean's on the same small data, one
 # mpirun a case:
 #   cli_mpi_options.sh MPIEXEC P ROBUSTMEAN_MPI ROBUSTMEAN
-# --format json (the same keys and values as robustmean's: the estimate within 1e-12, the
-# time aside) for mean, median and trimmed; --weights and --outliers numbered in the
+# --format json (the same keys and values as robustmean's: the estimate and the objective
+# within 1e-12, the time aside) for mean, median, trimmed and geomedian; --weights and --outliers numbered in the
 # file's rows with a row dropped (--drop-nonfinite) in a .npy split among the processes
 # and in CSV shards; a .npy in Fortran order with --columns and --float32; --max-seconds
-# and the options a method does not read refused as robustmean refuses them.
+# --max-seconds stopping geomedian on every process at once; the options a method does
+# not read refused as robustmean refuses them.
 set -u
 mpiexec=$1 np=$2 rmmpi=$3 rm=$4
 work=$(mktemp -d)
@@ -41,7 +42,7 @@ with open(work + "/all.csv", "w") as f:
 PY
 
 # The JSON reports agree: the same keys in the same order, the same values but the
-# estimate (1e-12 relative) and the time.
+# estimate and the objective (1e-12 relative) and the time.
 same_json() { # what got want
   python3 - "$2" "$3" <<'PY' || say "$1: JSON differs: $2 vs $3"
 import json, sys
@@ -50,13 +51,14 @@ assert list(a) == list(b), (list(a), list(b))
 for k in a:
     if k == "seconds":
         continue
-    if k == "mean":
-        assert all(abs(x - y) <= 1e-12 * abs(y) for x, y in zip(a[k], b[k])), k
+    if k in ("mean", "objective") and a[k] is not None:
+        x, y = (a[k], b[k]) if k == "mean" else ([a[k]], [b[k]])
+        assert all(abs(u - v) <= 1e-12 * abs(v) for u, v in zip(x, y)), k
     else:
         assert a[k] == b[k], k
 PY
 }
-for m in mean median trimmed; do
+for m in mean median trimmed geomedian; do
   eps=()
   [ $m = trimmed ] && eps=(-e 0.1)
   got=$(run -m $m "${eps[@]}" --drop-nonfinite -q --format json "$work/c.npy") ||
@@ -93,6 +95,16 @@ want=$("$rm" -m median --drop-nonfinite -q --float32 --columns 4,2 "$work/c.npy"
 got=$(run -m median --drop-nonfinite -q --float32 --columns 4,2 "$work/f.npy") ||
   say "Fortran order failed"
 [ "$got" = "$want" ] || say "Fortran order: '$got', want '$want'"
+
+# A time budget too short for one iteration: every process stops after the first, with
+# robustmean's warning and report.
+got=$(run -m geomedian --drop-nonfinite --max-seconds 1e-9 --format json "$work/c.npy" 2>"$work/err") ||
+  say "geomedian --max-seconds failed"
+want=$("$rm" -m geomedian --drop-nonfinite --max-seconds 1e-9 --format json "$work/c.npy" 2>/dev/null)
+same_json "geomedian --max-seconds" "$got" "$want"
+grep -q '"iterations": 1, "converged": false, "stop_reason": "time budget"' <<<"$got" ||
+  say "geomedian --max-seconds: $got"
+grep -q "stopped after 1 iterations (time budget)" "$work/err" || say "no warning: $(cat "$work/err")"
 
 # Refused as robustmean refuses: exit 2, the same words.
 for args in "-m mean --max-seconds 1" "-m median --sigma 1" "-m mean --outliers x -e 0.1 -m median"; do

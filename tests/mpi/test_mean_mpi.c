@@ -2,13 +2,18 @@
  * number of processes: every process builds the same whole matrix, hands its own rows to
  * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
  * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
- * bits for any split; the trimmed mean: 1e-12), then the faults:
- * bad data on one process, a different d or different options, a method not spread yet. */
+ * bits for any split; the trimmed mean: 1e-12; the geometric median as the mean), then the
+ * faults: bad data on one process, a different d or different options, a method not
+ * spread yet; and a time budget, which stops every process on the same iteration. */
+#define _GNU_SOURCE /* syscall */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "robustmean.h"
 #include "robustmean_mpi.h"
@@ -125,6 +130,31 @@ static void check_order_statistics(const char *what, const double *X, size_t n, 
     }
 }
 
+/* The geometric median over the cut: its passes' chunks (4096 rows) hold the mean's
+ * boundaries, so the same bits there, and 1e-12 for other cuts. */
+static void check_geomedian(const char *what, const double *X, size_t n, size_t d,
+                            const size_t *cut, int same_bits)
+{
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "geomedian";
+    double want[8], got[8];
+    rm_report one, rep;
+    CHECK(rm_mean(X, n, d, &opt, want, &one) == RM_OK, "%s: rm_mean geomedian", what);
+    size_t lo, n_local;
+    my_rows(cut, &lo, &n_local);
+    int status = rm_mean_mpi(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, n_local, d, &opt, got,
+                             &rep);
+    CHECK(status == RM_OK, "%s geomedian: status %d (%s)", what, status, rep.message);
+    if (same_bits)
+        CHECK(memcmp(want, got, d * sizeof *got) == 0 && rep.iterations == one.iterations,
+              "%s geomedian: not the same bits (%.3g), %zu iterations for %zu", what,
+              relative_error(got, want, d), rep.iterations, one.iterations);
+    else
+        CHECK(relative_error(got, want, d) <= 1e-12, "%s geomedian: relative error %.3g", what,
+              relative_error(got, want, d));
+}
+
 /* Cuts: at the mean's chunk boundaries (n = 8 chunks of 8192 rows: process p starts at
  * chunk floor(8p/P)), at uneven rows, and with process 0 holding none. */
 static void check_means(void)
@@ -136,21 +166,25 @@ static void check_means(void)
         cut[p] = (size_t)p * 8 / (size_t)size * 8192;
     check_split("chunk-aligned", X, n, d, cut, 1);
     check_order_statistics("chunk-aligned", X, n, d, cut);
+    check_geomedian("chunk-aligned", X, n, d, cut, 1);
     for (int p = 0; p <= size; p++)
         cut[p] = p == size ? n : (size_t)p * n / (size_t)size + (p ? 1237 : 0);
     check_split("uneven", X, n, d, cut, size == 1);
     check_order_statistics("uneven", X, n, d, cut);
+    check_geomedian("uneven", X, n, d, cut, size == 1);
     for (int p = 0; p <= size; p++)
         cut[p] = p == 0 ? 0 : p == size ? n : 8192 * (size_t)p;
     if (size > 1) /* process 0 holds no rows */
         cut[1] = 0;
     check_split("process 0 empty", X, n, d, cut, 1);
     check_order_statistics("process 0 empty", X, n, d, cut);
+    check_geomedian("process 0 empty", X, n, d, cut, 1);
     size_t small = 3; /* fewer rows than processes */
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * small / (size_t)size;
     check_split("three rows", X, small, d, cut, 1);
     check_order_statistics("three rows", X, small, d, cut);
+    check_geomedian("three rows", X, small, d, cut, size == 1);
     free(cut);
     free(X);
 }
@@ -211,6 +245,71 @@ static void check_faults(void)
     free(X);
 }
 
+/* The clock the library reads: its calls to clock_gettime() come here (a definition in
+ * the program takes the place of the C library's), and CLOCK_MONOTONIC runs `pace` times
+ * as fast from the moment pace_clock() set it. */
+static double pace = 1.0, paced_from;
+
+static double real_seconds(void)
+{
+    struct timespec ts;
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void pace_clock(double p)
+{
+    paced_from = real_seconds();
+    pace = p;
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    if (syscall(SYS_clock_gettime, id, ts) != 0)
+        return -1;
+    if (id == CLOCK_MONOTONIC && pace != 1.0) {
+        double now = (double)ts->tv_sec + 1e-9 * (double)ts->tv_nsec;
+        double t = paced_from + pace * (now - paced_from);
+        ts->tv_sec = (time_t)t;
+        ts->tv_nsec = (long)((t - (double)ts->tv_sec) * 1e9);
+    }
+    return 0;
+}
+
+/* A time budget holds across processes: process p's clock runs 9p + 1 times as fast, so
+ * that on its own clock each would stop on another iteration (process 0, whose start
+ * takes about the budget, some iterations after the others), and wait for the others in a
+ * collective they never reach, or mix collectives; on the slowest clock, which every
+ * process agrees on, all stop on the same one. */
+static void check_time_budget(void)
+{
+    size_t d = 4, n = 64 * 4096, lo = n * (size_t)rank / (size_t)size;
+    size_t hi = n * (size_t)(rank + 1) / (size_t)size;
+    double *X = make_rows(n, d), mean[4];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "geomedian";
+    opt.max_seconds = 0.4;
+    opt.tol = 1e-300; /* met only at a fixed point: the budget stops it first */
+    opt.max_iter = 100000;
+    opt.threads = 1;
+    rm_report rep;
+    pace_clock(1.0 + 9.0 * rank);
+    int status = rm_mean_mpi(MPI_COMM_WORLD, X + lo * d, hi - lo, d, &opt, mean, &rep);
+    pace_clock(1.0);
+    CHECK(status >= 0 && (size == 1 || rep.stop == RM_STOP_TIME_BUDGET),
+          "time budget: status %d (%s), %zu iterations, stop '%s'", status, rep.message,
+          rep.iterations, rep.stop_reason);
+    unsigned long long mine = rep.iterations, first = mine;
+    MPI_Bcast(&first, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    CHECK(mine == first, "time budget: stopped after %llu iterations, process 0 after %llu",
+          mine, first);
+    if (rank == 0)
+        printf("time budget over %d processes: every one stopped after %llu iterations\n", size,
+               first);
+    free(X);
+}
+
 /* Per call the collectives and the bytes do not grow with n (beyond the chunks' count). */
 static void check_traffic(void)
 {
@@ -244,6 +343,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     check_means();
     check_faults();
+    check_time_budget();
     check_traffic();
     int all = 0;
     MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
