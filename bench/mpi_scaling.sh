@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 echo "n = $n, d = $d; threads per process: 2 / P"
 printf '%-8s %2s %9s %12s %12s %14s %s\n' method P seconds collectives reductions \
   "bytes recv" "same bits"
-for method in mean median trimmed; do
+for method in mean median trimmed geomedian; do
   eps=()
   [ "$method" = trimmed ] && eps=(-e 0.1)
   one=$("$build/tools/robustmean" -m "$method" "${eps[@]}" "$work/x.npy")
