@@ -99,6 +99,19 @@ static void parse(int argc, char **argv, estimate_settings *s, mpi_settings *m)
         cli_usage_error("%s: an array of a .npz archive cannot be read a part at a time; save "
                         "it as a .npy, or give one file a process with --shards",
                         s->input);
+    const char *method = s->opt.method ? s->opt.method : rm_method_default();
+    if (!rm_method_spreads(method)) {
+        char spread[128] = "";
+        for (size_t i = 0; i < rm_method_count(); i++) {
+            const char *name = rm_method_at(i)->name;
+            if (rm_method_spreads(name))
+                snprintf(spread + strlen(spread), sizeof spread - strlen(spread), "%s%s",
+                         spread[0] ? ", " : "", name);
+        }
+        cli_usage_error("method %s%s does not run on rows spread over processes yet; those "
+                        "that do: %s",
+                        method, s->opt.method ? "" : " (the default)", spread);
+    }
     if (m->shards)
         s->input = m->shards; /* the name in messages */
 }
