@@ -4,13 +4,7 @@
 # the estimate and the weights of a .npy split among the processes, CSV shards, and the
 # faults (a ragged shard, a shard of another width, NaN): each the same clear error, exit
 # 1, no hang; a method not spread yet: a usage error, exit 2.
-set -u
-mpiexec=$1 np=$2 rmmpi=$3 rm=$4
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-say() { echo "cli_mpi.sh (np $np): $*" >&2; fail=1; }
-run() { timeout 120 "$mpiexec" -np "$np" --oversubscribe "$rmmpi" "$@"; }
+. "$(dirname "$0")/cli_common.sh"
 
 # A .npy of float64 rows (numpy's format, written without numpy).
 write_npy() { # path rows cols [nan_row]

@@ -8,13 +8,7 @@
 # and in CSV shards; a .npy in Fortran order with --columns and --float32; --max-seconds
 # --max-seconds stopping geomedian on every process at once; the options a method does
 # not read refused as robustmean refuses them.
-set -u
-mpiexec=$1 np=$2 rmmpi=$3 rm=$4
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-say() { echo "cli_mpi_options.sh (np $np): $*" >&2; fail=1; }
-run() { timeout 120 "$mpiexec" -np "$np" --oversubscribe "$rmmpi" "$@"; }
+. "$(dirname "$0")/cli_common.sh"
 
 # Small .npy files of float64 (numpy's format, written without numpy): C and Fortran
 # order of the same rows, a non-finite value in row nan_row (1-based; 0: none).
