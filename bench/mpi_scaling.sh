@@ -13,9 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$build/tools/rmgen" --model far-cluster -n "$n" -d "$d" -e 0.1 -o "$work/x.npy"
 echo "n = $n, d = $d; threads per process: 2 / P"
-printf '%-8s %2s %9s %12s %12s %14s %s\n' method P seconds collectives reductions \
+printf '%-9s %2s %9s %12s %12s %14s %s\n' method P seconds collectives reductions \
   "bytes recv" "same bits"
-for method in mean median trimmed; do
+for method in mean median trimmed geomedian; do
   eps=()
   [ "$method" = trimmed ] && eps=(-e 0.1)
   one=$("$build/tools/robustmean" -m "$method" "${eps[@]}" "$work/x.npy")
@@ -25,7 +25,7 @@ for method in mean median trimmed; do
           2>"$work/err")
     line=$(grep traffic "$work/err")
     read -r coll red recv secs < <(sed -E 's/.*: ([0-9]+) collectives \(([0-9]+) reductions\), [0-9]+ bytes sent, ([0-9]+) bytes received; ([0-9.]+) s.*/\1 \2 \3 \4/' <<<"$line")
-    printf '%-8s %2s %9s %12s %12s %14s %s\n' "$method" "$p" "$secs" "$coll" "$red" "$recv" \
+    printf '%-9s %2s %9s %12s %12s %14s %s\n' "$method" "$p" "$secs" "$coll" "$red" "$recv" \
       "$([ "$got" = "$one" ] && echo yes || echo no)"
   done
 done

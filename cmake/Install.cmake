@@ -96,3 +96,55 @@ install(CODE "configure_file(\"${PROJECT_BINARY_DIR}/robustmean.pc.in\"
                              \"${PROJECT_BINARY_DIR}/robustmean.pc\" @ONLY)")
 install(FILES ${PROJECT_BINARY_DIR}/robustmean.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# librobustmean_mpi, its header and robustmean-mpi, when MPI was found (mpi/), in the
+# install component "mpi": `cmake --install` installs them with the rest; the .deb holds
+# librobustmean alone (cmake/Packaging.cmake), so that it does not depend on an MPI.
+# Their own CMake package (find_package(robustmean_mpi) -> robustmean::robustmean_mpi,
+# which brings robustmean::robustmean and MPI::MPI_C) and robustmean_mpi.pc.
+if(TARGET robustmean_mpi)
+  set(RM_MPI_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/robustmean_mpi)
+  set_target_properties(robustmean_mpi_cli PROPERTIES INSTALL_RPATH "${RM_TOOL_RPATH}")
+  install(TARGETS robustmean_mpi_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT mpi)
+  configure_file(${PROJECT_SOURCE_DIR}/man/robustmean-mpi.1
+                 ${PROJECT_BINARY_DIR}/man/robustmean-mpi.1 @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/man/robustmean-mpi.1
+          DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT mpi)
+  install(FILES ${PROJECT_SOURCE_DIR}/mpi/robustmean_mpi.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT mpi)
+  install(TARGETS robustmean_mpi EXPORT robustmeanMpiTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mpi
+          INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT robustmeanMpiTargets NAMESPACE robustmean:: DESTINATION ${RM_MPI_CMAKE_DIR}
+          COMPONENT mpi)
+  configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/robustmean_mpiConfig.cmake.in
+    ${PROJECT_BINARY_DIR}/robustmean_mpiConfig.cmake INSTALL_DESTINATION ${RM_MPI_CMAKE_DIR})
+  write_basic_package_version_file(${PROJECT_BINARY_DIR}/robustmean_mpiConfigVersion.cmake
+    COMPATIBILITY ${rm_compatibility})
+  install(FILES ${PROJECT_BINARY_DIR}/robustmean_mpiConfig.cmake
+                ${PROJECT_BINARY_DIR}/robustmean_mpiConfigVersion.cmake
+          DESTINATION ${RM_MPI_CMAKE_DIR} COMPONENT mpi)
+
+  # robustmean_mpi.pc requires robustmean.pc and the MPI's own pkg-config module when it
+  # has one (Open MPI: mpi-c; MPICH: mpich), else names MPI's include directories.
+  find_package(PkgConfig QUIET)
+  set(RM_PC_MPI_REQUIRES "")
+  set(RM_PC_MPI_CFLAGS "")
+  if(PKG_CONFIG_FOUND)
+    pkg_search_module(RM_MPI_PC QUIET mpi-c ompi-c mpich)
+  endif()
+  if(RM_MPI_PC_FOUND)
+    set(RM_PC_MPI_REQUIRES " ${RM_MPI_PC_MODULE_NAME}")
+  else()
+    foreach(dir IN LISTS MPI_C_INCLUDE_DIRS)
+      string(APPEND RM_PC_MPI_CFLAGS " -I${dir}")
+    endforeach()
+  endif()
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/robustmean_mpi.pc.in
+                 ${PROJECT_BINARY_DIR}/robustmean_mpi.pc.in @ONLY)
+  install(CODE "configure_file(\"${PROJECT_BINARY_DIR}/robustmean_mpi.pc.in\"
+                               \"${PROJECT_BINARY_DIR}/robustmean_mpi.pc\" @ONLY)"
+          COMPONENT mpi)
+  install(FILES ${PROJECT_BINARY_DIR}/robustmean_mpi.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT mpi)
+endif()

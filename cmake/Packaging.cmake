@@ -29,5 +29,9 @@ set(CPACK_RM_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 set(CPACK_RM_MULTIARCH "${CMAKE_LIBRARY_ARCHITECTURE}")
 set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/cmake/CPackProjectConfig.cmake)
 
+# librobustmean_mpi and robustmean-mpi (install component "mpi") stay out of it: the
+# package would depend on one MPI. It installs the component without a name alone.
+set(CPACK_INSTALL_CMAKE_PROJECTS "${PROJECT_BINARY_DIR};${PROJECT_NAME};Unspecified;/")
+
 set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/" "/build/")
 include(CPack)

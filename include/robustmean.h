@@ -190,7 +190,8 @@ typedef struct rm_options {
                            the certified error radius and the stop at F <= sigma^2;
                            0: unknown */
     double max_seconds; /* time budget; 0: none. When it runs out the best iterate so far
-                           is returned with RM_NOT_CONVERGED */
+                           (geomedian, mom, which read it too: the last) is returned with
+                           RM_NOT_CONVERGED */
     size_t max_directions; /* top eigenvectors the steps and the gap use
                               (1..RM_MAX_DIRECTIONS); 1 is the classical single direction;
                               0: the default (RM_MAX_DIRECTIONS) */

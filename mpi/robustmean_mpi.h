@@ -90,9 +90,10 @@ RM_MPI_API int rm_mpi_agree(MPI_Comm comm, int status, char *message, size_t mes
  * its rows [floor(part*N/parts), floor((part+1)*N/parts)), mapped where they lie when they
  * are stored as the library holds them. No other row is read. *first receives the global
  * number (0-based) of the part's first row and *total N; a part may hold no rows
- * (out->n 0). Places in err and out->dropped count the whole file's rows. C-order arrays
- * only (or a single row or column). Not collective. @return as rm_read_file(); RM_EFORMAT
- * for a file that is not a .npy or is in Fortran order.
+ * (out->n 0). Places in err and out->dropped count the whole file's rows. C or Fortran
+ * order (a Fortran-order part is read a column's stretch at a time); opt's columns and
+ * skip_columns by number (a .npy has no names). Not collective. @return as rm_read_file();
+ * RM_EFORMAT for a file that is not an uncompressed .npy.
  */
 RM_MPI_API int rm_mpi_read_part(const char *path, const rm_read_options *opt, size_t part,
                                 size_t parts, rm_data *out, size_t *first, size_t *total,

@@ -14,9 +14,12 @@
 #include <unistd.h>
 
 const char *cli_program = "robustmean";
+int cli_silent;
 
 void cli_error(const char *fmt, ...)
 {
+    if (cli_silent)
+        return;
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", cli_program);
@@ -27,6 +30,8 @@ void cli_error(const char *fmt, ...)
 
 void cli_usage_error(const char *fmt, ...)
 {
+    if (cli_silent)
+        exit(EXIT_USAGE);
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", cli_program);

@@ -12,6 +12,10 @@ enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
 /* The program name used in messages ("robustmean"). */
 extern const char *cli_program;
 
+/* 1: cli_error and cli_usage_error print nothing (the exit status stays): the processes
+ * of robustmean-mpi but the first, which speaks for all. */
+extern int cli_silent;
+
 /* "program: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error with a hint to --help and exit with EXIT_USAGE. */

@@ -74,47 +74,85 @@ void output_columns_text(FILE *f, const rm_data *data, size_t most)
         fprintf(f, " and %zu more", data->d - most);
 }
 
-/* The rows as the file numbers them: row k (0-based) of what was read is the file's data
- * row file_row(k), counting the rows dropped before it (rm_data.dropped). Call with k
- * ascending and *skipped 0 at first. */
-static size_t file_row(const rm_data *data, size_t k, size_t *skipped)
+void output_rows_start(output_rows *r, const rm_data *data, const double *weights,
+                       double cap, uint64_t base)
 {
-    while (*skipped < data->dropped_rows && data->dropped[*skipped] <= k + *skipped + 1)
-        (*skipped)++;
-    return k + *skipped + 1;
+    *r = (output_rows){.data = data, .weights = weights, .cap = cap, .base = base, .row = 1};
 }
 
-size_t output_each_outlier(const rm_data *data, const double *weights, double cap,
-                           void (*emit)(void *ctx, size_t row, size_t index), void *ctx)
+size_t output_rows_weights(output_rows *r, double *block, size_t max)
 {
-    size_t skipped = 0, count = 0;
-    for (size_t k = 0; k < data->n; k++) {
-        size_t row = file_row(data, k, &skipped);
-        if (weights[k] < 0.5 * cap)
-            emit(ctx, row, count++);
+    const rm_data *data = r->data;
+    size_t count = 0;
+    for (; count < max && r->row <= data->n + data->dropped_rows; r->row++) {
+        if (r->skipped < data->dropped_rows && data->dropped[r->skipped] == r->row) {
+            r->skipped++;
+            block[count++] = 0.0;
+        } else {
+            block[count++] = r->weights[r->k++];
+        }
     }
     return count;
 }
 
-static void print_row_json(void *ctx, size_t row, size_t index)
+size_t output_rows_outliers(output_rows *r, uint64_t *block, size_t max)
 {
-    fprintf(ctx, "%s%zu", index ? ", " : "", row);
+    const rm_data *data = r->data;
+    size_t count = 0;
+    for (; count < max && r->k < data->n; r->k++) {
+        /* the file's row of data row k: after the rows dropped before it */
+        while (r->skipped < data->dropped_rows && data->dropped[r->skipped] <= r->k + r->skipped + 1)
+            r->skipped++;
+        if (r->weights[r->k] < 0.5 * r->cap)
+            block[count++] = r->base + r->k + r->skipped + 1;
+    }
+    return count;
+}
+
+void output_weight_lines(FILE *f, const double *w, size_t count)
+{
+    char buf[32];
+    for (size_t i = 0; i < count; i++) {
+        fputs(cli_format_double(buf, w[i]), f);
+        fputc('\n', f);
+    }
+}
+
+void output_row_lines(FILE *f, const uint64_t *rows, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        fprintf(f, "%llu\n", (unsigned long long)rows[i]);
+}
+
+enum { ROW_BLOCK = 1024 };
+
+static size_t next_of_rows(void *ctx, uint64_t *block, size_t max)
+{
+    return output_rows_outliers(ctx, block, max);
 }
 
 void output_estimate(FILE *f, int json, const rm_data *data, const double *mean,
                      const double *weights, const rm_report *rep)
 {
-    char buf[32];
-    size_t d = rep->d;
-    if (!json) {
-        for (size_t j = 0; j < d; j++) {
-            if (j)
-                fputc(',', f);
-            fputs(cli_format_double(buf, mean[j]), f);
-        }
-        fputc('\n', f);
+    if (json) {
+        output_rows rows;
+        output_rows_start(&rows, data, weights, rep->weight_cap, 0);
+        output_estimate_json(f, data, mean, weights ? next_of_rows : NULL, &rows, rep);
         return;
     }
+    char buf[32];
+    for (size_t j = 0; j < rep->d; j++) {
+        if (j)
+            fputc(',', f);
+        fputs(cli_format_double(buf, mean[j]), f);
+    }
+    fputc('\n', f);
+}
+
+void output_estimate_json(FILE *f, const rm_data *data, const double *mean,
+                          output_next_rows next, void *next_ctx, const rm_report *rep)
+{
+    size_t d = rep->d;
     fputs("{\"method\": ", f);
     print_json_string(f, rep->method);
     fputs(", \"eps\": ", f);
@@ -166,9 +204,13 @@ void output_estimate(FILE *f, int json, const rm_data *data, const double *mean,
         json_number(f, "shape_radius", rep->shape_radius);
         json_number(f, "sigma_certificate", rep->sigma_certificate);
         json_number(f, "weight_cap", rep->weight_cap);
-        if (weights) { /* the flagged rows, as the file numbers them */
+        if (next) { /* the flagged rows, as the file numbers them */
             fputs(", \"outliers\": [", f);
-            output_each_outlier(data, weights, rep->weight_cap, print_row_json, f);
+            uint64_t block[ROW_BLOCK];
+            size_t count, shown = 0;
+            while ((count = next(next_ctx, block, ROW_BLOCK)) > 0)
+                for (size_t i = 0; i < count; i++)
+                    fprintf(f, "%s%llu", shown++ ? ", " : "", (unsigned long long)block[i]);
             fputc(']', f);
         }
         fprintf(f, ", \"outlier_count\": %zu", rep->outliers);

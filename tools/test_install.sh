@@ -5,6 +5,9 @@
 #    and run; the installed tool runs; the installed header compiles as C11 and C++;
 #    the shared library exports only rm_ symbols; statically linked programs load
 #    neither librobustmean.so nor libgslcblas; every man page renders without warnings;
+#  - when the build found MPI, librobustmean_mpi in the same prefix: examples/estimate_mpi.c
+#    built with robustmean_mpi.pc and with find_package(robustmean_mpi), run under mpirun;
+#    only its own API exported; robustmean-mpi runs; its man page names its options;
 #  - `cpack -G DEB` in a build for the prefix /usr; the .deb, extracted (dpkg-deb -x),
 #    passes the same checks but the man pages.
 # Usage: tools/test_install.sh [BUILD_DIR]
@@ -135,6 +138,50 @@ check_man() { # pages...
   done
 }
 
+# librobustmean_mpi in the tree at $1 (its prefix), the library at $2.
+check_mpi() {
+  local prefix=$1 lib=$2
+  local out=$tmp/mpi libdir pcdir header symbol exported result kind
+  libdir=$(dirname "$lib")
+  pcdir=$libdir/pkgconfig
+  mkdir -p "$out"
+  [ -e "$pcdir/robustmean_mpi.pc" ] || fail "robustmean_mpi.pc not installed in $pcdir"
+  header=$(PKG_CONFIG_PATH=$pcdir pkg-config --variable=includedir robustmean_mpi)/robustmean_mpi.h
+  [ -e "$header" ] || fail "$header not installed"
+  exported=$(nm -D --defined-only "$lib" | awk 'NF == 3 { print $3 }')
+  grep -q '^rm_mean_mpi$' <<<"$exported" || fail "$lib does not export rm_mean_mpi"
+  for symbol in $exported; do
+    [[ $symbol == rm_* ]] || fail "$lib exports $symbol, without the rm_ prefix"
+    grep -q "\b$symbol(" "$header" || fail "$lib exports $symbol, which $header does not declare"
+  done
+  local strict=(-Wall -Wextra -Wpedantic -Werror)
+  cc -std=c11 "${strict[@]}" examples/estimate_mpi.c -o "$out/pkgconfig_mpi" \
+    $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs robustmean_mpi) -Wl,-rpath,"$libdir"
+  cmake -S examples -B "$out/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_FLAGS="${strict[*]}" >/dev/null
+  cmake --build "$out/cmake" >/dev/null
+  [ -x "$out/cmake/estimate_mpi" ] || fail "find_package(robustmean_mpi) did not build estimate_mpi"
+  local mpirun=(timeout 120 mpirun -np 2 --oversubscribe)
+  for kind in pkgconfig_mpi cmake/estimate_mpi; do
+    result=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 \
+             "${mpirun[@]}" "$out/$kind" "$data") || fail "$kind failed under mpirun: $result"
+    grep -q "^as rm_mean  yes, to the bit$" <<<"$result" || fail "$kind: $result"
+    echo "   estimate_mpi built with ${kind%%/*} and run on 2 processes: ok"
+  done
+  result=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 \
+           timeout 120 mpirun -np 1 "$prefix/bin/robustmean-mpi" -m median --shards "$data") ||
+    fail "the installed robustmean-mpi does not run"
+  [ "$result" = "$("$prefix/bin/robustmean" -m median "$data")" ] ||
+    fail "the installed robustmean-mpi's median differs from robustmean's"
+  local page=$prefix/share/man/man1/robustmean-mpi.1 man_text option
+  [ -e "$page" ] || fail "robustmean-mpi(1) not installed"
+  man_text=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" 2>/dev/null)
+  for option in --shards --traffic --methods; do
+    grep -q -- "$option" <<<"$man_text" || fail "robustmean-mpi(1) does not describe $option"
+  done
+  echo "   robustmean-mpi runs; robustmean-mpi(1) describes its own options"
+}
+
 echo "== install $build into a temporary prefix"
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -153,6 +200,11 @@ for option in $help_options; do
   grep -q -- "$option" <<<"$man_text" || fail "robustmean(1) does not describe $option"
 done
 echo "   man pages render: $(cd "$prefix/share/man" && echo man*/*) and man/ sources"
+mpi_lib=$(find "$prefix" -name librobustmean_mpi.so | head -n 1)
+if [ -n "$mpi_lib" ]; then
+  echo "== librobustmean_mpi in $(dirname "$mpi_lib")"
+  check_mpi "$prefix" "$mpi_lib"
+fi
 
 echo "== cpack -G DEB"
 cmake -S . -B "$debbuild" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
@@ -167,6 +219,10 @@ grep -q libc6 <<<"$depends" || fail "$deb: Depends lacks libc6: $depends"
 echo "   $(basename "$deb"): Depends: $depends"
 root=$tmp/debroot
 dpkg-deb -x "$deb" "$root"
+# librobustmean_mpi stays out of the package: it would depend on one MPI.
+if [ -n "$(find "$root" -name '*robustmean_mpi*' -o -name 'robustmean-mpi*')" ]; then
+  fail "$deb holds librobustmean_mpi or robustmean-mpi"
+fi
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 [ -e "$root/usr/lib/$arch/pkgconfig/robustmean.pc" ] || fail "$deb: no usr/lib/$arch/pkgconfig/robustmean.pc"
 # The package's robustmean.pc names /usr; the sysroot maps it onto the extracted tree.

@@ -7,6 +7,7 @@
 
 #include "baselines/geomedian.h"
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "common/method.h"
 #include "common/rng.h"
 #include "numerics/summation.h"
@@ -56,6 +57,7 @@ static int canonical_order(const rm_matrix *X, size_t *perm)
 
 static int run_mom(const rm_problem *p, double *mean, rm_report *report)
 {
+    double start = rm_clock_seconds();
     size_t n = p->n, d = p->d, k = block_count(p);
     size_t *perm = rm_alloc_array(n, sizeof(size_t));
     double *means = rm_alloc_array(k, d * sizeof(double));
@@ -73,14 +75,16 @@ static int run_mom(const rm_problem *p, double *mean, rm_report *report)
             rm_rows_mean(&p->X, perm + lo, len, means + b * d, work);
             lo += len;
         }
-        double tol = p->opt->tol > 0.0 ? p->opt->tol : RM_GEOMEDIAN_TOL;
-        size_t max_iter = p->opt->max_iter > 0 ? p->opt->max_iter : RM_GEOMEDIAN_MAX_ITER;
+        rm_geomedian_limits limits;
+        rm_geomedian_limits_of(p->opt, start, &limits);
         rm_matrix M = rm_matrix_of_doubles(means, k, d);
-        status = rm_geometric_median(&M, tol, max_iter, p->opt->threads, mean,
-                                     &report->iterations, &report->objective);
+        rm_geomedian_result result;
+        status = rm_geometric_median(&M, NULL, &limits, p->opt->threads, mean, &result);
         if (status >= 0) {
+            report->iterations = result.iterations;
+            report->objective = result.objective;
             report->converged = status == RM_OK;
-            report->stop = status == RM_OK ? RM_STOP_STEP_TOLERANCE : RM_STOP_ITERATION_CAP;
+            report->stop = result.stop;
         }
     }
     rm_rng_free(&rng);
@@ -98,6 +102,6 @@ const rm_method rm_method_mom = {
              .eps_min = 0.0,
              .eps_max = 0.5,
              .weights_rows = 0,
-             .options = "blocks max_iter tol"},
+             .options = "blocks max_iter tol max_seconds"},
     .run = run_mom,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "robustmean.h"
 
 size_t rm_row_range_first(const rm_row_range *r) { return r->offsets[r->index]; }
@@ -67,4 +68,14 @@ int rm_row_range_combine(const rm_row_range *r, int status, void *values, size_t
                          rm_combine op)
 {
     return r ? r->hooks.combine(r->hooks.ctx, status, values, count, op) : status;
+}
+
+int rm_row_range_elapsed(const rm_row_range *r, double start, double *elapsed)
+{
+    *elapsed = rm_clock_seconds() - start;
+    double least = -*elapsed; /* the greatest is the least of the negatives */
+    int status = rm_row_range_combine(r, RM_OK, &least, 1, RM_COMBINE_MIN);
+    if (status == RM_OK)
+        *elapsed = -least;
+    return status;
 }

@@ -85,4 +85,11 @@ int rm_row_range_combine(const rm_row_range *r, int status, void *values, size_t
 /* The status every process goes on with (the hook's agree; with r NULL, status). */
 int rm_row_range_agree(const rm_row_range *r, int status, char *message);
 
+/* The seconds since start (rm_clock_seconds()) of the slowest process, into *elapsed,
+ * the same on every process (with r NULL: this one's): a time budget checked against it
+ * stops every process on the same iteration, where each one's own clock would stop one
+ * and leave the others waiting for it. Every process calls it at the same points.
+ * Returns RM_OK or the hook's failure (then *elapsed is this process's). */
+int rm_row_range_elapsed(const rm_row_range *r, double start, double *elapsed);
+
 #endif

@@ -537,6 +537,32 @@ static int read_header(rm_source *src, npy_header *hp, dtype *tp, size_t *data_o
     return RM_OK;
 }
 
+/* The columns opt chooses of the file's width, when it chooses: *pick (the columns read,
+ * in order, recorded in out) and *slot (where each of the file's columns goes in a row of
+ * out, SIZE_MAX: left out), both malloc'd; both NULL when every column is read. */
+static int choose_columns(const rm_read_options *opt, size_t width, rm_data *out,
+                          size_t **slot, rm_read_error *err)
+{
+    size_t *pick = NULL;
+    int status = RM_OK;
+    *slot = NULL;
+    out->d = width;
+    if (rm_columns_chosen(opt)) {
+        status = rm_columns_resolve(opt, width, 1, NULL, 0, &pick, &out->d, err);
+        *slot = status == RM_OK ? rm_alloc_array(width, sizeof **slot) : NULL;
+        if (status == RM_OK && !*slot)
+            status = RM_ENOMEM;
+        for (size_t c = 0; *slot && c < width; c++)
+            (*slot)[c] = SIZE_MAX;
+        for (size_t k = 0; *slot && k < out->d; k++)
+            (*slot)[pick[k]] = k;
+    }
+    if (status == RM_OK)
+        status = rm_columns_record(out, pick, 1, NULL);
+    free(pick);
+    return status;
+}
+
 int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_read_error *err)
 {
     npy_header h;
@@ -546,21 +572,8 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     if (status != RM_OK)
         return status;
     out->n = h.shape[0];
-    out->d = h.shape[1];
-    size_t *pick = NULL, *slot = NULL;
-    if (rm_columns_chosen(opt)) {
-        status = rm_columns_resolve(opt, h.shape[1], 1, NULL, 0, &pick, &out->d, err);
-        slot = status == RM_OK ? rm_alloc_array(h.shape[1], sizeof *slot) : NULL;
-        if (status == RM_OK && !slot)
-            status = RM_ENOMEM;
-        for (size_t c = 0; slot && c < h.shape[1]; c++)
-            slot[c] = SIZE_MAX;
-        for (size_t k = 0; slot && k < out->d; k++)
-            slot[pick[k]] = k;
-    }
-    if (status == RM_OK)
-        status = rm_columns_record(out, pick, 1, NULL);
-    free(pick);
+    size_t *slot = NULL;
+    status = choose_columns(opt, h.shape[1], out, &slot, err);
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
     if (status == RM_OK &&
@@ -579,6 +592,54 @@ int rm_npy_read(rm_source *src, const rm_read_options *opt, rm_data *out, rm_rea
     return status;
 }
 
+/* Rows [lo, hi) of an array in Fortran order: each chosen column's stretch of them, one
+ * after the other (a seek and a read each), into the rows of out. */
+static int read_fortran_rows(rm_source *src, const npy_header *h, const dtype *t, int single,
+                             size_t offset, size_t lo, const size_t *slot, rm_data *out,
+                             rm_read_error *err)
+{
+    size_t rows = out->n, d = out->d;
+    npy_header one = *h; /* a column alone is a sequence of values */
+    one.fortran_order = 0;
+    one.shape[1] = 1;
+    rm_data column = {.n = rows, .d = 1};
+    if (single)
+        column.values_float = rm_alloc_array(rows, sizeof(float));
+    else
+        column.values = rm_alloc_array(rows, sizeof(double));
+    if (!column.values && !column.values_float) {
+        rm_read_error_set(err, 0, 0, 0, "out of memory for %zu values", rows);
+        return RM_ENOMEM;
+    }
+    int status = RM_OK;
+    for (size_t c = 0; c < h->shape[1] && status == RM_OK; c++) {
+        size_t to = slot ? slot[c] : c;
+        if (to == SIZE_MAX)
+            continue;
+        if (fseeko(src->file, (off_t)(offset + (c * h->shape[0] + lo) * t->size), SEEK_SET) != 0) {
+            rm_read_error_set(err, 0, 0, 0, "cannot seek to column %zu", c + 1);
+            status = RM_EIO;
+            break;
+        }
+        src->head_len = src->head_pos = 0;
+        status = read_elements(src, &one, t, single, 1, NULL, &column, err);
+        if (status != RM_OK) {
+            if (err && err->column)
+                rm_read_error_move(err, err->row, c + 1);
+            break;
+        }
+        for (size_t i = 0; i < rows; i++) {
+            if (single)
+                out->values_float[i * d + to] = column.values_float[i];
+            else
+                out->values[i * d + to] = column.values[i];
+        }
+    }
+    free(column.values);
+    free(column.values_float);
+    return status;
+}
+
 int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, size_t parts,
                      rm_data *out, size_t *first, size_t *total, rm_read_error *err)
 {
@@ -588,21 +649,11 @@ int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, si
     int status = read_header(src, &h, &t, &offset, &in_bytes, err);
     if (status != RM_OK)
         return status;
-    size_t n = h.shape[0], d = h.shape[1];
-    if (h.fortran_order && n > 1 && d > 1) {
-        rm_read_error_set(err, 0, 0, 0,
-                          "a .npy in Fortran order cannot be read a range of rows at a time: "
-                          "save it in C order (numpy.ascontiguousarray)");
-        return RM_EFORMAT;
-    }
+    size_t n = h.shape[0], width = h.shape[1];
     if (!src->size_known || src->decoder) {
         rm_read_error_set(err, 0, 0, 0, "a range of rows is read from a regular, uncompressed "
                                         "file only");
         return RM_EIO;
-    }
-    if (rm_columns_chosen(opt)) {
-        rm_read_error_set(err, 0, 0, 0, "columns are not chosen in a read of a range of rows");
-        return RM_EINVAL;
     }
     /* n * parts may overflow: split the quotient and the remainder. */
     size_t lo = part * (n / parts) + part * (n % parts) / parts;
@@ -610,34 +661,44 @@ int rm_npy_read_part(rm_source *src, const rm_read_options *opt, size_t part, si
     *first = lo;
     *total = n;
     out->n = hi - lo;
-    out->d = d;
-    status = rm_columns_record(out, NULL, 1, NULL); /* every column, as rm_npy_read records */
-    if (status != RM_OK || hi == lo)
+    size_t *slot = NULL;
+    status = choose_columns(opt, width, out, &slot, err);
+    if (status != RM_OK || hi == lo) {
+        free(slot);
         return status;
+    }
+    size_t d = out->d;
     int single =
         opt->storage == RM_STORAGE_FLOAT || (opt->storage == RM_STORAGE_AS_FILE && t.fits_float);
-    size_t start = offset + lo * d * t.size, bytes = (hi - lo) * d * t.size;
-    if (!(as_held(&t, single) && start % t.size == 0 && map_part(src, single, start, bytes, out))) {
+    int fortran = h.fortran_order && n > 1 && width > 1;
+    size_t start = offset + lo * width * t.size, bytes = (hi - lo) * width * t.size;
+    if (slot || fortran || !as_held(&t, single) || start % t.size != 0 ||
+        !map_part(src, single, start, bytes, out)) {
         if (single)
             out->values_float = rm_alloc_array((hi - lo) * d, sizeof(float));
         else
             out->values = rm_alloc_array((hi - lo) * d, sizeof(double));
         if (!out->values && !out->values_float) {
             rm_read_error_set(err, 0, 0, 0, "out of memory for %zu x %zu values", out->n, d);
+            free(slot);
             return RM_ENOMEM;
         }
-        if (fseeko(src->file, (off_t)start, SEEK_SET) != 0) {
+        if (fortran)
+            status = read_fortran_rows(src, &h, &t, single, offset, lo, slot, out, err);
+        else if (fseeko(src->file, (off_t)start, SEEK_SET) != 0) {
             rm_read_error_set(err, 0, 0, 0, "cannot seek to data row %zu", lo + 1);
-            return RM_EIO;
+            status = RM_EIO;
+        } else {
+            src->head_len = src->head_pos = 0;
+            status = read_elements(src, &h, &t, single, width, slot, out, err);
         }
-        src->head_len = src->head_pos = 0;
-        status = read_elements(src, &h, &t, single, d, NULL, out, err);
     }
+    free(slot);
     if (status == RM_OK)
         status = rm_data_check_finite(opt, out, err);
     /* The places in words and the dropped rows, numbered in the whole file. */
     if (err && err->row > 0)
-        err->row += lo;
+        rm_read_error_move(err, err->row + lo, err->column);
     for (size_t i = 0; i < out->dropped_rows; i++)
         out->dropped[i] += lo;
     return status;

@@ -12,8 +12,8 @@
  * mapped where the values lie as the library holds them, else read and converted.
  * *first receives the global number (0-based) of the part's first row, *total N. A part
  * may hold no rows (out->n 0, no values). The places in err and out->dropped count the
- * whole file's rows. C order only (or one row or one column). Returns as rm_read_file(),
- * RM_EFORMAT for a file that is not a .npy. */
+ * whole file's rows. C or Fortran order; columns chosen as rm_read_file() chooses them.
+ * Returns as rm_read_file(), RM_EFORMAT for a file that is not a .npy. */
 int rm_read_file_part(const char *path, const rm_read_options *opt, size_t part, size_t parts,
                       rm_data *out, size_t *first, size_t *total, rm_read_error *err);
 

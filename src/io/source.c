@@ -142,6 +142,24 @@ void rm_source_close(rm_source *src)
     src->file = NULL;
 }
 
+/* The place words start with: "line L (data row R), column C: " and its parts. */
+static void place_text(char *place, size_t size, size_t line, size_t row, size_t column)
+{
+    place[0] = '\0';
+    if (line && row && column)
+        snprintf(place, size, "line %zu (data row %zu), column %zu: ", line, row, column);
+    else if (line && row)
+        snprintf(place, size, "line %zu (data row %zu): ", line, row);
+    else if (line && column)
+        snprintf(place, size, "line %zu, column %zu: ", line, column);
+    else if (line)
+        snprintf(place, size, "line %zu: ", line);
+    else if (row && column)
+        snprintf(place, size, "row %zu, column %zu: ", row, column);
+    else if (row)
+        snprintf(place, size, "row %zu: ", row);
+}
+
 void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t column,
                        const char *fmt, ...)
 {
@@ -150,25 +168,26 @@ void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t colum
     err->line = line;
     err->row = row;
     err->column = column;
-    char place[96] = "";
-    if (line && row && column)
-        snprintf(place, sizeof place, "line %zu (data row %zu), column %zu: ", line, row, column);
-    else if (line && row)
-        snprintf(place, sizeof place, "line %zu (data row %zu): ", line, row);
-    else if (line && column)
-        snprintf(place, sizeof place, "line %zu, column %zu: ", line, column);
-    else if (line)
-        snprintf(place, sizeof place, "line %zu: ", line);
-    else if (row && column)
-        snprintf(place, sizeof place, "row %zu, column %zu: ", row, column);
-    else if (row)
-        snprintf(place, sizeof place, "row %zu: ", row);
+    char place[96];
+    place_text(place, sizeof place, line, row, column);
     size_t used = strlen(place);
     memcpy(err->message, place, used + 1);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
     va_end(ap);
+}
+
+void rm_read_error_move(rm_read_error *err, size_t row, size_t column)
+{
+    if (!err || (row == err->row && column == err->column))
+        return;
+    char place[96], words[sizeof err->message];
+    place_text(place, sizeof place, err->line, err->row, err->column);
+    size_t used = strlen(place);
+    snprintf(words, sizeof words, "%s",
+             strncmp(err->message, place, used) == 0 ? err->message + used : err->message);
+    rm_read_error_set(err, err->line, row, column, "%s", words);
 }
 
 void rm_quote_text(char *out, size_t outsz, const char *text, size_t len)

@@ -77,6 +77,10 @@ void rm_read_error_set(rm_read_error *err, size_t line, size_t row, size_t colum
 #endif
     ;
 
+/* The place of err moved to data row `row` and column `column` (0: none), its words kept:
+ * a reader of a part of the rows numbers them in the whole file. */
+void rm_read_error_move(rm_read_error *err, size_t row, size_t column);
+
 /* Write text[0..len) into out (size outsz) for a message: quoted, with non-printable
  * bytes escaped and long text shortened. */
 void rm_quote_text(char *out, size_t outsz, const char *text, size_t len);

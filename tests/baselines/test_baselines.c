@@ -178,6 +178,25 @@ Test(baselines, geomedian_reports_the_iteration_cap)
     free(X);
 }
 
+Test(baselines, geomedian_and_mom_stop_at_their_time_budget)
+{
+    double *X = tu_gaussian_matrix(200, 3, 0.0, 5), y[3];
+    const char *methods[] = {"geomedian", "mom"};
+    for (int k = 0; k < 2; k++) {
+        rm_options opt;
+        rm_options_init(&opt);
+        opt.method = methods[k];
+        opt.eps = 0.1;
+        opt.tol = 1e-300;
+        opt.max_seconds = 1e-9; /* over after the first iteration */
+        rm_report rep;
+        cr_assert_eq(rm_mean(X, 200, 3, &opt, y, &rep), RM_NOT_CONVERGED, "%s", methods[k]);
+        cr_assert_eq(rep.stop, RM_STOP_TIME_BUDGET, "%s: %s", methods[k], rep.stop_reason);
+        cr_assert_eq(rep.iterations, 1, "%s", methods[k]);
+    }
+    free(X);
+}
+
 Test(baselines, mom_with_one_block_is_the_mean_and_with_n_blocks_the_geomedian)
 {
     size_t n = 101, d = 3;

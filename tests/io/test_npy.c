@@ -377,3 +377,107 @@ Test(npy, integers_in_fortran_order)
         cr_assert_eq(data.values[k], want[k]);
     rm_data_free(&data);
 }
+
+/* A part of the rows (io/read_part.h): for every split of 7 rows of 4 columns into 3
+ * parts, in C and in Fortran order, converted (int32) or held as stored (float64), with
+ * columns chosen: the part's rows of what rm_read_file reads whole; the place of a bad
+ * value and the dropped rows numbered in the whole file. */
+#include "io/read_part.h"
+
+static void fill_part_file(int fortran, const char *descr, size_t n, size_t d, char **path)
+{
+    unsigned char raw[7 * 4 * 8];
+    size_t size = descr[2] == '8' ? 8 : 4;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++) {
+            double v = (double)(10 * (i + 1) + j + 1);
+            size_t at = fortran ? j * n + i : i * d + j;
+            if (size == 8)
+                memcpy(raw + at * 8, &v, 8);
+            else {
+                int32_t w = (int32_t)v;
+                memcpy(raw + at * 4, &w, 4);
+            }
+        }
+    char dict[128];
+    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': %s, 'shape': (%zu, %zu), }",
+             descr, fortran ? "True" : "False", n, d);
+    size_t len;
+    unsigned char *b = tu_npy_bytes(1, dict, raw, n * d * size, &len);
+    *path = tu_temp_file(".npy", b, len);
+    free(b);
+}
+
+Test(npy, parts_of_the_rows_in_either_order_with_columns)
+{
+    const char *descrs[] = {"<f8", "<i4"};
+    for (int fortran = 0; fortran < 2; fortran++)
+        for (int t = 0; t < 2; t++) {
+            char *path;
+            fill_part_file(fortran, descrs[t], 7, 4, &path);
+            rm_read_options opt;
+            rm_read_options_init(&opt);
+            opt.columns = "4,2";
+            rm_data whole, part;
+            rm_read_error err;
+            cr_assert_eq(rm_read_file(path, &opt, &whole, &err), RM_OK, "%s", err.message);
+            size_t seen = 0;
+            for (size_t p = 0; p < 3; p++) {
+                size_t first, total;
+                cr_assert_eq(rm_read_file_part(path, &opt, p, 3, &part, &first, &total, &err),
+                             RM_OK, "%s", err.message);
+                cr_assert_eq(first, seen);
+                cr_assert_eq(total, 7);
+                cr_assert_eq(part.d, 2);
+                cr_assert_eq(part.column_numbers[0], 4);
+                for (size_t k = 0; k < part.n * 2; k++)
+                    cr_assert_eq(part.values[k], whole.values[first * 2 + k],
+                                 "fortran %d, %s, part %zu, value %zu", fortran, descrs[t], p, k);
+                seen += part.n;
+                rm_data_free(&part);
+            }
+            cr_assert_eq(seen, 7);
+            rm_data_free(&whole);
+            tu_remove(path);
+        }
+}
+
+Test(npy, a_part_numbers_its_places_in_the_whole_file)
+{
+    double raw[6 * 2];
+    for (int k = 0; k < 12; k++)
+        raw[k] = k;
+    raw[4 * 2 + 1] = NAN; /* data row 5, column 2 */
+    for (int fortran = 0; fortran < 2; fortran++) {
+        double stored[12];
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 2; j++)
+                stored[fortran ? j * 6 + i : i * 2 + j] = raw[i * 2 + j];
+        size_t len;
+        unsigned char *b = tu_npy_bytes(
+            1, fortran ? "{'descr': '<f8', 'fortran_order': True, 'shape': (6, 2), }"
+                       : "{'descr': '<f8', 'fortran_order': False, 'shape': (6, 2), }",
+            stored, sizeof stored, &len);
+        char *path = tu_temp_file(".npy", b, len);
+        free(b);
+        rm_read_options opt;
+        rm_read_options_init(&opt);
+        rm_data part;
+        rm_read_error err;
+        size_t first, total;
+        cr_assert_eq(rm_read_file_part(path, &opt, 1, 2, &part, &first, &total, &err),
+                     RM_ENONFINITE);
+        cr_assert_eq(err.row, 5);
+        cr_assert_eq(err.column, 2);
+        cr_assert(strncmp(err.message, "row 5, column 2: ", 17) == 0, "%s", err.message);
+        rm_data_free(&part);
+        opt.drop_nonfinite = 1;
+        cr_assert_eq(rm_read_file_part(path, &opt, 1, 2, &part, &first, &total, &err), RM_OK);
+        cr_assert_eq(first, 3);
+        cr_assert_eq(part.n, 2);
+        cr_assert_eq(part.dropped_rows, 1);
+        cr_assert_eq(part.dropped[0], 5);
+        rm_data_free(&part);
+        tu_remove(path);
+    }
+}

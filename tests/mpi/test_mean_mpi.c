@@ -2,13 +2,18 @@
  * number of processes: every process builds the same whole matrix, hands its own rows to
  * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
  * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
- * bits for any split; the trimmed mean: 1e-12), then the faults:
- * bad data on one process, a different d or different options, a method not spread yet. */
+ * bits for any split; the trimmed mean: 1e-12; the geometric median as the mean), then the
+ * faults: bad data on one process, a different d or different options, a method not
+ * spread yet; and a time budget, which stops every process on the same iteration. */
+#define _GNU_SOURCE /* syscall */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "robustmean.h"
 #include "robustmean_mpi.h"
@@ -97,31 +102,37 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
     free(w);
 }
 
-/* The order statistics and the trimmed mean over the cut: the medians are one process's
- * bits for any cut, the trimmed means to 1e-12 (their chunks are not the mean's). */
-static void check_order_statistics(const char *what, const double *X, size_t n, size_t d,
-                                   const size_t *cut)
+/* The other methods that run spread, over the cut: the medians are one process's bits for
+ * any cut; the geometric median's at its chunk boundaries (its chunks of 4096 rows hold
+ * the mean's), aligned; the trimmed means to 1e-12 (their chunks are not the mean's);
+ * else to 1e-12. */
+static void check_methods(const char *what, const double *X, size_t n, size_t d,
+                          const size_t *cut, int aligned)
 {
-    const char *methods[] = {"median", "trimmed"};
-    for (int t = 0; t < 2; t++) {
+    const struct {
+        const char *name;
+        double eps;
+        int same_bits;
+    } methods[] = {{"median", NAN, 1}, {"trimmed", 0.1, size == 1}, {"geomedian", NAN, aligned}};
+    for (size_t t = 0; t < sizeof methods / sizeof methods[0]; t++) {
         rm_options opt;
         rm_options_init(&opt);
-        opt.method = methods[t];
-        opt.eps = t ? 0.1 : NAN;
+        opt.method = methods[t].name;
+        opt.eps = methods[t].eps;
         double want[8], got[8];
-        CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean %s", what, methods[t]);
+        CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "%s: rm_mean %s", what, opt.method);
         size_t lo, n_local;
         my_rows(cut, &lo, &n_local);
         rm_report rep;
         int status = rm_mean_mpi(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, n_local, d, &opt,
                                  got, &rep);
-        CHECK(status == RM_OK, "%s %s: status %d (%s)", what, methods[t], status, rep.message);
-        if (t == 0 || size == 1)
+        CHECK(status == RM_OK, "%s %s: status %d (%s)", what, opt.method, status, rep.message);
+        if (methods[t].same_bits)
             CHECK(memcmp(want, got, d * sizeof *got) == 0, "%s %s: not the same bits (%.3g)",
-                  what, methods[t], relative_error(got, want, d));
+                  what, opt.method, relative_error(got, want, d));
         else
             CHECK(relative_error(got, want, d) <= 1e-12, "%s %s: relative error %.3g", what,
-                  methods[t], relative_error(got, want, d));
+                  opt.method, relative_error(got, want, d));
     }
 }
 
@@ -135,22 +146,22 @@ static void check_means(void)
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * 8 / (size_t)size * 8192;
     check_split("chunk-aligned", X, n, d, cut, 1);
-    check_order_statistics("chunk-aligned", X, n, d, cut);
+    check_methods("chunk-aligned", X, n, d, cut, 1);
     for (int p = 0; p <= size; p++)
         cut[p] = p == size ? n : (size_t)p * n / (size_t)size + (p ? 1237 : 0);
     check_split("uneven", X, n, d, cut, size == 1);
-    check_order_statistics("uneven", X, n, d, cut);
+    check_methods("uneven", X, n, d, cut, size == 1);
     for (int p = 0; p <= size; p++)
         cut[p] = p == 0 ? 0 : p == size ? n : 8192 * (size_t)p;
     if (size > 1) /* process 0 holds no rows */
         cut[1] = 0;
     check_split("process 0 empty", X, n, d, cut, 1);
-    check_order_statistics("process 0 empty", X, n, d, cut);
+    check_methods("process 0 empty", X, n, d, cut, 1);
     size_t small = 3; /* fewer rows than processes */
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * small / (size_t)size;
     check_split("three rows", X, small, d, cut, 1);
-    check_order_statistics("three rows", X, small, d, cut);
+    check_methods("three rows", X, small, d, cut, size == 1);
     free(cut);
     free(X);
 }
@@ -211,6 +222,71 @@ static void check_faults(void)
     free(X);
 }
 
+/* The clock the library reads: its calls to clock_gettime() come here (a definition in
+ * the program takes the place of the C library's), and CLOCK_MONOTONIC runs `pace` times
+ * as fast from the moment pace_clock() set it. */
+static double pace = 1.0, paced_from;
+
+static double real_seconds(void)
+{
+    struct timespec ts;
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void pace_clock(double p)
+{
+    paced_from = real_seconds();
+    pace = p;
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    if (syscall(SYS_clock_gettime, id, ts) != 0)
+        return -1;
+    if (id == CLOCK_MONOTONIC && pace != 1.0) {
+        double now = (double)ts->tv_sec + 1e-9 * (double)ts->tv_nsec;
+        double t = paced_from + pace * (now - paced_from);
+        ts->tv_sec = (time_t)t;
+        ts->tv_nsec = (long)((t - (double)ts->tv_sec) * 1e9);
+    }
+    return 0;
+}
+
+/* A time budget holds across processes: process p's clock runs 9p + 1 times as fast, so
+ * that on its own clock each would stop on another iteration (process 0, whose start
+ * takes about the budget, some iterations after the others), and wait for the others in a
+ * collective they never reach, or mix collectives; on the slowest clock, which every
+ * process agrees on, all stop on the same one. */
+static void check_time_budget(void)
+{
+    size_t d = 4, n = 64 * 4096, lo = n * (size_t)rank / (size_t)size;
+    size_t hi = n * (size_t)(rank + 1) / (size_t)size;
+    double *X = make_rows(n, d), mean[4];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "geomedian";
+    opt.max_seconds = 0.4;
+    opt.tol = 1e-300; /* met only at a fixed point: the budget stops it first */
+    opt.max_iter = 100000;
+    opt.threads = 1;
+    rm_report rep;
+    pace_clock(1.0 + 9.0 * rank);
+    int status = rm_mean_mpi(MPI_COMM_WORLD, X + lo * d, hi - lo, d, &opt, mean, &rep);
+    pace_clock(1.0);
+    CHECK(status >= 0 && (size == 1 || rep.stop == RM_STOP_TIME_BUDGET),
+          "time budget: status %d (%s), %zu iterations, stop '%s'", status, rep.message,
+          rep.iterations, rep.stop_reason);
+    unsigned long long mine = rep.iterations, first = mine;
+    MPI_Bcast(&first, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    CHECK(mine == first, "time budget: stopped after %llu iterations, process 0 after %llu",
+          mine, first);
+    if (rank == 0)
+        printf("time budget over %d processes: every one stopped after %llu iterations\n", size,
+               first);
+    free(X);
+}
+
 /* Per call the collectives and the bytes do not grow with n (beyond the chunks' count). */
 static void check_traffic(void)
 {
@@ -244,6 +320,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     check_means();
     check_faults();
+    check_time_budget();
     check_traffic();
     int all = 0;
     MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
