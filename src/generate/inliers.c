@@ -99,6 +99,23 @@ static void defaults_student(rm_generate_options *opt)
         opt->nu = RM_DEFAULT_NU;
 }
 
+/* Heavy tails along dominant directions: where a check of eps has to tell leftover
+ * outliers from inliers whose tails are both long and uneven across directions. */
+static int setup_rotated_student(rm_inlier_law *law, const rm_generate_options *opt,
+                                 gsl_rng *r)
+{
+    int status = setup_rotated(law, opt, r);
+    if (status == RM_OK)
+        status = setup_student(law, opt, r);
+    return status;
+}
+
+static void defaults_rotated_student(rm_generate_options *opt)
+{
+    defaults_decay(opt);
+    defaults_student(opt);
+}
+
 static int setup_laplace(rm_inlier_law *law, const rm_generate_options *opt, gsl_rng *r)
 {
     (void)opt, (void)r;
@@ -157,6 +174,12 @@ static const inlier_model models[] = {
               .parameters = "nu: degrees of freedom > 2 (default 3)"},
      .setup = setup_student,
      .defaults = defaults_student},
+    {.info = {.name = "rotated-student",
+              .summary = "the rotated model with Student-t coordinates scaled to unit variance "
+                         "before the scaling and turn (d*d memory)",
+              .parameters = "decay >= 0 (default 1); nu: degrees of freedom > 2 (default 3)"},
+     .setup = setup_rotated_student,
+     .defaults = defaults_rotated_student},
     {.info = {.name = "laplace",
               .summary = "independent Laplace coordinates scaled to unit variance: covariance I",
               .parameters = ""},

@@ -280,6 +280,7 @@ Test(generate, documented_scales)
         {"diagonal", 1, 1 + 1. / 2 + 1. / 3 + 1. / 4 + 1. / 5},
         {"rotated", 1, 1 + 1. / 2 + 1. / 3 + 1. / 4 + 1. / 5},
         {"student", 1, 5},
+        {"rotated-student", 1, 1 + 1. / 2 + 1. / 3 + 1. / 4 + 1. / 5},
         {"laplace", 1, 5},
         {"mixture", sqrt(5), 9},
         {"spiked", 5, 3 * 25 + 2},
@@ -552,7 +553,7 @@ Test(generate, oracle_is_the_mean_of_the_inlier_rows)
 Test(generate, tables_are_complete)
 {
     cr_assert_geq(rm_corruption_count(), 12);
-    cr_assert_eq(rm_inlier_model_count(), 8);
+    cr_assert_eq(rm_inlier_model_count(), 9);
     for (size_t i = 0; i < rm_corruption_count(); i++) {
         const rm_model_info *m = rm_corruption_at(i);
         cr_assert_eq(rm_corruption_find(m->name), m);
