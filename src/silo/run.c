@@ -2,6 +2,7 @@
 #include "silo/run.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,10 @@
 #include "silo/units.h"
 #include "silo/warm.h"
 
-static void fill_report(const silo *s, rm_report *rep)
+/* Spread over processes, every process's (RM_OK or a hook's code). */
+static int fill_report(const silo *s, rm_report *rep)
 {
-    size_t n = s->n;
+    size_t n = s->n, total = s->total;
     const silo_point *best = &s->kept.best;
     rep->oracle = s->oracle.dense ? "dense" : "lanczos";
     rep->iterations = s->st.iteration;
@@ -36,8 +38,15 @@ static void fill_report(const silo *s, rm_report *rep)
     for (size_t i = 0; i < n; i++)
         if (best->q[i] > top)
             top = best->q[i];
+    uint64_t outliers = 0;
+    for (size_t i = 0; i < n; i++)
+        outliers += best->q[i] < 0.5 * s->st.u;
+    int status = rm_silo_largest_everywhere(s->m.range, RM_OK, &top);
+    status = rm_row_range_combine(s->m.range, status, &outliers, 1, RM_COMBINE_SUM_COUNTS);
+    if (status != RM_OK)
+        return status;
     if (top > s->st.u) /* the filter: the eps whose cap its largest weight meets */
-        eps = 1.0 - 1.0 / ((double)n * top);
+        eps = 1.0 - 1.0 / ((double)total * top);
     rep->guarantee = s->st.eps < 1.0 / 3.0;
     rm_gap_bounds b = rm_gap_bounds_of(eps, s->tg.delta, gap_rel);
     rep->certified = b.valid && gap_rel <= s->tg.tol;
@@ -45,13 +54,11 @@ static void fill_report(const silo *s, rm_report *rep)
     rep->bound_error = rep->certified ? b.error : NAN;
     rep->sigma_certificate =
         s->opt.sigma > 0.0 ? rm_sigma_certificate(eps, rep->objective, s->opt.sigma) : NAN;
-    size_t outliers = 0;
-    for (size_t i = 0; i < n; i++)
-        outliers += best->q[i] < 0.5 * s->st.u;
-    rep->outliers = outliers;
+    rep->outliers = (size_t)outliers;
     rep->columns_scaled = s->m.ctr->unit != NULL;
     rep->eps_chosen = s->st.eps;
-    rep->outlier_fraction = (double)outliers / (double)n;
+    rep->outlier_fraction = (double)outliers / (double)total;
+    return RM_OK;
 }
 
 /* A certificate whose condition the data contradicts is withheld: F above what it allows
@@ -95,7 +102,7 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
     const rm_matrix *X = &p->X;
     int threads = p->opt->threads;
     int status = *warm_m ? rm_centre_init_midrange(ctr, X, threads)
-                         : rm_centre_init(ctr, X, threads);
+                         : rm_centre_init_range(ctr, X, p->range, threads);
     if (status != RM_OK)
         return status;
     if (!*gap_n) {
@@ -281,23 +288,47 @@ static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo
 /* eps = 0: Delta is the single point q = 1/n, the estimate the sample mean. */
 static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
 {
-    size_t n = p->n;
-    int status = rm_column_means(&p->X, mean, p->opt->threads);
+    size_t total = p->range ? rm_row_range_total(p->range) : p->n;
+    int status = rm_column_means_range(&p->X, p->range, mean, p->opt->threads);
     if (status != RM_OK)
         return status;
     if (p->weights)
-        for (size_t i = 0; i < n; i++)
-            p->weights[i] = 1.0 / (double)n;
+        for (size_t i = 0; i < p->n; i++)
+            p->weights[i] = 1.0 / (double)total;
     rep->stop = RM_STOP_EPS_ZERO;
-    rep->weight_cap = 1.0 / (double)n;
+    rep->weight_cap = 1.0 / (double)total;
     rep->eps_chosen = 0.0;
     rep->outlier_fraction = 0.0;
     return RM_OK;
 }
 
+/* Spread over processes (p->range), what a solve needs that does not run so yet:
+ * RM_EUNSUPPORTED with the words, decided from what every process shares (the options
+ * and the total of rows), so the same on every process; else RM_OK. */
+static int spread_yet(const rm_problem *p, const rm_solver *solver, int choose, size_t total,
+                      rm_report *rep)
+{
+    const char *what = NULL;
+    if (!p->range)
+        return RM_OK;
+    if (choose)
+        what = "choosing eps (-e auto)";
+    else if (wants_units(p->opt, solver))
+        what = "robust column units (column_scaling auto or robust; give none, or sigma)";
+    else if (wants_shape(p->opt, solver))
+        what = "the shape step (shaping auto or always; give none)";
+    else if (rm_silo_gap_rows(total))
+        what = "a solve on more rows than the gap's sample (drawn by keys over all rows)";
+    if (!what)
+        return RM_OK;
+    snprintf(rep->message, sizeof rep->message,
+             "%s does not run on rows spread over processes yet", what);
+    return RM_EUNSUPPORTED;
+}
+
 int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
 {
-    size_t n = p->n;
+    size_t n = p->range ? rm_row_range_total(p->range) : p->n; /* every process's rows */
     int choose = p->eps == RM_EPS_AUTO;
     double eps = choose ? RM_SILO_EPS_AUTO_START : isnan(p->eps) ? 0.0 : p->eps;
     if (eps == 0.0)
@@ -310,18 +341,32 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     }
     if (p->d > 0x7fffffff || n > 0x7fffffff)
         return RM_EOVERFLOW; /* BLAS takes int dimensions */
+    int status = spread_yet(p, solver, choose, n, rep);
+    if (status != RM_OK)
+        return status;
     double start = rm_clock_seconds();
     rm_centre ctr;
     size_t warm_m = rm_silo_warm_rows(n, p->d), gap_n = rm_silo_gap_rows(n);
     size_t *gap_rows = rm_alloc_array(gap_n, sizeof *gap_rows);
     double *warm = NULL;
-    if (!gap_rows)
-        return RM_ENOMEM;
-    int status = prepare(p, wants_units(p->opt, solver), eps, start, &ctr, gap_rows, &gap_n,
-                         &warm, &warm_m);
+    /* spread over processes, a failure of one process's own is every one's: each
+     * process's own steps (allocations) agree before the next common one */
+    status = rm_row_range_agree(p->range, gap_rows ? RM_OK : RM_ENOMEM, rep->message);
     if (status != RM_OK) {
         free(gap_rows);
         return status;
+    }
+    status = prepare(p, wants_units(p->opt, solver), eps, start, &ctr, gap_rows, &gap_n,
+                     &warm, &warm_m);
+    if (status != RM_OK) {
+        free(gap_rows);
+        return status;
+    }
+    if (p->range && ctr.coarse_count) { /* its estimate sums x over the rows (moments.h) */
+        snprintf(rep->message, sizeof rep->message,
+                 "a column spanning too little of the largest (its values subnormal beside "
+                 "the others) does not run on rows spread over processes yet");
+        status = RM_EUNSUPPORTED;
     }
     if (choose) { /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO) */
         rm_matrix sample = warm ? rm_matrix_of_doubles(warm, warm_m, p->d) : p->X;
@@ -342,26 +387,33 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                         .eps = eps,
                         .solver = solver,
                         .gap_rows = gap_rows,
-                        .gap_n = gap_n};
+                        .gap_n = gap_n,
+                        .range = p->range};
     if (status == RM_OK)
         status = rm_silo_init(&s, &setup);
+    status = rm_row_range_agree(p->range, status, rep->message);
     if (status == RM_OK && warm) /* the check of eps runs there, on the sample */
         status = rm_silo_warm_start(&s, warm, warm_m, start, &check);
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
         status = solve(&s, start, &rep->stop);
     /* the point reported: the check of eps below continues the solve from it */
-    silo_reported pt = {.q = p->weights ? p->weights : rm_alloc_array(n, sizeof *pt.q),
+    silo_reported pt = {.q = p->weights ? p->weights : rm_alloc_array(p->n, sizeof *pt.q),
                         .mu = rm_alloc_array(p->d, sizeof *pt.mu),
                         .F = s.kept.best.F,
                         .eps = s.st.eps,
                         .cap = s.st.u};
-    if (status >= 0 && (!pt.q || !pt.mu))
-        status = RM_ENOMEM;
+    int held = rm_row_range_agree(p->range, pt.q && pt.mu ? RM_OK : RM_ENOMEM, rep->message);
+    if (status >= 0 && held != RM_OK)
+        status = held;
     if (status >= 0) {
         rep->converged = status == RM_OK;
-        fill_report(&s, rep);
-        memcpy(pt.q, s.kept.best.q, n * sizeof *pt.q);
+        int filled = fill_report(&s, rep);
+        if (filled != RM_OK)
+            status = filled;
+    }
+    if (status >= 0) {
+        memcpy(pt.q, s.kept.best.q, p->n * sizeof *pt.q);
         memcpy(pt.mu, s.kept.best.mu, p->d * sizeof *pt.mu);
         size_t before = s.cost.passes, products = s.cost.products;
         int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &check);

@@ -101,6 +101,7 @@ typedef void (*silo_step_hook)(void *ctx, const struct silo *s);
 
 typedef struct silo {
     size_t n, d;
+    size_t total; /* the rows of every process (n when this one holds them all) */
     rm_options opt;
     const rm_solver *solver;
     rm_silo_state st; /* what the solver sees */
@@ -129,6 +130,8 @@ typedef struct silo_setup {
     double eig_tol;          /* Lanczos tolerance; 0: the solver's, or the default */
     silo_step_hook on_step;  /* NULL, or called before each step */
     void *on_step_ctx;
+    const rm_row_range *range; /* NULL, or X holds this process's rows of those spread
+                                  over processes (every process solving alike) */
 } silo_setup;
 
 /* state.c: set up a solve at q = 1/n. Returns RM_OK or RM_ENOMEM; rm_silo_free releases
@@ -137,8 +140,8 @@ int rm_silo_init(silo *s, const silo_setup *setup);
 void rm_silo_free(silo *s);
 /* Start again at eps from the best iterate's weights (projected onto the simplex of a
  * smaller eps; a larger one holds them): the kept iterates, the counters and the step are
- * forgotten, the oracle keeps its warm start. */
-void rm_silo_restart(silo *s, double eps);
+ * forgotten, the oracle keeps its warm start. Returns RM_OK or a negative code. */
+int rm_silo_restart(silo *s, double eps);
 /* The current iterate into p. */
 void rm_silo_point_keep(const silo *s, silo_point *p);
 /* The value in data units of an objective in the scaled space. */
@@ -155,8 +158,8 @@ int rm_silo_oracle_run(silo *s);
  * negative code. */
 int rm_silo_evaluate(silo *s);
 /* The directions the gap takes at the current delta, the gap and tau, from the current
- * evaluation's Ritz values and scores. */
-void rm_silo_directions(silo *s);
+ * evaluation's Ritz values and scores: RM_OK or a negative code. */
+int rm_silo_directions(silo *s);
 /* The distances at q for a solver that reads them, when the evaluation did not take
  * them: a pass. RM_OK or a negative code. */
 int rm_silo_ensure_norms(silo *s);

@@ -153,8 +153,10 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
         status = rm_pass_scores(&s->m, s->opt.threads, &sc);
         s->cost.passes++;
         /* (with too few rows left to fill the capped simplex, q stays at 1/n) */
+        double theta;
         if (status >= 0)
-            rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads);
+            status = rm_simplex_project_kl_range(s->next, n, s->st.u, s->q, s->work,
+                                                 s->opt.threads, s->m.range, &theta);
         if (s->oracle.lz)
             rm_lanczos_warm(s->oracle.lz, in.kept.best.V, in.kept.best.k);
         /* the step the sample grew to, at most a replayed step's (bench/TUNING.md,
