@@ -88,6 +88,37 @@ static int wants_units(const rm_options *opt, const rm_solver *solver)
     return opt->column_scaling == RM_SCALING_ROBUST;
 }
 
+/* Robust units fitted on the m rows listed in rows (NULL: every row). Spread over
+ * processes, on a copy of those rows (of every row only when they are no more than the
+ * gap's sample: rm_silo_gap_rows), the same as one process's on them. */
+static int inlier_units(const rm_problem *p, rm_centre *ctr, const size_t *rows, size_t m,
+                        double eps, double start)
+{
+    const rm_matrix *X = &p->X;
+    if (!p->range)
+        return rm_silo_inlier_units(X, ctr, rows, rows ? m : X->n, p->opt, eps, start);
+    size_t *every = NULL;
+    if (!rows) {
+        m = rm_row_range_total(p->range);
+        every = rm_alloc_array(m, sizeof *every);
+        for (size_t i = 0; every && i < m; i++)
+            every[i] = i;
+    }
+    double *copy = NULL;
+    char unused[sizeof ((rm_report *)0)->message] = "";
+    int status = rm_row_range_agree(p->range, rows || every ? RM_OK : RM_ENOMEM, unused);
+    if (status == RM_OK)
+        status = rm_silo_warm_sample_range(X, p->range, rows ? rows : every, m, p->opt->threads,
+                                           &copy);
+    if (status == RM_OK) {
+        rm_matrix sample = rm_matrix_of_doubles(copy, m, X->d);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, m, p->opt, eps, start);
+    }
+    free(copy);
+    free(every);
+    return status;
+}
+
 /* The centre and the samples of a solve on X: with a warm start, the centre is the
  * medians of the gap's sample, drawn by keys taken at a provisional centre (the columns'
  * midranges: one pass, where the medians of all rows take three; a centre only has to sit
@@ -100,24 +131,34 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
                    size_t *gap_rows, size_t *gap_n, double **warm, size_t *warm_m)
 {
     const rm_matrix *X = &p->X;
+    const rm_row_range *range = p->range;
     int threads = p->opt->threads;
-    int status = *warm_m ? rm_centre_init_midrange(ctr, X, threads)
-                         : rm_centre_init_range(ctr, X, p->range, threads);
+    int status = *warm_m ? rm_centre_init_midrange_range(ctr, X, range, threads)
+                         : rm_centre_init_range(ctr, X, range, threads);
     if (status != RM_OK)
         return status;
+    char unused[sizeof ((rm_report *)0)->message] = "";
     if (!*gap_n) {
-        status = units ? rm_silo_inlier_units(X, ctr, NULL, X->n, p->opt, eps, start) : RM_OK;
+        status = units ? inlier_units(p, ctr, NULL, 0, eps, start) : RM_OK;
+        /* spread, a failure of this process's own steps is every one's */
+        status = rm_row_range_agree(range, status, unused);
         if (status != RM_OK)
             rm_centre_free(ctr);
         return status;
     }
     size_t *warm_rows = rm_alloc_array(*warm_m, sizeof *warm_rows);
-    rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr};
-    status = warm_rows ? rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m)
-                       : RM_ENOMEM;
+    rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr, .range = range};
+    status = rm_row_range_agree(range, warm_rows ? RM_OK : RM_ENOMEM, unused);
+    if (status == RM_OK)
+        status = rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m);
     if (status == RM_OK && *warm_m) {
-        *warm = rm_silo_warm_sample(X, warm_rows, *warm_m, threads);
-        status = *warm ? rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads) : RM_ENOMEM;
+        status = rm_silo_warm_sample_range(X, range, warm_rows, *warm_m, threads, warm);
+        /* spread, the gap's rows are the warm sample's first (the samples are nested, in
+         * the order of their keys): its copy holds them */
+        rm_matrix first = rm_matrix_of_doubles(*warm, *gap_n, X->d);
+        if (status == RM_OK)
+            status = range ? rm_centre_move_to_rows(ctr, &first, NULL, *gap_n, threads)
+                           : rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads);
     }
     /* the keys round each column on its own grid, so the samples do not depend on units;
      * the units from the larger sample when there is one: their sampling noise stretches
@@ -127,8 +168,9 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
         rm_matrix sample = rm_matrix_of_doubles(*warm, *warm_m, X->d);
         status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, eps, start);
     } else if (status == RM_OK && units) {
-        status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, eps, start);
+        status = inlier_units(p, ctr, gap_rows, *gap_n, eps, start);
     }
+    status = rm_row_range_agree(range, status, unused);
     free(warm_rows);
     if (status != RM_OK) {
         free(*warm);
@@ -311,14 +353,11 @@ static int spread_yet(const rm_problem *p, const rm_solver *solver, int choose, 
     const char *what = NULL;
     if (!p->range)
         return RM_OK;
+    (void)total;
     if (choose)
         what = "choosing eps (-e auto)";
-    else if (wants_units(p->opt, solver))
-        what = "robust column units (column_scaling auto or robust; give none, or sigma)";
     else if (wants_shape(p->opt, solver))
         what = "the shape step (shaping auto or always; give none)";
-    else if (rm_silo_gap_rows(total))
-        what = "a solve on more rows than the gap's sample (drawn by keys over all rows)";
     if (!what)
         return RM_OK;
     snprintf(rep->message, sizeof rep->message,

@@ -9,6 +9,7 @@
 #include "common/threads.h"
 #include "numerics/chunk_sums.h"
 #include "numerics/passes.h"
+#include "numerics/row_sample.h"
 #include "silo/gap.h"
 #include "silo/state.h"
 
@@ -115,6 +116,20 @@ static int gather_scores(const silo *s, size_t k, int status, double **S, double
     return status;
 }
 
+/* The sample's first k scores and weights of every process, in the sample's order, into
+ * s->sample.gathered (k + 1 values a row). */
+static int gather_sample(silo *s, size_t k)
+{
+    silo_gap_sample *sub = &s->sample;
+    for (size_t t = 0; t < sub->mine; t++) {
+        size_t i = sub->local[t];
+        memcpy(sub->packed + t * (k + 1), s->ev.S + i * s->ev.k, k * sizeof(double));
+        sub->packed[t * (k + 1) + k] = s->q[i];
+    }
+    return rm_sample_gather(s->m.range, sub->rows, sub->n, RM_OK, sub->packed, k + 1,
+                            sub->gathered);
+}
+
 /* The gap's weights s->ev.w fitted on all the rows of every process (the rows few). */
 static int fit_on_all_rows(silo *s, size_t k, double u)
 {
@@ -157,18 +172,27 @@ static int minimise_gap(silo *s, double *gap)
          * in the difference (mixing the exact first term with a sampled second one would
          * leave the gap, a small difference, mostly noise). */
         double *q_sub = sub->work, total = 0.0, a_sub[RM_MAX_PAIRS];
-        for (size_t t = 0; t < sub->n; t++) {
-            size_t i = sub->rows[t];
-            memcpy(sub->S + t * k, s->ev.S + i * ld, k * sizeof(double));
-            q_sub[t] = s->q[i];
+        if (range)
+            status = gather_sample(s, k);
+        for (size_t t = 0; t < sub->n && status == RM_OK; t++) {
+            if (range) {
+                memcpy(sub->S + t * k, sub->gathered + t * (k + 1), k * sizeof(double));
+                q_sub[t] = sub->gathered[t * (k + 1) + k];
+            } else {
+                size_t i = sub->rows[t];
+                memcpy(sub->S + t * k, s->ev.S + i * ld, k * sizeof(double));
+                q_sub[t] = s->q[i];
+            }
             total += q_sub[t];
         }
         for (size_t t = 0; t < sub->n && total > 0.0; t++)
             q_sub[t] /= total;
-        rm_gap_weighted_scores(sub->S, sub->n, k, k, q_sub, a_sub, 1);
-        double u_sub = u * (double)n / (double)sub->n;
-        rm_gap_minimise(sub->S, sub->n, k, k, a_sub, u_sub, s->ev.w, GAP_STEPS, sub->tau,
-                        sub->work);
+        double u_sub = u * (double)s->total / (double)sub->n;
+        if (status == RM_OK) {
+            rm_gap_weighted_scores(sub->S, sub->n, k, k, q_sub, a_sub, 1);
+            rm_gap_minimise(sub->S, sub->n, k, k, a_sub, u_sub, s->ev.w, GAP_STEPS, sub->tau,
+                            sub->work);
+        }
     } else if (status == RM_OK && k > 1 && range) {
         status = fit_on_all_rows(s, k, u);
     } else if (status == RM_OK && k > 1) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "numerics/row_sample.h"
 #include "numerics/simplex.h"
 
 static int point_alloc(silo_point *p, size_t n, size_t d)
@@ -68,11 +69,13 @@ void rm_silo_free(silo *s)
 {
     double *arrays[] = {s->q, s->next, s->work, s->ev.S, s->ev.tau, s->ev.tau_gap,
                         s->ev.norms, s->undo.q, s->undo.tau, s->undo.tau_gap, s->undo.norms,
-                        s->sample.S, s->sample.tau, s->sample.work};
+                        s->sample.S, s->sample.tau, s->sample.work, s->sample.packed,
+                        s->sample.gathered};
     point_free(&s->kept.best);
     point_free(&s->kept.certified);
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
+    free(s->sample.local);
     rm_silo_oracle_free(&s->oracle);
 }
 
@@ -122,6 +125,16 @@ int rm_silo_init(silo *s, const silo_setup *setup)
         s->sample.tau = rm_alloc_array(s->sample.n, sizeof(double));
         s->sample.work = rm_alloc_array(s->sample.n, sizeof(double));
         ok = s->sample.S && s->sample.tau && s->sample.work;
+    }
+    if (ok && setup->gap_n && setup->range) {
+        silo_gap_sample *sub = &s->sample;
+        size_t width = RM_MAX_PAIRS + 1; /* the scores and the weight */
+        sub->local = rm_alloc_array(sub->n, sizeof *sub->local);
+        sub->packed = rm_alloc_array(sub->n, width * sizeof(double));
+        sub->gathered = rm_alloc_array(sub->n, width * sizeof(double));
+        ok = sub->local && sub->packed && sub->gathered;
+        if (ok)
+            sub->mine = rm_sample_mine(setup->range, sub->rows, sub->n, sub->local);
     }
     if (ok)
         ok = rm_silo_oracle_init(s, setup->eig_tol) == RM_OK;

@@ -75,9 +75,14 @@ typedef struct silo_undo {
 /* The rows the gap's weights are fitted on when n is large (sample.c): their scores and
  * weights are copied out at each evaluation. */
 typedef struct silo_gap_sample {
-    const size_t *rows; /* the caller's */
+    const size_t *rows; /* the caller's (global row numbers when spread over processes) */
     size_t n;           /* 0: the gap is fitted on all rows */
     double *S, *tau, *work;
+    /* spread over processes: this process's rows among them (local numbers, in the
+     * sample's order, `mine` of them), their scores and weights packed to be gathered,
+     * and every process's, in the sample's order */
+    size_t *local, mine;
+    double *packed, *gathered;
 } silo_gap_sample;
 
 /* The iterates kept. certified: the one of lowest F whose gap is within the user's
@@ -182,7 +187,8 @@ size_t rm_silo_gap_rows(size_t n);
 /* Two nested samples of rows by their keys (row_sample.h): the first *gap_n rows by key
  * into gap_rows and the first *warm_n into warm_rows (when *warm_n > 0); each count
  * becomes what was taken. Returns RM_OK or RM_ENOMEM (the keys take n doubles while the
- * samples are drawn), or RM_EOVERFLOW. */
+ * samples are drawn), or RM_EOVERFLOW. Spread over processes (m->range), the samples'
+ * rows are global row numbers, the same on every process, and so is the status. */
 int rm_silo_draw_samples(const rm_moments *m, int threads, size_t *gap_rows, size_t *gap_n,
                          size_t *warm_rows, size_t *warm_n);
 

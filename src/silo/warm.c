@@ -14,6 +14,7 @@
 #include "common/alloc.h"
 #include "common/threads.h"
 #include "numerics/passes.h"
+#include "numerics/row_sample.h"
 #include "numerics/simplex.h"
 #include "silo/eps_check.h"
 
@@ -49,6 +50,29 @@ double *rm_silo_warm_sample(const rm_matrix *X, const size_t *rows, size_t m, in
     for (size_t t = 0; t < m; t++)
         rm_matrix_copy_row(X, rows[t], sample + t * d);
     return sample;
+}
+
+int rm_silo_warm_sample_range(const rm_matrix *X, const rm_row_range *range, const size_t *rows,
+                              size_t m, int threads, double **sample)
+{
+    if (!range) {
+        *sample = rm_silo_warm_sample(X, rows, m, threads);
+        return *sample ? RM_OK : RM_ENOMEM;
+    }
+    size_t d = X->d, *local = rm_alloc_array(m, sizeof *local), count = 0;
+    if (local)
+        count = rm_sample_mine(range, rows, m, local);
+    double *mine = local ? rm_silo_warm_sample(X, local, count, threads) : NULL;
+    *sample = rm_alloc_array(m, d * sizeof(double));
+    int status = rm_sample_gather(range, rows, m, mine && *sample ? RM_OK : RM_ENOMEM, mine, d,
+                                  *sample);
+    free(local);
+    free(mine);
+    if (status != RM_OK) {
+        free(*sample);
+        *sample = NULL;
+    }
+    return status;
 }
 
 /* The sample solve's first steps, as the hook records them before each is taken: the top
@@ -168,7 +192,7 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
         status = rm_silo_eps_check(&in, start, sampling_slack(s->st.eps, m), check);
     }
     /* the sample's passes (its solve's and its check's), in whole-data passes */
-    s->cost.passes += (in.cost.passes * m + n - 1) / n;
+    s->cost.passes += (in.cost.passes * m + s->total - 1) / s->total;
     s->cost.products += in.cost.products;
     rm_silo_free(&in);
     free(gap_rows);

@@ -1,9 +1,11 @@
 /* The SILO solvers (lowregret, pgd, filter) over rows spread by rm_mean_mpi() against
  * rm_mean() on the rows put together, under mpirun with any number of processes: the
- * estimate and each row's weight to 1e-12 relative (the passes' single chunk at these
- * sizes is cut at the processes' boundaries: rounding), the same status, iterations and
- * stop on every process as on one; a process holding no rows; and what does not run
- * spread yet fails alike on every process with the same words, never hangs. */
+ * estimate and each row's weight to 1e-12 relative, and the same bits as the rows spread
+ * over one process (MPI_COMM_SELF: the dense oracle is formed in a pass there, where
+ * rm_mean updates it from the rows that moved) when the processes split the rows at every
+ * pass's chunk boundaries (n = 2^17: the warm start, the gap's sample, robust units); the
+ * same status, iterations and stop on every process as on one; a process holding no rows; and what does not run spread yet fails alike on
+ * every process with the same words, never hangs. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,28 +53,37 @@ static double relative_error(const double *a, const double *b, size_t count)
     return worst;
 }
 
-static void silo_options(rm_options *opt, const char *method)
+/* eps 0.1 and no shape step; with units or without */
+static void silo_options(rm_options *opt, const char *method, int units)
 {
     rm_options_init(opt);
     opt->method = method;
     opt->eps = 0.1;
-    opt->column_scaling = RM_SCALING_NONE;
+    opt->column_scaling = units ? RM_SCALING_AUTO : RM_SCALING_NONE;
     opt->shaping = RM_SHAPING_NONE;
 }
 
-/* Each SILO method on X split at cut against one process. */
+/* Each SILO method on X split at cut against one process (and, same_bits, against the
+ * rows spread over this process alone, to the bit). */
 static void check_split(const char *what, const double *X, size_t n, size_t d,
-                        const size_t *cut)
+                        const size_t *cut, int units, int same_bits)
 {
     const char *methods[] = {"lowregret", "pgd", "filter"};
     size_t lo = cut[rank], n_local = cut[rank + 1] - cut[rank];
     double *want_w = malloc(n * sizeof *want_w), *got_w = malloc((n_local + 1) * sizeof *got_w);
-    double want[200], got[200];
+    double *self_w = malloc(n * sizeof *self_w);
+    double want[200], got[200], self[200];
     for (int t = 0; t < 3; t++) {
         rm_options opt;
-        silo_options(&opt, methods[t]);
+        silo_options(&opt, methods[t], units);
         rm_report one, rep;
         int want_status = rm_mean_weights(X, n, d, &opt, want, want_w, &one);
+        rm_report alone;
+        int self_status = same_bits ? rm_mean_mpi_counted(MPI_COMM_SELF, X, NULL, n, d, &opt,
+                                                          self, self_w, &alone, NULL)
+                                    : want_status;
+        CHECK(self_status == want_status, "%s %s: spread on one process: status %d (%s)", what,
+              methods[t], self_status, alone.message);
         int status = rm_mean_mpi_counted(MPI_COMM_WORLD, n_local ? X + lo * d : NULL, NULL,
                                          n_local, d, &opt, got, got_w, &rep, NULL);
         CHECK(status == want_status, "%s %s: status %d, one process %d (%s)", what, methods[t],
@@ -81,10 +92,17 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
             continue;
         CHECK(relative_error(got, want, d) <= 1e-12, "%s %s: relative error %.3g", what,
               methods[t], relative_error(got, want, d));
-        double worst = 0.0;
-        for (size_t i = 0; i < n_local; i++)
+        double worst = 0.0, bits = 0.0;
+        for (size_t i = 0; i < n_local; i++) {
             worst = fmax(worst, fabs(got_w[i] - want_w[lo + i]) * (double)n);
+            bits = fmax(bits, same_bits ? fabs(got_w[i] - self_w[lo + i]) : 0.0);
+        }
         CHECK(worst <= 1e-10, "%s %s: weights differ by %.3g of 1/n", what, methods[t], worst);
+        CHECK(!same_bits || (memcmp(got, self, d * sizeof *got) == 0 && bits == 0.0 &&
+                             rep.objective == alone.objective && rep.gap == alone.gap &&
+                             rep.passes == alone.passes),
+              "%s %s: not the bits of one process spread (%.3g)", what, methods[t],
+              relative_error(got, self, d));
         CHECK(rep.iterations == one.iterations && rep.stop == one.stop &&
                   rep.outliers == one.outliers && rep.certified == one.certified,
               "%s %s: %zu iterations (stop %d, %zu outliers), one process %zu (stop %d, %zu)",
@@ -101,10 +119,31 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
     }
     free(want_w);
     free(got_w);
+    free(self_w);
+}
+
+/* n = 2^17 rows: every pass's chunks (at most 32, of n/32 rows; the projections' and the
+ * gap's fewer, of multiples of n/32; the KL projection's starting histogram 4, of n/4)
+ * begin at multiples of n/4, so cuts there give one process's bits; the warm start, its
+ * sample and the gap's sample by keys over all rows, robust units on the warm sample.
+ * Then an uneven cut. */
+static void check_aligned(void)
+{
+    size_t d = 6, n = (size_t)1 << 17;
+    double *X = make_rows(n, d);
+    size_t *cut = malloc((size_t)(size + 1) * sizeof *cut);
+    for (int p = 0; p <= size; p++)
+        cut[p] = (size_t)p * 4 / (size_t)size * (n / 4);
+    check_split("aligned, warm start", X, n, d, cut, 1, 1);
+    for (int p = 0; p <= size; p++)
+        cut[p] = p == 0 ? 0 : p == size ? n : (size_t)p * n / (size_t)size + 1237;
+    check_split("uneven, warm start", X, n, d, cut, 1, size == 1);
+    free(cut);
+    free(X);
 }
 
 /* Even cuts, uneven ones with process 0 holding none; the dense oracle (d = 6) and the
- * Lanczos one (d = 140). */
+ * Lanczos one (d = 140); 5000 rows: the gap's sample and units on it, no warm start. */
 static void check_methods(void)
 {
     size_t ds[2] = {6, 140}, ns[2] = {3000, 1200};
@@ -114,15 +153,21 @@ static void check_methods(void)
         double *X = make_rows(n, d);
         for (int p = 0; p <= size; p++)
             cut[p] = (size_t)p * n / (size_t)size;
-        check_split(d > 128 ? "even, Lanczos" : "even, dense", X, n, d, cut);
+        check_split(d > 128 ? "even, Lanczos" : "even, dense", X, n, d, cut, 0, size == 1);
         for (int p = 0; p <= size; p++)
             cut[p] = p == 0 ? 0 : p == size ? n : (size_t)p * n / (size_t)size + 37;
         if (size > 1)
             cut[1] = 0;
         check_split(d > 128 ? "process 0 empty, Lanczos" : "process 0 empty, dense", X, n, d,
-                    cut);
+                    cut, 1, size == 1);
         free(X);
     }
+    size_t n = 5000, d = 5;
+    double *X = make_rows(n, d);
+    for (int p = 0; p <= size; p++)
+        cut[p] = (size_t)p * n / (size_t)size;
+    check_split("the gap's sample", X, n, d, cut, 1, size == 1);
+    free(X);
     free(cut);
 }
 
@@ -150,27 +195,17 @@ static void check_not_yet(void)
     rm_options_init(&opt);
     opt.eps = 0.1;
     int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("default units", status, RM_EUNSUPPORTED, "robust column units", &rep);
-    silo_options(&opt, "pgd");
-    opt.shaping = RM_SHAPING_ALWAYS;
-    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("the shape step", status, RM_EUNSUPPORTED, "the shape step", &rep);
-    silo_options(&opt, "pgd");
+    expect_everywhere("default shape step", status, RM_EUNSUPPORTED, "the shape step", &rep);
+    silo_options(&opt, "pgd", 1);
     opt.eps = RM_EPS_AUTO;
     status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
     expect_everywhere("eps auto", status, RM_EUNSUPPORTED, "choosing eps", &rep);
-    free(X);
-    size_t big = 4001; /* more rows than the gap's sample, on 1 to 4 processes */
-    X = make_rows(big, d);
-    size_t lo = big * (size_t)rank / (size_t)size, hi = big * (size_t)(rank + 1) / (size_t)size;
-    silo_options(&opt, "lowregret");
-    status = rm_mean_mpi(MPI_COMM_WORLD, X + lo * d, hi - lo, d, &opt, mean, &rep);
-    expect_everywhere("the gap's sample", status, RM_EUNSUPPORTED, "the gap's sample", &rep);
     /* eps 0: the sample mean, spread */
+    silo_options(&opt, "lowregret", 1);
     opt.eps = 0.0;
     double want[4];
-    CHECK(rm_mean(X, big, d, &opt, want, NULL) == RM_OK, "eps 0: rm_mean");
-    status = rm_mean_mpi(MPI_COMM_WORLD, X + lo * d, hi - lo, d, &opt, mean, &rep);
+    CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "eps 0: rm_mean");
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
     CHECK(status == RM_OK && relative_error(mean, want, d) <= 1e-12,
           "eps 0: status %d, relative error %.3g", status, relative_error(mean, want, d));
     free(X);
@@ -190,7 +225,7 @@ static void check_traffic(void)
         rm_report rep[2];
         for (int it = 0; it < 2; it++) {
             rm_options opt;
-            silo_options(&opt, "lowregret");
+            silo_options(&opt, "lowregret", 0);
             opt.max_iter = (size_t)(20 + 20 * it);
             opt.tol = 1e-9; /* no stop at the gap: every iteration runs */
             rm_mean_mpi_counted(MPI_COMM_WORLD, X + lo * d, NULL, hi - lo, d, &opt, mean, NULL,
@@ -213,6 +248,7 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     check_methods();
+    check_aligned();
     check_not_yet();
     check_traffic();
     int all = 0;
