@@ -50,10 +50,24 @@ static int top_direction(silo *s, double *shift, double *excess)
             kept[m++] = t[i];
     }
     sums[2] = (double)m;
-    if (s->m.range) { /* running sums: each process's part is a piece of the one chunk */
+    if (s->m.range) {
+        /* one process's running sums have no pieces to cut: spread, sums over chunks of
+         * the rows (the same bits on any number of processes split at their boundaries) */
         rm_chunk_plan plan;
-        rm_chunk_plan_init(&plan, s->m.range, n, 1);
-        status = rm_chunk_plan_add(&plan, status, sums, 3, sums);
+        double part[RM_CHUNK_SUMS_MAX][3];
+        rm_chunk_plan_init(&plan, s->m.range, n, RM_CHUNK_SUMS_MAX);
+        for (size_t k = 0; k < plan.count; k++) {
+            double mean = 0.0, total = 0.0, count = 0.0;
+            for (size_t i = plan.piece[k].lo; i < plan.piece[k].hi; i++) {
+                mean += b->q[i] * t[i];
+                total += b->q[i];
+                count += b->q[i] >= 0.5 * s->st.u;
+            }
+            part[k][0] = mean;
+            part[k][1] = total;
+            part[k][2] = count;
+        }
+        status = rm_chunk_plan_add(&plan, status, part[0], 3, sums);
         if (status != RM_OK)
             return status;
     }

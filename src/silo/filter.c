@@ -23,11 +23,18 @@ static int propose(rm_silo_state *st, double *next)
         total += next[i];
     }
     if (st->range) {
-        /* one running sum over all the rows: spread, each process's part is a piece of
-         * its one chunk, added in row order (to rounding) */
+        /* one process's running sum has no pieces to cut: spread, the sum over chunks of
+         * the rows, the same bits on any number of processes split at their boundaries
+         * (and one process's to rounding) */
         rm_chunk_plan plan;
-        rm_chunk_plan_init(&plan, st->range, st->n, 1);
-        status = rm_chunk_plan_add(&plan, status, &total, 1, &total);
+        double part[RM_CHUNK_SUMS_MAX];
+        rm_chunk_plan_init(&plan, st->range, st->n, RM_CHUNK_SUMS_MAX);
+        for (size_t c = 0; c < plan.count; c++) {
+            part[c] = 0.0;
+            for (size_t i = plan.piece[c].lo; i < plan.piece[c].hi; i++)
+                part[c] += next[i];
+        }
+        status = rm_chunk_plan_add(&plan, status, part, 1, &total);
         if (status != RM_OK)
             return status;
     }

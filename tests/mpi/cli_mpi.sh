@@ -2,7 +2,7 @@
 # robustmean-mpi on P processes against robustmean on one:
 #   cli_mpi.sh MPIEXEC P ROBUSTMEAN_MPI ROBUSTMEAN
 # the estimate and the weights of a .npy split among the processes, CSV shards, and the
-# faults (a ragged shard, a shard of another width, NaN, a method not spread yet): each
+# faults (a ragged shard, a shard of another width, NaN, a step not spread yet): each
 # the same clear error, exit 1, no hang.
 set -u
 mpiexec=$1 np=$2 rmmpi=$3 rm=$4
@@ -95,7 +95,7 @@ if [ "$np" -gt 1 ]; then
 fi
 write_npy "$work/nan.npy" 100 3 $((100 - 2))
 expect "data row 99, column 2" run -m mean "$work/nan.npy"
-expect "not supported" run -m lowregret -e 0.1 "$work/x.npy"
+expect "not supported" run -m lowregret -e auto "$work/x.npy"
 expect "matches 0 files" run -m mean --shards "$work/none-*.csv"
 run --no-such-option >/dev/null 2>&1
 code=$?

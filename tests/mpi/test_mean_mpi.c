@@ -3,7 +3,7 @@
  * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
  * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
  * bits for any split; the trimmed mean: 1e-12), then the faults:
- * bad data on one process, a different d or different options, a method not spread yet. */
+ * bad data on one process, a different d or different options, a step not spread yet. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,9 +200,9 @@ static void check_faults(void)
         expect_everywhere("different options", status, RM_EINVAL, "disagree on the options", &rep);
 
     opt.method = "lowregret";
-    opt.eps = 0.1;
+    opt.eps = RM_EPS_AUTO;
     status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("a method not spread yet", status, RM_EUNSUPPORTED,
+    expect_everywhere("a step not spread yet", status, RM_EUNSUPPORTED,
                       "does not run on rows spread", &rep);
 
     opt.method = "no-such";

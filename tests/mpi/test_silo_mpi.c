@@ -27,9 +27,10 @@ static int rank, size, failures;
         }                                                                                    \
     } while (0)
 
-/* The same rows on every process: normal inliers about an offset, and a tenth of the rows
- * a far cluster. */
-static double *make_rows(size_t n, size_t d)
+/* The same rows on every process: normal inliers about an offset (round, or with the
+ * first column's noise in every other: anisotropic), and a tenth of the rows a far
+ * cluster. */
+static double *make_shaped_rows(size_t n, size_t d, int anisotropic)
 {
     double *X = malloc(n * d * sizeof *X);
     uint64_t s = 23;
@@ -40,10 +41,17 @@ static double *make_rows(size_t n, size_t d)
                 s = s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
                 z += (double)(s >> 11) / 9007199254740992.0 - 0.5;
             }
-            X[i * d + j] = 100.0 * (double)(j + 1) + z + (i % 10 == 3 ? 8.0 : 0.0);
+            /* the corrupted rows: far along every column, or (anisotropic) shifted along a
+             * direction of small variance, hidden below the dominant one */
+            double shift = !anisotropic ? 8.0 : j == 1 ? 2.5 : j == 2 ? -2.5 : 0.0;
+            X[i * d + j] = 100.0 * (double)(j + 1) + z + (i % 10 == 3 ? shift : 0.0);
+            if (anisotropic && j > 0)
+                X[i * d + j] += 4.0 * (X[i * d] - 100.0);
         }
     return X;
 }
+
+static double *make_rows(size_t n, size_t d) { return make_shaped_rows(n, d, 0); }
 
 static double relative_error(const double *a, const double *b, size_t count)
 {
@@ -53,20 +61,21 @@ static double relative_error(const double *a, const double *b, size_t count)
     return worst;
 }
 
-/* eps 0.1 and no shape step; with units or without */
-static void silo_options(rm_options *opt, const char *method, int units)
+/* eps 0.1; units and the shape step by default (units 1, shape 1), never (0), or the
+ * shape step always (shape 2) */
+static void silo_options(rm_options *opt, const char *method, int units, int shape)
 {
     rm_options_init(opt);
     opt->method = method;
     opt->eps = 0.1;
     opt->column_scaling = units ? RM_SCALING_AUTO : RM_SCALING_NONE;
-    opt->shaping = RM_SHAPING_NONE;
+    opt->shaping = shape == 2 ? RM_SHAPING_ALWAYS : shape ? RM_SHAPING_AUTO : RM_SHAPING_NONE;
 }
 
 /* Each SILO method on X split at cut against one process (and, same_bits, against the
  * rows spread over this process alone, to the bit). */
 static void check_split(const char *what, const double *X, size_t n, size_t d,
-                        const size_t *cut, int units, int same_bits)
+                        const size_t *cut, int units, int shape, int same_bits)
 {
     const char *methods[] = {"lowregret", "pgd", "filter"};
     size_t lo = cut[rank], n_local = cut[rank + 1] - cut[rank];
@@ -75,7 +84,7 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
     double want[200], got[200], self[200];
     for (int t = 0; t < 3; t++) {
         rm_options opt;
-        silo_options(&opt, methods[t], units);
+        silo_options(&opt, methods[t], units, shape);
         rm_report one, rep;
         int want_status = rm_mean_weights(X, n, d, &opt, want, want_w, &one);
         rm_report alone;
@@ -101,13 +110,20 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
         CHECK(!same_bits || (memcmp(got, self, d * sizeof *got) == 0 && bits == 0.0 &&
                              rep.objective == alone.objective && rep.gap == alone.gap &&
                              rep.passes == alone.passes),
-              "%s %s: not the bits of one process spread (%.3g)", what, methods[t],
-              relative_error(got, self, d));
+              "%s %s: not the bits of one process spread (%.3g; weights %.3g; objective %.17g "
+              "and %.17g, gap %.17g and %.17g, passes %zu and %zu)", what, methods[t],
+              relative_error(got, self, d), bits, rep.objective, alone.objective, rep.gap,
+              alone.gap, rep.passes, alone.passes);
         CHECK(rep.iterations == one.iterations && rep.stop == one.stop &&
-                  rep.outliers == one.outliers && rep.certified == one.certified,
+                  rep.outliers == one.outliers && rep.certified == one.certified &&
+                  rep.shape_refined == one.shape_refined &&
+                  rep.eps_check_in_metric == one.eps_check_in_metric,
               "%s %s: %zu iterations (stop %d, %zu outliers), one process %zu (stop %d, %zu)",
               what, methods[t], rep.iterations, (int)rep.stop, rep.outliers, one.iterations,
               (int)one.stop, one.outliers);
+        if (rank == 0 && shape)
+            printf("%s %s: shape step %s (anisotropy %.3g, gain %.3g)\n", what, methods[t],
+                   one.shape_refined ? "moved" : "kept", one.anisotropy, one.shape_gain);
         CHECK(strcmp(rep.oracle, one.oracle) == 0, "%s %s: oracle %s, one process %s", what,
               methods[t], rep.oracle, one.oracle);
         /* the same on every process */
@@ -134,10 +150,13 @@ static void check_aligned(void)
     size_t *cut = malloc((size_t)(size + 1) * sizeof *cut);
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * 4 / (size_t)size * (n / 4);
-    check_split("aligned, warm start", X, n, d, cut, 1, 1);
+    check_split("aligned, warm start", X, n, d, cut, 1, 0, 1);
+    free(X);
+    X = make_shaped_rows(n, d, 1); /* the defaults, the shape step moving the estimate */
+    check_split("aligned, the defaults, anisotropic", X, n, d, cut, 1, 1, 1);
     for (int p = 0; p <= size; p++)
         cut[p] = p == 0 ? 0 : p == size ? n : (size_t)p * n / (size_t)size + 1237;
-    check_split("uneven, warm start", X, n, d, cut, 1, size == 1);
+    check_split("uneven, the defaults, anisotropic", X, n, d, cut, 1, 1, size == 1);
     free(cut);
     free(X);
 }
@@ -153,20 +172,26 @@ static void check_methods(void)
         double *X = make_rows(n, d);
         for (int p = 0; p <= size; p++)
             cut[p] = (size_t)p * n / (size_t)size;
-        check_split(d > 128 ? "even, Lanczos" : "even, dense", X, n, d, cut, 0, size == 1);
+        check_split(d > 128 ? "even, Lanczos" : "even, dense", X, n, d, cut, 0, 0, size == 1);
         for (int p = 0; p <= size; p++)
             cut[p] = p == 0 ? 0 : p == size ? n : (size_t)p * n / (size_t)size + 37;
         if (size > 1)
             cut[1] = 0;
         check_split(d > 128 ? "process 0 empty, Lanczos" : "process 0 empty, dense", X, n, d,
-                    cut, 1, size == 1);
+                    cut, 1, 0, size == 1);
         free(X);
     }
     size_t n = 5000, d = 5;
     double *X = make_rows(n, d);
     for (int p = 0; p <= size; p++)
         cut[p] = (size_t)p * n / (size_t)size;
-    check_split("the gap's sample", X, n, d, cut, 1, size == 1);
+    check_split("the gap's sample", X, n, d, cut, 1, 0, size == 1);
+    free(X);
+    n = 3000; /* the shape step's rounds on every row (no sample), spread */
+    X = make_shaped_rows(n, d, 1);
+    for (int p = 0; p <= size; p++)
+        cut[p] = (size_t)p * n / (size_t)size;
+    check_split("every row, shape step always", X, n, d, cut, 1, 2, size == 1);
     free(X);
     free(cut);
 }
@@ -194,14 +219,12 @@ static void check_not_yet(void)
     rm_report rep;
     rm_options_init(&opt);
     opt.eps = 0.1;
-    int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("default shape step", status, RM_EUNSUPPORTED, "the shape step", &rep);
-    silo_options(&opt, "pgd", 1);
+    silo_options(&opt, "pgd", 1, 1);
     opt.eps = RM_EPS_AUTO;
-    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
+    int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
     expect_everywhere("eps auto", status, RM_EUNSUPPORTED, "choosing eps", &rep);
     /* eps 0: the sample mean, spread */
-    silo_options(&opt, "lowregret", 1);
+    silo_options(&opt, "lowregret", 1, 1);
     opt.eps = 0.0;
     double want[4];
     CHECK(rm_mean(X, n, d, &opt, want, NULL) == RM_OK, "eps 0: rm_mean");
@@ -211,11 +234,13 @@ static void check_not_yet(void)
     free(X);
 }
 
-/* What an iteration sends: the collectives and bytes of a call, less those of a call that
- * stops after its first evaluation (max_iter 1 against 2), over two sizes of data. */
+/* What an iteration sends: the collectives and bytes of a call capped at 40 iterations
+ * less those of one capped at 20 (the set-up cancels), per iteration, on more rows than
+ * the gap's sample at two sizes: the bytes do not grow with n (the gap's sample is fixed;
+ * the rank searches' rounds depend on the values, not on their number). */
 static void check_traffic(void)
 {
-    size_t d = 6, sizes[2] = {1000, 3000};
+    size_t d = 6, sizes[2] = {20000, 60000};
     double per_iter[2][2];
     for (int k = 0; k < 2; k++) {
         size_t n = sizes[k], lo = n * (size_t)rank / (size_t)size;
@@ -225,21 +250,24 @@ static void check_traffic(void)
         rm_report rep[2];
         for (int it = 0; it < 2; it++) {
             rm_options opt;
-            silo_options(&opt, "lowregret", 0);
+            silo_options(&opt, "lowregret", 1, 1);
             opt.max_iter = (size_t)(20 + 20 * it);
             opt.tol = 1e-9; /* no stop at the gap: every iteration runs */
             rm_mean_mpi_counted(MPI_COMM_WORLD, X + lo * d, NULL, hi - lo, d, &opt, mean, NULL,
                                 &rep[it], &t[it]);
         }
         double iters = (double)rep[1].iterations - (double)rep[0].iterations;
-        per_iter[k][0] = iters > 0 ? ((double)t[1].collectives - (double)t[0].collectives) / iters : NAN;
-        per_iter[k][1] = iters > 0 ? ((double)t[1].bytes_received - (double)t[0].bytes_received) / iters : NAN;
+        per_iter[k][0] = ((double)t[1].collectives - (double)t[0].collectives) / iters;
+        per_iter[k][1] = ((double)t[1].bytes_received - (double)t[0].bytes_received) / iters;
         if (rank == 0)
             printf("lowregret, n = %zu, d = %zu, %d processes: %.1f collectives and %.0f bytes "
                    "received by process 0 an iteration (over %.0f iterations)\n",
                    n, d, size, per_iter[k][0], per_iter[k][1], iters);
         free(X);
     }
+    CHECK(per_iter[1][1] <= 1.5 * per_iter[0][1] && per_iter[1][0] <= 1.5 * per_iter[0][0],
+          "an iteration's traffic grows with n: %.0f -> %.0f bytes, %.1f -> %.1f collectives",
+          per_iter[0][1], per_iter[1][1], per_iter[0][0], per_iter[1][0]);
 }
 
 int main(int argc, char **argv)
