@@ -492,15 +492,21 @@ static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
     return RM_OK;
 }
 
-/* Spread over processes (p->range), what a solve needs that does not run so yet (choosing
- * eps: its path of solves on all rows when there is no warm sample): RM_EUNSUPPORTED with
- * the words, decided from the options every process shares; else RM_OK. */
+/* Spread over processes (p->range), what a solve needs that does not run so yet: choosing
+ * eps (its path of solves on all rows when there is no warm sample), and a time budget
+ * (the solves every process repeats on a sample, each by its own clock, could stop at
+ * different steps): RM_EUNSUPPORTED with the words, decided from the options every
+ * process shares; else RM_OK. */
 static int spread_yet(const rm_problem *p, int choose, rm_report *rep)
 {
-    if (!p->range || !choose)
+    const char *what = !p->range               ? NULL
+                       : choose                ? "choosing eps (-e auto)"
+                       : p->opt->max_seconds > 0.0 ? "a time budget (max_seconds)"
+                                               : NULL;
+    if (!what)
         return RM_OK;
     snprintf(rep->message, sizeof rep->message,
-             "choosing eps (-e auto) does not run on rows spread over processes yet");
+             "%s does not run on rows spread over processes yet", what);
     return RM_EUNSUPPORTED;
 }
 

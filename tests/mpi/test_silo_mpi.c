@@ -223,6 +223,10 @@ static void check_not_yet(void)
     opt.eps = RM_EPS_AUTO;
     int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
     expect_everywhere("eps auto", status, RM_EUNSUPPORTED, "choosing eps", &rep);
+    silo_options(&opt, "filter", 1, 1);
+    opt.max_seconds = 10.0;
+    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
+    expect_everywhere("a time budget", status, RM_EUNSUPPORTED, "a time budget", &rep);
     /* eps 0: the sample mean, spread */
     silo_options(&opt, "lowregret", 1, 1);
     opt.eps = 0.0;
@@ -234,8 +238,9 @@ static void check_not_yet(void)
     free(X);
 }
 
-/* What an iteration sends: the collectives and bytes of a call capped at 40 iterations
- * less those of one capped at 20 (the set-up cancels), per iteration, on more rows than
+/* What an iteration sends: the collectives and bytes of a call capped at 16 iterations
+ * less those of one capped at 8 (the set-up cancels; the check of eps after them costs
+ * about alike), per iteration, on more rows than
  * the gap's sample at two sizes: the bytes do not grow with n (the gap's sample is fixed;
  * the rank searches' rounds depend on the values, not on their number). */
 static void check_traffic(void)
@@ -245,16 +250,17 @@ static void check_traffic(void)
     for (int k = 0; k < 2; k++) {
         size_t n = sizes[k], lo = n * (size_t)rank / (size_t)size;
         size_t hi = n * (size_t)(rank + 1) / (size_t)size;
-        double *X = make_rows(n, d), mean[6];
+        double *X = make_shaped_rows(n, d, 1), mean[6]; /* (a gap that stays open) */
         rm_mpi_traffic t[2];
         rm_report rep[2];
         for (int it = 0; it < 2; it++) {
             rm_options opt;
-            silo_options(&opt, "lowregret", 1, 1);
-            opt.max_iter = (size_t)(20 + 20 * it);
-            opt.tol = 1e-9; /* no stop at the gap: every iteration runs */
-            rm_mean_mpi_counted(MPI_COMM_WORLD, X + lo * d, NULL, hi - lo, d, &opt, mean, NULL,
-                                &rep[it], &t[it]);
+            silo_options(&opt, "lowregret", 0, 0);
+            opt.max_iter = (size_t)(8 + 8 * it); /* the cap stops both, before the endgame */
+            opt.tol = 1e-9;
+            int status = rm_mean_mpi_counted(MPI_COMM_WORLD, X + lo * d, NULL, hi - lo, d, &opt,
+                                             mean, NULL, &rep[it], &t[it]);
+            CHECK(status >= 0, "traffic run: status %d (%s)", status, rep[it].message);
         }
         double iters = (double)rep[1].iterations - (double)rep[0].iterations;
         per_iter[k][0] = ((double)t[1].collectives - (double)t[0].collectives) / iters;
