@@ -111,9 +111,11 @@ static int inlier_units(const rm_problem *p, rm_centre *ctr, const size_t *rows,
     if (status == RM_OK)
         status = rm_silo_warm_sample_range(X, p->range, rows ? rows : every, m, p->opt->threads,
                                            &copy);
+    rm_options repeated = *p->opt; /* every process repeats it: see rm_silo_warm_start */
+    repeated.interrupt = NULL;
     if (status == RM_OK) {
         rm_matrix sample = rm_matrix_of_doubles(copy, m, X->d);
-        status = rm_silo_inlier_units(&sample, ctr, NULL, m, p->opt, eps, start);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, m, &repeated, eps, start);
     }
     free(copy);
     free(every);
@@ -167,7 +169,10 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
      * (bench/TUNING.md, UNITS) */
     if (status == RM_OK && units && *warm) {
         rm_matrix sample = rm_matrix_of_doubles(*warm, *warm_m, X->d);
-        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, eps, start);
+        rm_options repeated = *p->opt; /* spread, every process repeats it */
+        if (range)
+            repeated.interrupt = NULL;
+        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, &repeated, eps, start);
     } else if (status == RM_OK && units) {
         status = inlier_units(p, ctr, gap_rows, *gap_n, eps, start);
     }
@@ -342,6 +347,11 @@ static int shape_solve(const rm_problem *p, const rm_solver *solver, const silo 
                        .opt = inner,
                        .weights = whole || (last && p->range) ? q1 : qs,
                        .range = last ? p->range : NULL};
+    rm_options repeated = *inner; /* spread, every process repeats a round on the view */
+    if (p->range && !last) {
+        repeated.interrupt = NULL;
+        rows.opt = &repeated;
+    }
     double estimate[RM_SHAPE_MAX_DIM];
     status = rm_silo_run(&rows, solver, estimate, solved);
     free(Y);

@@ -137,6 +137,9 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
     size_t n = s->n, d = s->d;
     rm_options opt = s->opt;
     opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
+    if (s->m.range) /* every process repeats this solve: an interrupt seen by one alone
+                       would part them; the spread solve after it sees it, agreed */
+        opt.interrupt = NULL;
     rm_matrix X = rm_matrix_of_doubles(sample, m, d);
     rm_moments moments = {.X = X, .n = m, .d = d, .ctr = s->m.ctr};
     step_record h = {.directions = rm_alloc_array(WARM_STEPS, d * sizeof(double))};

@@ -10,20 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi_check.h"
 #include "robustmean.h"
 #include "robustmean_mpi.h"
-
-static int rank, size, failures;
-
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "process %d of %d, line %d: ", rank, size, __LINE__);           \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
 
 /* The same rows on every process: a far offset (so the sums run on differences), normal
  * noise and a few far rows. */
@@ -44,14 +33,6 @@ static void my_rows(const size_t *cut, size_t *lo, size_t *n_local)
 {
     *lo = cut[rank];
     *n_local = cut[rank + 1] - cut[rank];
-}
-
-static double relative_error(const double *a, const double *b, size_t d)
-{
-    double worst = 0.0;
-    for (size_t j = 0; j < d; j++)
-        worst = fmax(worst, fabs(a[j] - b[j]) / fmax(fabs(b[j]), 1e-300));
-    return worst;
 }
 
 /* The mean of X split at cut, as doubles and as floats, with weights. */
@@ -155,19 +136,6 @@ static void check_means(void)
     free(X);
 }
 
-/* Every process gets the same failure and the same words; none hangs. */
-static void expect_everywhere(const char *what, int status, int want, const char *words,
-                              const rm_report *rep)
-{
-    CHECK(status == want, "%s: status %d, want %d", what, status, want);
-    CHECK(strstr(rep->message, words) != NULL, "%s: message '%s' lacks '%s'", what, rep->message,
-          words);
-    char first[sizeof rep->message];
-    memcpy(first, rep->message, sizeof first);
-    MPI_Bcast(first, (int)sizeof first, MPI_CHAR, 0, MPI_COMM_WORLD);
-    CHECK(strcmp(first, rep->message) == 0, "%s: message differs from process 0's", what);
-}
-
 static void check_faults(void)
 {
     size_t d = 3, n_local = 100, n = n_local * (size_t)size;
@@ -239,16 +207,9 @@ static void check_traffic(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    check_start(&argc, &argv);
     check_means();
     check_faults();
     check_traffic();
-    int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0)
-        printf("%s: %d processes, %d failures\n", all ? "FAILED" : "passed", size, all);
-    MPI_Finalize();
-    return all ? 1 : 0;
+    return check_finish();
 }

@@ -12,20 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi_check.h"
 #include "robustmean.h"
 #include "robustmean_mpi.h"
-
-static int rank, size, failures;
-
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "process %d of %d, line %d: ", rank, size, __LINE__);           \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
 
 /* The same rows on every process: normal inliers about an offset (round, or with the
  * first column's noise in every other: anisotropic), and a tenth of the rows a far
@@ -52,14 +41,6 @@ static double *make_shaped_rows(size_t n, size_t d, int anisotropic)
 }
 
 static double *make_rows(size_t n, size_t d) { return make_shaped_rows(n, d, 0); }
-
-static double relative_error(const double *a, const double *b, size_t count)
-{
-    double worst = 0.0;
-    for (size_t j = 0; j < count; j++)
-        worst = fmax(worst, fabs(a[j] - b[j]) / fmax(fabs(b[j]), 1e-300));
-    return worst;
-}
 
 /* eps 0.1; units and the shape step by default (units 1, shape 1), never (0), or the
  * shape step always (shape 2) */
@@ -196,19 +177,6 @@ static void check_methods(void)
     free(cut);
 }
 
-/* Every process gets the same failure and the same words; none hangs. */
-static void expect_everywhere(const char *what, int status, int want, const char *words,
-                              const rm_report *rep)
-{
-    CHECK(status == want, "%s: status %d, want %d", what, status, want);
-    CHECK(strstr(rep->message, words) != NULL, "%s: message '%s' lacks '%s'", what, rep->message,
-          words);
-    char first[sizeof rep->message];
-    memcpy(first, rep->message, sizeof first);
-    MPI_Bcast(first, (int)sizeof first, MPI_CHAR, 0, MPI_COMM_WORLD);
-    CHECK(strcmp(first, rep->message) == 0, "%s: message differs from process 0's", what);
-}
-
 /* What is not spread yet: each sub-step's own words. */
 static void check_not_yet(void)
 {
@@ -278,17 +246,10 @@ static void check_traffic(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    check_start(&argc, &argv);
     check_methods();
     check_aligned();
     check_not_yet();
     check_traffic();
-    int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0)
-        printf("%s: %d processes, %d failures\n", all ? "FAILED" : "passed", size, all);
-    MPI_Finalize();
-    return all ? 1 : 0;
+    return check_finish();
 }
