@@ -503,16 +503,17 @@ static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
 }
 
 /* Spread over processes (p->range), what a solve needs that does not run so yet: choosing
- * eps (its path of solves on all rows when there is no warm sample), and a time budget
- * (the solves every process repeats on a sample, each by its own clock, could stop at
- * different steps): RM_EUNSUPPORTED with the words, decided from the options every
- * process shares; else RM_OK. */
-static int spread_yet(const rm_problem *p, int choose, rm_report *rep)
+ * eps without a warm sample (its path of solves on all rows; with one, every process
+ * chooses alike on the sample), and a time budget (the solves every process repeats on a
+ * sample, each by its own clock, could stop at different steps): RM_EUNSUPPORTED with the
+ * words, decided from what every process shares (the options, n and d); else RM_OK. */
+static int spread_yet(const rm_problem *p, int choose, size_t n, rm_report *rep)
 {
-    const char *what = !p->range               ? NULL
-                       : choose                ? "choosing eps (-e auto)"
+    const char *what = !p->range ? NULL
+                       : choose && !rm_silo_warm_rows(n, p->d)
+                           ? "choosing eps (-e auto) without a warm start's sample (fewer rows)"
                        : p->opt->max_seconds > 0.0 ? "a time budget (max_seconds)"
-                                               : NULL;
+                                                   : NULL;
     if (!what)
         return RM_OK;
     snprintf(rep->message, sizeof rep->message,
@@ -527,7 +528,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     double eps = choose ? RM_SILO_EPS_AUTO_START : isnan(p->eps) ? 0.0 : p->eps;
     if (eps == 0.0)
         return sample_mean(p, mean, rep);
-    int status = spread_yet(p, choose, rep);
+    int status = spread_yet(p, choose, n, rep);
     if (status != RM_OK)
         return status;
     if (choose && n < RM_EPS_AUTO_MIN_ROWS) {
@@ -562,9 +563,14 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                  "the others) does not run on rows spread over processes yet");
         status = RM_EUNSUPPORTED;
     }
-    if (choose) { /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO) */
+    if (choose && status == RM_OK) {
+        /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO); spread,
+         * every process chooses alike on the sample (its interrupt left to the solve) */
         rm_matrix sample = warm ? rm_matrix_of_doubles(warm, warm_m, p->d) : p->X;
-        status = rm_silo_choose_eps(&sample, &ctr, n, p->opt, start, &eps);
+        rm_options repeated = *p->opt;
+        if (p->range)
+            repeated.interrupt = NULL;
+        status = rm_silo_choose_eps(&sample, &ctr, n, &repeated, start, &eps);
         if (status == RM_OK && eps == 0.0) {
             free(warm);
             rm_centre_free(&ctr);

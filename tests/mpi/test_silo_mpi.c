@@ -3,9 +3,10 @@
  * estimate and each row's weight to 1e-12 relative, and the same bits as the rows spread
  * over one process (MPI_COMM_SELF: the dense oracle is formed in a pass there, where
  * rm_mean updates it from the rows that moved) when the processes split the rows at every
- * pass's chunk boundaries (n = 2^17: the warm start, the gap's sample, robust units); the
- * same status, iterations and stop on every process as on one; a process holding no rows; and what does not run spread yet fails alike on
- * every process with the same words, never hangs. */
+ * pass's chunk boundaries (n = 2^17: the warm start, the gap's sample, robust units, the
+ * shape step, eps chosen on the warm sample); the same status, iterations and stop on
+ * every process as on one; a process holding no rows; and what does not run spread yet
+ * fails alike on every process with the same words, never hangs. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,13 +43,16 @@ static double *make_shaped_rows(size_t n, size_t d, int anisotropic)
 
 static double *make_rows(size_t n, size_t d) { return make_shaped_rows(n, d, 0); }
 
-/* eps 0.1; units and the shape step by default (units 1, shape 1), never (0), or the
+/* eps auto, where the estimate chooses it */
+static int eps_auto;
+
+/* eps 0.1 (or auto); units and the shape step by default (units 1, shape 1), never (0), or the
  * shape step always (shape 2) */
 static void silo_options(rm_options *opt, const char *method, int units, int shape)
 {
     rm_options_init(opt);
     opt->method = method;
-    opt->eps = 0.1;
+    opt->eps = eps_auto ? RM_EPS_AUTO : 0.1;
     opt->column_scaling = units ? RM_SCALING_AUTO : RM_SCALING_NONE;
     opt->shaping = shape == 2 ? RM_SHAPING_ALWAYS : shape ? RM_SHAPING_AUTO : RM_SHAPING_NONE;
 }
@@ -98,6 +102,8 @@ static void check_split(const char *what, const double *X, size_t n, size_t d,
         CHECK(rep.iterations == one.iterations && rep.stop == one.stop &&
                   rep.outliers == one.outliers && rep.certified == one.certified &&
                   rep.shape_refined == one.shape_refined &&
+                  (rep.eps_chosen == one.eps_chosen ||
+                   (isnan(rep.eps_chosen) && isnan(one.eps_chosen))) &&
                   rep.eps_check_in_metric == one.eps_check_in_metric,
               "%s %s: %zu iterations (stop %d, %zu outliers), one process %zu (stop %d, %zu)",
               what, methods[t], rep.iterations, (int)rep.stop, rep.outliers, one.iterations,
@@ -135,6 +141,9 @@ static void check_aligned(void)
     free(X);
     X = make_shaped_rows(n, d, 1); /* the defaults, the shape step moving the estimate */
     check_split("aligned, the defaults, anisotropic", X, n, d, cut, 1, 1, 1);
+    eps_auto = 1; /* chosen on the warm start's sample */
+    check_split("aligned, eps auto", X, n, d, cut, 1, 1, 1);
+    eps_auto = 0;
     for (int p = 0; p <= size; p++)
         cut[p] = p == 0 ? 0 : p == size ? n : (size_t)p * n / (size_t)size + 1237;
     check_split("uneven, the defaults, anisotropic", X, n, d, cut, 1, 1, size == 1);
@@ -190,7 +199,8 @@ static void check_not_yet(void)
     silo_options(&opt, "pgd", 1, 1);
     opt.eps = RM_EPS_AUTO;
     int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("eps auto", status, RM_EUNSUPPORTED, "choosing eps", &rep);
+    expect_everywhere("eps auto without a warm start", status, RM_EUNSUPPORTED, "choosing eps",
+                      &rep);
     silo_options(&opt, "filter", 1, 1);
     opt.max_seconds = 10.0;
     status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
