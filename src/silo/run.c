@@ -571,6 +571,7 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         if (p->range)
             repeated.interrupt = NULL;
         status = rm_silo_choose_eps(&sample, &ctr, n, &repeated, start, &eps);
+        status = rm_row_range_agree(p->range, status, rep->message); /* (its own memory) */
         if (status == RM_OK && eps == 0.0) {
             free(warm);
             rm_centre_free(&ctr);

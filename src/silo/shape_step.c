@@ -70,7 +70,11 @@ int rm_silo_shape_gain(const rm_moments *mo, int threads, const rm_shape *sh, co
 int rm_silo_weighted_mean(const silo *s, const double *q, double *mu)
 {
     double *zero = calloc(s->d, sizeof *zero), *W = rm_alloc_array(s->d, sizeof *W);
-    int status = zero && W ? rm_pass_product(&s->m, s->opt.threads, q, zero, 1, W, mu) : RM_ENOMEM;
+    char unused[sizeof ((rm_report *)0)->message] = "";
+    /* spread over processes, every process goes on to the pass or none */
+    int status = rm_row_range_agree(s->m.range, zero && W ? RM_OK : RM_ENOMEM, unused);
+    if (status == RM_OK)
+        status = rm_pass_product(&s->m, s->opt.threads, q, zero, 1, W, mu);
     free(zero);
     free(W);
     return status;

@@ -165,6 +165,11 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
     rm_stop why;
     if (status == RM_OK)
         status = rm_silo_iterate(&in, start, &why);
+    if (s->m.range) { /* a failure of this process's own (memory) stops every process */
+        char unused[sizeof ((rm_report *)0)->message] = "";
+        int failed = rm_row_range_agree(s->m.range, status < 0 ? status : RM_OK, unused);
+        status = failed != RM_OK ? failed : status;
+    }
     size_t T = h.count;
     if (status >= 0 && T > 0) {
         replay r = {.q = s->q, .next = s->next};
