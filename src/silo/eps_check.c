@@ -130,3 +130,21 @@ int rm_silo_eps_check(silo *s, double start, double slack, rm_eps_check *check)
         check->ratio = F2 / F;
     return status;
 }
+
+/* A certificate whose condition the data contradicts is withheld: F above what it allows
+ * for the given sigma, or F falling far when more rows may go, with the rows kept leaning
+ * to one side (eps too small). */
+void rm_silo_judge_consistency(rm_report *rep, const rm_eps_check *check, double sigma)
+{
+    rep->eps_check = check->ratio;
+    rep->eps_check_shift = check->shift;
+    rep->eps_check_excess = check->excess;
+    rep->eps_contradicted = rm_silo_eps_contradicted(check);
+    rep->consistent =
+        !(rep->certified && sigma > 0.0 && rep->objective > rep->bound_objective * sigma * sigma) &&
+        !rep->eps_contradicted;
+    if (!rep->consistent) {
+        rep->certified = 0;
+        rep->bound_objective = rep->bound_error = NAN;
+    }
+}
