@@ -71,6 +71,75 @@ static int combine(void *ctx, int status, void *values, size_t count, rm_combine
     return RM_OK;
 }
 
+/* The counts as MPI's ints and their displacements (counts[0..size), displacements after
+ * them), or 0 when they do not fit in an int. */
+static int as_ints(const size_t *counts, int size, int *out)
+{
+    size_t total = 0;
+    for (int p = 0; p < size; p++) {
+        if (counts[p] > (size_t)INT_MAX - total)
+            return 0;
+        out[p] = (int)counts[p];
+        out[size + p] = (int)total;
+        total += counts[p];
+    }
+    return 1;
+}
+
+static int exchange(void *ctx, int status, const uint64_t *send, const size_t *send_counts,
+                    uint64_t **recv, size_t *recv_counts)
+{
+    rm_mpi_link *link = ctx;
+    size_t size = (size_t)link->size;
+    *recv = NULL;
+    uint64_t *said = malloc(2 * size * sizeof *said);
+    int *ints = malloc(4 * size * sizeof *ints); /* send counts, displacements; receive's */
+    int ok = status == RM_OK && said && ints;
+    if (ok)
+        for (size_t p = 0; p < size; p++)
+            said[p] = send_counts[p];
+    if (!all_ok(link, ok)) {
+        free(said);
+        free(ints);
+        return status != RM_OK ? status : RM_ENOMEM;
+    }
+    if (MPI_Alltoall(said, 1, MPI_UINT64_T, said + size, 1, MPI_UINT64_T, link->comm) !=
+        MPI_SUCCESS) {
+        free(said);
+        free(ints);
+        return RM_EIO;
+    }
+    rm_mpi_link_count(link, size * sizeof *said, size * sizeof *said);
+    size_t sent = 0, received = 0;
+    for (size_t p = 0; p < size; p++) {
+        recv_counts[p] = (size_t)said[size + p];
+        sent += send_counts[p];
+        received += recv_counts[p];
+    }
+    /* whether every count fits MPI's ints, then whether every process holds its buffer:
+     * the same verdict everywhere */
+    ok = as_ints(send_counts, link->size, ints) && as_ints(recv_counts, link->size, ints + 2 * size);
+    status = all_ok(link, ok) ? RM_OK : RM_EOVERFLOW;
+    if (status == RM_OK) {
+        *recv = malloc((received ? received : 1) * sizeof **recv);
+        status = all_ok(link, *recv != NULL) ? RM_OK : RM_ENOMEM;
+    }
+    if (status == RM_OK &&
+        MPI_Alltoallv(send, ints, ints + size, MPI_UINT64_T, *recv, ints + 2 * size,
+                      ints + 3 * size, MPI_UINT64_T, link->comm) != MPI_SUCCESS)
+        status = RM_EIO;
+    if (status == RM_OK) {
+        rm_mpi_link_count(link, sent * sizeof **recv, received * sizeof **recv);
+        link->traffic->reductions++;
+    } else {
+        free(*recv);
+        *recv = NULL;
+    }
+    free(said);
+    free(ints);
+    return status;
+}
+
 static int agree(void *ctx, int status, char *message)
 {
     rm_mpi_link *link = ctx;
@@ -79,5 +148,6 @@ static int agree(void *ctx, int status, char *message)
 
 rm_row_hooks rm_mpi_link_hooks(rm_mpi_link *link)
 {
-    return (rm_row_hooks){.gather = gather, .agree = agree, .combine = combine, .ctx = link};
+    return (rm_row_hooks){
+        .gather = gather, .agree = agree, .combine = combine, .exchange = exchange, .ctx = link};
 }

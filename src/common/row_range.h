@@ -17,6 +17,7 @@
 #define RM_ROW_RANGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What combine does, element-wise over every process: only what does not depend on the
  * order of the processes. */
@@ -42,6 +43,14 @@ typedef struct rm_row_hooks {
      * processes; status as for gather: a process that failed before passes its failure
      * (values then unused) and every process returns a failure. */
     int (*combine)(void *ctx, int status, void *values, size_t count, rm_combine op);
+    /* Every process sends process q send_counts[q] whole numbers (those of the processes
+     * before q first, in send) and receives recv_counts[p] from each process p, in process
+     * order, into *recv (allocated by the hook with malloc; the caller frees it; NULL on
+     * failure). What each process receives is about its share of what all send: for what
+     * must meet in one place by a key (the copies of a row), never for gathering rows.
+     * status as for combine. */
+    int (*exchange)(void *ctx, int status, const uint64_t *send, const size_t *send_counts,
+                    uint64_t **recv, size_t *recv_counts);
     void *ctx;
 } rm_row_hooks;
 

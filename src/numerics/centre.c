@@ -165,10 +165,35 @@ int rm_centre_init_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range 
 
 int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads)
 {
-    int status = centre_alloc(ctr, X->d);
+    return rm_centre_init_midrange_range(ctr, X, NULL, threads);
+}
+
+int rm_centre_init_midrange_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range *range,
+                                  int threads)
+{
+    size_t d = X->d;
+    int status = centre_alloc(ctr, d), allocated = status == RM_OK;
+    double *both = allocated && range ? rm_alloc_array(d, 2 * sizeof *both) : NULL;
+    if (status == RM_OK)
+        rm_column_range(X, ctr->lo, ctr->hi, threads);
+    if (range) { /* the least of the lows and of the negated highs over every process */
+        if (status == RM_OK && !both)
+            status = RM_ENOMEM;
+        for (size_t j = 0; status == RM_OK && j < d; j++) {
+            both[j] = ctr->lo[j];
+            both[d + j] = -ctr->hi[j];
+        }
+        status = rm_row_range_combine(range, status, both, 2 * d, RM_COMBINE_MIN);
+        for (size_t j = 0; status == RM_OK && j < d; j++) {
+            ctr->lo[j] = both[j];
+            ctr->hi[j] = -both[d + j];
+        }
+        free(both);
+        if (status != RM_OK && allocated)
+            rm_centre_free(ctr);
+    }
     if (status != RM_OK)
         return status;
-    rm_column_range(X, ctr->lo, ctr->hi, threads);
     for (size_t j = 0; j < X->d; j++)
         ctr->median[j] = rm_midpoint(ctr->lo[j], ctr->hi[j]);
     centre_scale(ctr);

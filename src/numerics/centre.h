@@ -61,6 +61,12 @@ int rm_centre_init_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range 
  * (rm_centre_move_to_rows) once a sample of rows is known. Returns RM_OK or RM_ENOMEM. */
 int rm_centre_init_midrange(rm_centre *ctr, const rm_matrix *X, int threads);
 
+/* The same over rows spread over processes (range NULL: as above), every process calling:
+ * the ranges are every process's, exact, so the centre is one process's to the bit. The
+ * status is every process's. */
+int rm_centre_init_midrange_range(rm_centre *ctr, const rm_matrix *X, const rm_row_range *range,
+                                  int threads);
+
 /* Move the centre to the lower medians of the m >= 1 rows of X listed in rows, and
  * rescale. Returns RM_OK or RM_ENOMEM (then ctr is as it was). */
 int rm_centre_move_to_rows(rm_centre *ctr, const rm_matrix *X, const size_t *rows, size_t m,

@@ -624,3 +624,49 @@ int rm_column_trimmed_means_range(const rm_matrix *X, const rm_row_range *range,
     free(part);
     return status;
 }
+
+int rm_rank_value_range(const double *a, size_t n, size_t k, const rm_row_range *range,
+                        double *work, int threads, double *out)
+{
+    if (!range) {
+        *out = rm_rank_value(a, n, k, work, threads);
+        return RM_OK;
+    }
+    rm_matrix column = rm_matrix_of_doubles(a, n, 1);
+    return spread_ranks(&column, range, &k, out, NULL, NULL, threads);
+}
+
+int rm_median_range(double *a, size_t n, const rm_row_range *range, int threads, double *out)
+{
+    if (!range) {
+        *out = rm_median_inplace(a, n);
+        return RM_OK;
+    }
+    /* a range whose process p holds process p's count of values */
+    size_t parts = range->parts, *offsets = rm_alloc_array(parts + 1, sizeof *offsets);
+    uint64_t *counts = rm_calloc_array(parts, sizeof *counts);
+    int status = offsets && counts ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK)
+        counts[range->index] = n;
+    status = rm_row_range_combine(range, status, counts, parts, RM_COMBINE_SUM_COUNTS);
+    if (status == RM_OK) {
+        offsets[0] = 0;
+        for (size_t p = 0; p < parts; p++)
+            offsets[p + 1] = offsets[p] + (size_t)counts[p];
+    }
+    rm_row_range values = *range;
+    values.offsets = offsets;
+    size_t total = status == RM_OK ? offsets[parts] : 0, k = total ? (total - 1) / 2 : 0;
+    double low = NAN, high = NAN;
+    if (status == RM_OK && total == 0)
+        status = RM_EINVAL; /* the median of nothing: the same on every process */
+    if (status == RM_OK)
+        status = rm_rank_value_range(a, n, k, &values, NULL, threads, &low);
+    if (status == RM_OK && total % 2 == 0)
+        status = rm_rank_value_range(a, n, k + 1, &values, NULL, threads, &high);
+    if (status == RM_OK)
+        *out = total % 2 ? low : rm_midpoint(low, high);
+    free(offsets);
+    free(counts);
+    return status;
+}

@@ -47,4 +47,14 @@ int rm_column_medians_range(const rm_matrix *X, const rm_row_range *range, const
 int rm_column_trimmed_means_range(const rm_matrix *X, const rm_row_range *range, size_t k,
                                   double *out, int threads);
 
+/* The value of rank k (0-based) among the n values a holds on each process (range NULL:
+ * rm_rank_value's, work n doubles; else work unused, and every process holds as many
+ * values as rows), and the median of the values (rm_median_inplace's, which reorders a;
+ * else any count a process, not all none), both exact: the same bits as one process on
+ * all the values, for any split. Returns RM_OK, RM_ENOMEM or a hook's code, the same on
+ * every process. */
+int rm_rank_value_range(const double *a, size_t n, size_t k, const rm_row_range *range,
+                        double *work, int threads, double *out);
+int rm_median_range(double *a, size_t n, const rm_row_range *range, int threads, double *out);
+
 #endif

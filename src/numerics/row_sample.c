@@ -8,6 +8,7 @@
 
 #include "common/alloc.h"
 #include "common/threads.h"
+#include "numerics/quantiles.h"
 #include "numerics/select.h"
 #include "robustmean.h"
 
@@ -191,4 +192,215 @@ size_t rm_row_sample(const double *keys, size_t n, size_t count, size_t *rows, d
         rows[t] = taken[t].row;
     free(taken);
     return m;
+}
+
+/* Spread over processes: the process that counts the copies of a hash. */
+static size_t hash_owner(uint64_t hash, size_t parts) { return (size_t)((mix64(hash) >> 32) % parts); }
+
+/* A hash that arrived, and where: arrivals are in process order, each process's in row
+ * order, so by (hash, arrival) the copies are in global row order. */
+typedef struct arrival {
+    uint64_t hash;
+    size_t at;
+} arrival;
+
+static int by_hash_then_arrival(const void *a, const void *b)
+{
+    const arrival *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The copy number of each hash that arrived (count of them), into copies. */
+static int count_arrivals(const uint64_t *hash, size_t count, uint64_t *copies)
+{
+    arrival *a = rm_alloc_array(count, sizeof *a);
+    if (!a)
+        return RM_ENOMEM;
+    for (size_t t = 0; t < count; t++)
+        a[t] = (arrival){.hash = hash[t], .at = t};
+    qsort(a, count, sizeof *a, by_hash_then_arrival);
+    for (size_t t = 0, seen = 0; t < count; t++) {
+        seen = t > 0 && a[t].hash == a[t - 1].hash ? seen + 1 : 0;
+        copies[a[t].at] = seen;
+    }
+    free(a);
+    return RM_OK;
+}
+
+/* Spread over processes: each row's hash goes to the process that owns it (the hook's
+ * exchange), which numbers the copies of each hash in global row order and sends the
+ * numbers back. Copies are told by the whole hash, where one process's table tells them
+ * by 32 bits of it and a slot: the two differ only where two different rows' tags
+ * collide in a probe (row_sample.h: about 2^-31 a probe). */
+static int spread_keys(const rm_moments *m, const rm_row_range *r, double *keys, int threads)
+{
+    size_t n = m->n, parts = r->parts;
+    if (rm_row_range_total(r) > UINT32_MAX)
+        return RM_EOVERFLOW; /* as one process: row numbers in 32 bits */
+    uint64_t *hash = rm_alloc_array(n, sizeof *hash), *send = rm_alloc_array(n, sizeof *send);
+    size_t *counts = rm_calloc_array(parts, sizeof *counts);
+    size_t *next = rm_alloc_array(parts, sizeof *next), *back_counts = rm_alloc_array(parts, sizeof *back_counts);
+    size_t *recv_counts = rm_alloc_array(parts, sizeof *recv_counts);
+    uint64_t *recv = NULL, *back = NULL, *copies = NULL;
+    int status = hash && send && counts && next && back_counts && recv_counts ? RM_OK : RM_ENOMEM;
+    if (status == RM_OK) {
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n * m->d))
+        for (size_t i = 0; i < n; i++)
+            hash[i] = row_hash(m, i);
+        for (size_t i = 0; i < n; i++)
+            counts[hash_owner(hash[i], parts)]++;
+        for (size_t p = 0, at = 0; p < parts; p++) {
+            next[p] = at;
+            at += counts[p];
+        }
+        for (size_t i = 0; i < n; i++)
+            send[next[hash_owner(hash[i], parts)]++] = hash[i];
+    }
+    status = r->hooks.exchange(r->hooks.ctx, status, send, counts, &recv, recv_counts);
+    size_t arrived = 0;
+    for (size_t p = 0; status == RM_OK && p < parts; p++)
+        arrived += recv_counts[p];
+    if (status == RM_OK) {
+        copies = rm_alloc_array(arrived, sizeof *copies);
+        status = copies ? count_arrivals(recv, arrived, copies) : RM_ENOMEM;
+    }
+    status = r->hooks.exchange(r->hooks.ctx, status, copies, recv_counts, &back, back_counts);
+    if (status == RM_OK) { /* the numbers come back in the order the hashes went */
+        for (size_t p = 0, at = 0; p < parts; p++) {
+            next[p] = at;
+            at += counts[p];
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t c = back[next[hash_owner(hash[i], parts)]++];
+            keys[i] = (double)(mix64(hash[i] + 0x9e3779b97f4a7c15u * c) >> 11) * 0x1p-53;
+        }
+    }
+    free(hash);
+    free(send);
+    free(counts);
+    free(next);
+    free(back_counts);
+    free(recv_counts);
+    free(recv);
+    free(back);
+    free(copies);
+    return status;
+}
+
+int rm_row_keys_range(const rm_moments *m, const rm_row_range *range, double *keys, int threads)
+{
+    return range ? spread_keys(m, range, keys, threads) : rm_row_keys(m, keys, threads);
+}
+
+/* The process holding global row `row`. */
+static size_t row_owner(const rm_row_range *r, size_t row)
+{
+    size_t lo = 0, hi = r->parts; /* offsets[lo] <= row < offsets[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->offsets[mid] <= row)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int rm_row_sample_range(const double *keys, size_t n, const rm_row_range *range, size_t *count,
+                        size_t *rows, double *work, int threads)
+{
+    if (!range) {
+        *count = rm_row_sample(keys, n, *count, rows, work);
+        return *count ? RM_OK : RM_ENOMEM;
+    }
+    size_t total = rm_row_range_total(range), parts = range->parts, first = rm_row_range_first(range);
+    if (*count > total)
+        *count = total;
+    size_t want = *count;
+    double cut = 1.0; /* every key is below 1 */
+    int status = want < total ? rm_rank_value_range(keys, n, want - 1, range, NULL, threads, &cut)
+                              : RM_OK;
+    /* as one process: the first `want` rows in row order whose key is at most the cut */
+    uint64_t *below = rm_calloc_array(parts, sizeof *below);
+    size_t *quota = rm_alloc_array(parts, sizeof *quota);
+    double *mine = rm_alloc_array(n ? n : 1, 2 * sizeof *mine), *all = NULL;
+    if (status == RM_OK && !(below && quota && mine))
+        status = RM_ENOMEM;
+    for (size_t i = 0; status == RM_OK && i < n; i++)
+        below[range->index] += keys[i] <= cut;
+    status = rm_row_range_combine(range, status, below, parts, RM_COMBINE_SUM_COUNTS);
+    size_t taken = 0;
+    for (size_t p = 0, before = 0; status == RM_OK && p < parts; p++) {
+        quota[p] = before >= want ? 0 : want - before < below[p] ? want - before : (size_t)below[p];
+        before += quota[p];
+        taken += quota[p];
+    }
+    if (status == RM_OK) {
+        all = rm_alloc_array(taken ? taken : 1, 2 * sizeof *all);
+        for (size_t i = 0, m = 0; i < n && m < quota[range->index]; i++)
+            if (keys[i] <= cut) { /* (rows below 2^32: exact as doubles) */
+                mine[2 * m] = keys[i];
+                mine[2 * m + 1] = (double)(first + i);
+                m++;
+            }
+    }
+    int ok = status == RM_OK && all;
+    status = range->hooks.gather(range->hooks.ctx, ok ? mine : NULL, ok ? quota : NULL, 2,
+                                 ok ? all : NULL);
+    rm_valued_row *sorted = status == RM_OK ? rm_alloc_array(taken ? taken : 1, sizeof *sorted) : NULL;
+    if (status == RM_OK && sorted) {
+        for (size_t t = 0; t < taken; t++)
+            sorted[t] = (rm_valued_row){.value = all[2 * t], .row = (size_t)all[2 * t + 1]};
+        qsort(sorted, taken, sizeof *sorted, rm_valued_row_ascending);
+        for (size_t t = 0; t < taken; t++)
+            rows[t] = sorted[t].row;
+        *count = taken;
+    }
+    /* (an allocation after the last hook fails this process alone: the caller agrees) */
+    if (status == RM_OK && !sorted)
+        status = RM_ENOMEM;
+    free(sorted);
+    free(below);
+    free(quota);
+    free(mine);
+    free(all);
+    return status;
+}
+
+int rm_sample_gather(const rm_row_range *range, const size_t *rows, size_t m, int status,
+                     const double *mine, size_t size, double *out)
+{
+    size_t parts = range->parts;
+    size_t *counts = rm_calloc_array(parts, sizeof *counts), *next = rm_alloc_array(parts, sizeof *next);
+    double *all = rm_alloc_array(m ? m : 1, size * sizeof *all);
+    int ok = status == RM_OK && counts && next && all;
+    for (size_t t = 0; ok && t < m; t++)
+        counts[row_owner(range, rows[t])]++;
+    status = range->hooks.gather(range->hooks.ctx, ok ? mine : NULL, ok ? counts : NULL, size,
+                                 ok ? all : NULL);
+    if (status == RM_OK) {
+        for (size_t p = 0, at = 0; p < parts; p++) {
+            next[p] = at;
+            at += counts[p];
+        }
+        for (size_t t = 0; t < m; t++)
+            memcpy(out + t * size, all + next[row_owner(range, rows[t])]++ * size,
+                   size * sizeof *out);
+    }
+    free(counts);
+    free(next);
+    free(all);
+    return status;
+}
+
+size_t rm_sample_mine(const rm_row_range *range, const size_t *rows, size_t m, size_t *local)
+{
+    size_t first = rm_row_range_first(range), end = first + (range->offsets[range->index + 1] - first);
+    size_t count = 0;
+    for (size_t t = 0; t < m; t++)
+        if (rows[t] >= first && rows[t] < end)
+            local[count++] = rows[t] - first;
+    return count;
 }

@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/threads.h"
+#include "numerics/chunk_sums.h"
+#include "robustmean.h"
 
 /* Sums run over chunks whose number depends on n only, added in chunk order: the result
- * is the same on any number of threads. */
+ * is the same on any number of threads. Spread over processes, n is every process's rows
+ * and the chunks are cut at their boundaries into pieces (common/row_range.h). */
 enum { MAX_CHUNKS = 32, CHUNK_MIN = 32768 };
 
 static size_t chunk_count(size_t n)
@@ -26,87 +30,106 @@ typedef struct piece {
     size_t free_count, capped;
 } piece;
 
-static piece evaluate(const double *y, size_t n, double u, double theta, int threads)
+static int evaluate(const double *y, size_t n, double u, double theta, int threads,
+                    const rm_row_range *range, piece *out)
 {
-    size_t chunks = chunk_count(n);
-    piece part[MAX_CHUNKS];
+    rm_chunk_plan sp;
+    rm_chunk_plan_init(&sp, range, n, chunk_count(range ? rm_row_range_total(range) : n));
+    double part[MAX_CHUNKS][3];
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
-    for (size_t c = 0; c < chunks; c++) {
-        piece p = {.sum = 0.0, .free_sum = 0.0, .free_count = 0, .capped = 0};
-        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+    for (size_t c = 0; c < sp.count; c++) {
+        double free_sum = 0.0;
+        size_t free_count = 0, capped = 0;
+        for (size_t i = sp.piece[c].lo; i < sp.piece[c].hi; i++) {
             double t = y[i] - theta;
             if (t >= u) {
-                p.capped++;
+                capped++;
             } else if (t > 0.0) {
-                p.free_count++;
-                p.free_sum += y[i];
+                free_count++;
+                free_sum += y[i];
             }
         }
-        part[c] = p;
+        part[c][0] = free_sum;
+        part[c][1] = (double)free_count; /* whole numbers below 2^53: exact */
+        part[c][2] = (double)capped;
     }
-    piece p = {.sum = 0.0, .free_sum = 0.0, .free_count = 0, .capped = 0};
-    for (size_t c = 0; c < chunks; c++) {
-        p.free_sum += part[c].free_sum;
-        p.free_count += part[c].free_count;
-        p.capped += part[c].capped;
-    }
-    p.sum = p.free_sum - theta * (double)p.free_count + u * (double)p.capped;
-    return p;
+    double sum[3] = {0.0, 0.0, 0.0};
+    int status = rm_chunk_plan_add(&sp, RM_OK, part[0], 3, sum);
+    *out = (piece){.free_sum = sum[0], .free_count = (size_t)sum[1], .capped = (size_t)sum[2]};
+    out->sum = out->free_sum - theta * (double)out->free_count + u * (double)out->capped;
+    return status;
 }
 
-/* sum y_i over the rows with y_i < cut (all when cut is infinite), and how many are not. */
-static double sum_below(const double *y, size_t n, double cut, size_t *at_or_above, int threads)
+/* *sum = sum y_i over the rows with y_i < cut (all when cut is infinite), and how many are
+ * not. */
+static int sum_below(const double *y, size_t n, double cut, size_t *at_or_above, int threads,
+                     const rm_row_range *range, double *sum)
 {
-    size_t chunks = chunk_count(n), above[MAX_CHUNKS];
-    double part[MAX_CHUNKS];
+    rm_chunk_plan sp;
+    rm_chunk_plan_init(&sp, range, n, chunk_count(range ? rm_row_range_total(range) : n));
+    double part[MAX_CHUNKS][2];
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
-    for (size_t c = 0; c < chunks; c++) {
+    for (size_t c = 0; c < sp.count; c++) {
         /* without branches (the rows near the cut go either way) and in four partial
          * sums (one running sum waits on each addition) */
-        double sum[4] = {0.0, 0.0, 0.0, 0.0};
-        size_t count = 0, i = c * n / chunks, end = (c + 1) * n / chunks;
+        double sums[4] = {0.0, 0.0, 0.0, 0.0};
+        size_t count = 0, i = sp.piece[c].lo, end = sp.piece[c].hi;
         for (; i + 4 <= end; i += 4)
             for (size_t t = 0; t < 4; t++) {
                 count += y[i + t] >= cut;
-                sum[t] += y[i + t] < cut ? y[i + t] : 0.0;
+                sums[t] += y[i + t] < cut ? y[i + t] : 0.0;
             }
         for (; i < end; i++) {
             count += y[i] >= cut;
-            sum[0] += y[i] < cut ? y[i] : 0.0;
+            sums[0] += y[i] < cut ? y[i] : 0.0;
         }
-        part[c] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
-        above[c] = count;
+        part[c][0] = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+        part[c][1] = (double)count;
     }
-    double sum = 0.0;
-    size_t count = 0;
-    for (size_t c = 0; c < chunks; c++) {
-        sum += part[c];
-        count += above[c];
-    }
+    double total[2] = {0.0, 0.0};
+    int status = rm_chunk_plan_add(&sp, RM_OK, part[0], 2, total);
+    *sum = total[0];
     if (at_or_above)
-        *at_or_above = count;
-    return sum;
+        *at_or_above = (size_t)total[1];
+    return status;
 }
 
-double rm_simplex_project_l2(const double *y, size_t n, double u, double *q, int threads)
+/* The least and the greatest of the values lo[0] and hi[0] over every process. */
+static int spread_bounds(const rm_row_range *range, int status, double *lo, double *hi)
 {
-    double lo = y[0], hi = y[0];
-    for (size_t i = 1; i < n; i++) {
+    double both[2] = {*lo, -*hi};
+    status = rm_row_range_combine(range, status, both, 2, RM_COMBINE_MIN);
+    *lo = both[0];
+    *hi = -both[1];
+    return status;
+}
+
+int rm_simplex_project_l2_range(const double *y, size_t n, double u, double *q, int threads,
+                                const rm_row_range *range, double *theta_out)
+{
+    size_t total = range ? rm_row_range_total(range) : n;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         if (y[i] < lo)
             lo = y[i];
         if (y[i] > hi)
             hi = y[i];
     }
+    int status = range ? spread_bounds(range, RM_OK, &lo, &hi) : RM_OK;
     /* sum(lo) = n u >= 1 >= sum(hi) = 0. */
     lo -= u;
     double theta = lo;
-    if ((double)n * u > 1.0) {
-        double sum_y = sum_below(y, n, INFINITY, NULL, threads);
-        theta = (sum_y - 1.0) / (double)n; /* exact when no row is clipped */
-        for (int iter = 0; iter < 200; iter++) {
+    if (status == RM_OK && (double)total * u > 1.0) {
+        double sum_y;
+        status = sum_below(y, n, INFINITY, NULL, threads, range, &sum_y);
+        theta = (sum_y - 1.0) / (double)total; /* exact when no row is clipped */
+        for (int iter = 0; iter < 200 && status == RM_OK; iter++) {
             if (!(theta > lo && theta < hi))
                 theta = lo + (hi - lo) / 2;
-            piece p = evaluate(y, n, u, theta, threads);
+            piece p;
+            status = evaluate(y, n, u, theta, threads, range, &p);
+            if (status != RM_OK)
+                break;
             if (p.sum > 1.0)
                 lo = theta;
             else if (p.sum < 1.0)
@@ -123,11 +146,22 @@ double rm_simplex_project_l2(const double *y, size_t n, double u, double *q, int
             theta = next;
         }
     }
+    if (status != RM_OK)
+        return status;
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
     for (size_t i = 0; i < n; i++) {
         double t = y[i] - theta;
         q[i] = t <= 0.0 ? 0.0 : t >= u ? u : t;
     }
+    if (theta_out)
+        *theta_out = theta;
+    return RM_OK;
+}
+
+double rm_simplex_project_l2(const double *y, size_t n, double u, double *q, int threads)
+{
+    double theta = NAN;
+    rm_simplex_project_l2_range(y, n, u, q, threads, NULL, &theta);
     return theta;
 }
 
@@ -164,8 +198,8 @@ static double kl_theta_sorted(const double *y, size_t n, double u, double *work)
  * chunks fixed by n, added in order. Returns INFINITY when it finds no such edge. */
 enum { START_BINS = 16384, START_CHUNKS = 4, START_MIN = START_CHUNKS * START_BINS * 2 };
 
-static double start_cut(const double *y, size_t n, double u, double smallest, double largest,
-                        double *work, int threads)
+static int start_cut(const double *y, size_t n, double u, double smallest, double largest,
+                     double *work, int threads, const rm_row_range *range, double *start_out)
 {
     /* The bins cover the top eight binades (values below go to bin 0, never capped
      * here): fine bins where the cut falls on these steps. */
@@ -176,13 +210,19 @@ static double start_cut(const double *y, size_t n, double u, double smallest, do
     unsigned shift = 0;
     while (((top - base) >> shift) >= START_BINS)
         shift++;
-    size_t chunks = START_CHUNKS;
-    double *count = work, *sum = work + START_CHUNKS * START_BINS; /* chunk c at c * START_BINS */
-    memset(work, 0, 2 * START_CHUNKS * START_BINS * sizeof *work);
+    rm_chunk_plan sp;
+    rm_chunk_plan_init(&sp, range, n, START_CHUNKS);
+    /* piece c's counts at parts + 2 c START_BINS, its sums START_BINS further; one process
+     * counts in work (n >= START_MIN doubles), spread ones in a buffer of their own (they
+     * may hold fewer rows); the totals replace piece 0's parts */
+    size_t size = 2 * START_BINS;
+    double *parts = range ? rm_calloc_array(sp.count ? sp.count : 1, size * sizeof *parts) : work;
+    if (parts && !range)
+        memset(parts, 0, sp.count * size * sizeof *parts);
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
-    for (size_t c = 0; c < chunks; c++) {
-        double *my_count = count + c * START_BINS, *my_sum = sum + c * START_BINS;
-        for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++)
+    for (size_t c = 0; c < (parts ? sp.count : 0); c++) {
+        double *my_count = parts + c * size, *my_sum = my_count + START_BINS;
+        for (size_t i = sp.piece[c].lo; i < sp.piece[c].hi; i++)
             if (y[i] > 0.0) {
                 uint64_t bits;
                 memcpy(&bits, &y[i], sizeof bits);
@@ -191,15 +231,12 @@ static double start_cut(const double *y, size_t n, double u, double smallest, do
                 my_sum[b] += y[i];
             }
     }
-    for (size_t c = 1; c < chunks; c++)
-        for (size_t b = 0; b < START_BINS; b++) {
-            count[b] += count[c * START_BINS + b];
-            sum[b] += sum[c * START_BINS + b];
-        }
+    int status = rm_chunk_plan_add(&sp, parts ? RM_OK : RM_ENOMEM, parts, size, parts);
+    const double *count = parts, *sum = parts + START_BINS;
     double below = 0.0, capped = 0.0, start = INFINITY;
-    for (size_t b = 0; b < START_BINS; b++)
+    for (size_t b = 0; b < START_BINS && status == RM_OK; b++)
         below += sum[b];
-    for (size_t b = START_BINS; b-- > 1;) {
+    for (size_t b = START_BINS; status == RM_OK && b-- > 1;) {
         /* the cut at bin b's lower edge: bins b and up capped; the mass only grows as
          * the cut moves down */
         capped += count[b];
@@ -211,13 +248,16 @@ static double start_cut(const double *y, size_t n, double u, double smallest, do
             break;
         start = edge;
     }
-    return start;
+    if (range)
+        free(parts);
+    *start_out = start;
+    return status;
 }
 
-double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work,
-                             int threads)
+int rm_simplex_project_kl_range(const double *y, size_t n, double u, double *q, double *work,
+                                int threads, const rm_row_range *range, double *theta_out)
 {
-    size_t positive = 0;
+    size_t positive = 0, total = range ? rm_row_range_total(range) : n;
     double smallest = INFINITY, largest = 0.0;
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n)) reduction(+ : positive) reduction(min : smallest) reduction(max : largest)
     for (size_t i = 0; i < n; i++)
@@ -226,28 +266,41 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
             smallest = y[i] < smallest ? y[i] : smallest;
             largest = y[i] > largest ? y[i] : largest;
         }
+    int status = RM_OK;
+    if (range) {
+        uint64_t count = positive;
+        status = rm_row_range_combine(range, status, &count, 1, RM_COMBINE_SUM_COUNTS);
+        positive = (size_t)count;
+        status = spread_bounds(range, status, &smallest, &largest);
+        if (status != RM_OK)
+            return status;
+    }
+    *theta_out = -1.0;
     double room = (double)positive * u; /* the most mass the positive entries can hold */
     if (room < 1.0 - 1e-12)
-        return -1.0;
+        return RM_OK;
     if (room <= 1.0 + 1e-12) {
         /* Every positive entry is capped (n u = 1 when eps = 0): any theta >= u/min
          * works; take the smallest. */
         for (size_t i = 0; i < n; i++)
             q[i] = y[i] > 0.0 ? u : 0.0;
-        return u / smallest;
+        *theta_out = u / smallest;
+        return RM_OK;
     }
     /* Capping rounds: theta = (1 - u |capped|) / (sum of the others); cap the rows that
      * theta pushes over u (y >= u/theta); theta only grows, so rows once capped stay
      * capped, and a round that caps no more rows than the last has found theta. One pass
      * a round: the count of the next round's capped rows is its test. */
     double theta = -1.0, cut = INFINITY; /* rows with y >= cut are capped */
-    if (n >= START_MIN && smallest < largest && isfinite(largest))
-        cut = start_cut(y, n, u, smallest, largest, work, threads);
+    if (total >= START_MIN && smallest < largest && isfinite(largest))
+        status = start_cut(y, n, u, smallest, largest, work, threads, range, &cut);
     size_t was_capped = 0;
-    for (int round = 0; round < 64; round++) {
+    int sort = 0;
+    for (int round = 0; round < 64 && status == RM_OK; round++) {
         size_t capped;
-        double rest = sum_below(y, n, cut, &capped, threads);
-        if (round > 0 && capped == was_capped)
+        double rest;
+        status = sum_below(y, n, cut, &capped, threads, range, &rest);
+        if (status != RM_OK || (round > 0 && capped == was_capped))
             break; /* theta from the last round caps nothing new */
         double t = (1.0 - u * (double)capped) / rest;
         theta = t;
@@ -255,17 +308,31 @@ double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, dou
             break;
         was_capped = capped;
         cut = u / t; /* the next cut can only move down */
-        if (round == 63)
-            theta = kl_theta_sorted(y, n, u, work);
+        sort = round == 63;
     }
-    if (!(theta > 0.0) || !isfinite(theta))
+    if (status != RM_OK)
+        return status;
+    if (sort || !(theta > 0.0) || !isfinite(theta)) {
+        /* the sort needs every value in one place: never so over processes */
+        if (range)
+            return RM_EUNSUPPORTED;
         theta = kl_theta_sorted(y, n, u, work);
+    }
     if (!(theta > 0.0))
-        return -1.0;
+        return RM_OK;
 #pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
     for (size_t i = 0; i < n; i++) {
         double v = theta * y[i];
         q[i] = v > u ? u : v;
     }
+    *theta_out = theta;
+    return RM_OK;
+}
+
+double rm_simplex_project_kl(const double *y, size_t n, double u, double *q, double *work,
+                             int threads)
+{
+    double theta = -1.0;
+    rm_simplex_project_kl_range(y, n, u, q, work, threads, NULL, &theta);
     return theta;
 }

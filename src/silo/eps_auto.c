@@ -77,7 +77,9 @@ int rm_silo_choose_eps(const rm_matrix *X, const rm_centre *ctr, size_t n, const
         double limit = F0 * shell_share(d_eff, path[k]) / base * edge * (1.0 + EPS_PATH_SLACK);
         if (opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds)
             break;
-        rm_silo_restart(&s, path[k]);
+        status = rm_silo_restart(&s, path[k]);
+        if (status != RM_OK)
+            break;
         s.opt.max_iter = EPS_PATH_STEPS;
         s.opt.sigma = sqrt(rm_silo_unscale_objective(&s, limit)); /* stop once below it */
         status = rm_silo_iterate(&s, start, &why);

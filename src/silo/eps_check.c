@@ -4,8 +4,9 @@
 #include <math.h>
 
 #include "common/clock.h"
+#include "numerics/chunk_sums.h"
 #include "numerics/passes.h"
-#include "numerics/select.h"
+#include "numerics/quantiles.h"
 
 /* eps2 = min(EPS_CHECK_FACTOR eps, EPS_CHECK_MAX), and the continuation's iteration cap:
  * it ends sooner, as soon as the objective has fallen below RM_EPS_CHECK_DROP of where
@@ -40,23 +41,52 @@ static int top_direction(silo *s, double *shift, double *excess)
         return status;
     s->cost.passes++;
     /* the weighted mean of the projections is 0 up to rounding: mu is the weighted mean */
-    double mean = 0.0, total = 0.0, *kept = s->next;
+    double sums[3] = {0.0, 0.0, 0.0}, *kept = s->next; /* mean, total, kept rows */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        mean += b->q[i] * t[i];
-        total += b->q[i];
+        sums[0] += b->q[i] * t[i];
+        sums[1] += b->q[i];
         if (b->q[i] >= 0.5 * s->st.u)
             kept[m++] = t[i];
     }
-    if (m == 0 || !(total > 0.0))
+    sums[2] = (double)m;
+    if (s->m.range) {
+        /* one process's running sums have no pieces to cut: spread, sums over chunks of
+         * the rows (the same bits on any number of processes split at their boundaries) */
+        rm_chunk_plan plan;
+        double part[RM_CHUNK_SUMS_MAX][3];
+        rm_chunk_plan_init(&plan, s->m.range, n, RM_CHUNK_SUMS_MAX);
+        for (size_t k = 0; k < plan.count; k++) {
+            double mean = 0.0, total = 0.0, count = 0.0;
+            for (size_t i = plan.piece[k].lo; i < plan.piece[k].hi; i++) {
+                mean += b->q[i] * t[i];
+                total += b->q[i];
+                count += b->q[i] >= 0.5 * s->st.u;
+            }
+            part[k][0] = mean;
+            part[k][1] = total;
+            part[k][2] = count;
+        }
+        status = rm_chunk_plan_add(&plan, status, part[0], 3, sums);
+        if (status != RM_OK)
+            return status;
+    }
+    double mean = sums[0], total = sums[1], median;
+    if (sums[2] == 0.0 || !(total > 0.0))
         return RM_OK;
     mean /= total;
-    *shift = fabs(mean - rm_median_inplace(kept, m)) / c;
+    status = rm_median_range(kept, m, s->m.range, s->opt.threads, &median);
+    if (status != RM_OK)
+        return status;
+    *shift = fabs(mean - median) / c;
     /* the variance a normal bulk with the kept rows' median |t| would have: (median /
      * 0.6745)^2 */
     for (size_t i = 0; i < m; i++)
         kept[i] = fabs(kept[i] - mean);
-    double bulk = rm_median_inplace(kept, m) / 0.6745;
+    status = rm_median_range(kept, m, s->m.range, s->opt.threads, &median);
+    if (status != RM_OK)
+        return status;
+    double bulk = median / 0.6745;
     if (bulk > 0.0)
         *excess = b->F / (bulk * bulk);
     return RM_OK;
@@ -66,10 +96,12 @@ static int top_direction(silo *s, double *shift, double *excess)
  * objective is below target (0: no target); the best objective reached. */
 static int continue_at(silo *s, double eps, double start, double target, double *F)
 {
-    rm_silo_restart(s, eps);
+    int status = rm_silo_restart(s, eps);
+    if (status != RM_OK)
+        return status;
     s->opt.sigma = target > 0.0 ? sqrt(rm_silo_unscale_objective(s, target)) : 0.0;
     rm_stop why;
-    int status = rm_silo_iterate(s, start, &why);
+    status = rm_silo_iterate(s, start, &why);
     *F = s->kept.best.F;
     return status < 0 ? status : RM_OK;
 }
@@ -97,4 +129,25 @@ int rm_silo_eps_check(silo *s, double start, double slack, rm_eps_check *check)
     if (status == RM_OK && F > 0.0)
         check->ratio = F2 / F;
     return status;
+}
+
+int rm_silo_sigma_contradicted(const rm_report *rep, double sigma)
+{
+    return rep->certified && sigma > 0.0 && rep->objective > rep->bound_objective * sigma * sigma;
+}
+
+/* A certificate whose condition the data contradicts is withheld: F above what it allows
+ * for the given sigma, or F falling far when more rows may go, with the rows kept leaning
+ * to one side (eps too small). */
+void rm_silo_judge_consistency(rm_report *rep, const rm_eps_check *check, double sigma)
+{
+    rep->eps_check = check->ratio;
+    rep->eps_check_shift = check->shift;
+    rep->eps_check_excess = check->excess;
+    rep->eps_contradicted = rm_silo_eps_contradicted(check);
+    rep->consistent = !rm_silo_sigma_contradicted(rep, sigma) && !rep->eps_contradicted;
+    if (!rep->consistent) {
+        rep->certified = 0;
+        rep->bound_objective = rep->bound_error = NAN;
+    }
 }

@@ -12,6 +12,7 @@
 #ifndef RM_SILO_EPS_CHECK_H
 #define RM_SILO_EPS_CHECK_H
 
+#include "robustmean.h"
 #include "silo/state.h"
 
 /* More than eps of the rows look corrupted when the ratio is below RM_EPS_CHECK_FALL, the
@@ -47,5 +48,14 @@ static inline int rm_silo_eps_contradicted(const rm_eps_check *c)
     return c->ratio < RM_EPS_CHECK_FALL && c->shift > RM_EPS_CHECK_SHIFT &&
            c->excess > RM_EPS_CHECK_EXCESS;
 }
+
+/* 1 when the report's F is above what its certificate allows for the given sigma (0
+ * when not certified or no sigma). */
+int rm_silo_sigma_contradicted(const rm_report *rep, double sigma);
+
+/* Into the report: the check's figures, and its verdict on the certificate: withheld
+ * (certified 0, bounds NAN) when the data contradicts its condition: F above what it
+ * allows for the given sigma, or eps contradicted (rm_silo_eps_contradicted). */
+void rm_silo_judge_consistency(rm_report *rep, const rm_eps_check *check, double sigma);
 
 #endif

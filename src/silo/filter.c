@@ -7,22 +7,44 @@
  * at all, on the simplex its weights are in. */
 #include <string.h>
 
+#include "numerics/chunk_sums.h"
+#include "robustmean.h"
 #include "silo/solver.h"
 
-static void propose(rm_silo_state *st, double *next)
+static int propose(rm_silo_state *st, double *next)
 {
-    double top = rm_silo_tau_max(st, 0.0), total = 0.0;
+    double top, total = 0.0;
+    int status = rm_silo_tau_max(st, 0.0, &top);
+    if (status != RM_OK)
+        return status;
     for (size_t i = 0; i < st->n; i++) {
         double f = top > 0.0 ? 1.0 - st->tau[i] / top : 1.0;
         next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
         total += next[i];
     }
+    if (st->range) {
+        /* one process's running sum has no pieces to cut: spread, the sum over chunks of
+         * the rows, the same bits on any number of processes split at their boundaries
+         * (and one process's to rounding) */
+        rm_chunk_plan plan;
+        double part[RM_CHUNK_SUMS_MAX];
+        rm_chunk_plan_init(&plan, st->range, st->n, RM_CHUNK_SUMS_MAX);
+        for (size_t c = 0; c < plan.count; c++) {
+            part[c] = 0.0;
+            for (size_t i = plan.piece[c].lo; i < plan.piece[c].hi; i++)
+                part[c] += next[i];
+        }
+        status = rm_chunk_plan_add(&plan, status, part, 1, &total);
+        if (status != RM_OK)
+            return status;
+    }
     if (!(total > 0.0)) {
         memcpy(next, st->q, st->n * sizeof *next);
-        return;
+        return RM_OK;
     }
     for (size_t i = 0; i < st->n; i++)
         next[i] /= total;
+    return RM_OK;
 }
 
 /* eig_tol: its path does not converge, and must not depend on how many Lanczos steps

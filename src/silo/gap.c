@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "common/threads.h"
+#include "numerics/chunk_sums.h"
+#include "numerics/quantiles.h"
 #include "numerics/select.h"
+#include "robustmean.h"
 
 /* Sums over the rows run in chunks fixed by n, added in order: the same result on any
  * number of threads. */
@@ -85,6 +88,48 @@ double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size
         }
     }
     return u * below + left * t;
+}
+
+int rm_gap_lower_range(const double *tau, size_t n, double u, const rm_row_range *range,
+                       double *work, int threads, double *lower)
+{
+    if (!range) {
+        *lower = rm_gap_lower(tau, NULL, n, 0, 0, u, NULL, work, threads);
+        return RM_OK;
+    }
+    /* as rm_gap_lower, over every process's rows */
+    size_t total = rm_row_range_total(range);
+    double slots = 1.0 / u, t = 0.0;
+    size_t m = slots >= (double)total ? total - 1 : (size_t)slots;
+    int status = rm_rank_value_range(tau, n, m, range, NULL, threads, &t);
+    if (status != RM_OK)
+        return status;
+    rm_chunk_plan plan;
+    rm_chunk_plan_init(&plan, range, n, chunk_count(total));
+    double part[RM_CHUNK_SUMS_MAX][3];
+#pragma omp parallel for schedule(static) num_threads(rm_threads(threads, n))
+    for (size_t c = 0; c < plan.count; c++) {
+        size_t less = 0, equal = 0;
+        double below = 0.0;
+        for (size_t i = plan.piece[c].lo; i < plan.piece[c].hi; i++) {
+            if (tau[i] < t) {
+                less++;
+                below += tau[i];
+            } else if (tau[i] == t) {
+                equal++;
+            }
+        }
+        part[c][0] = below;
+        part[c][1] = (double)less; /* whole numbers below 2^53: exact */
+        part[c][2] = (double)equal;
+    }
+    double sum[3] = {0.0, 0.0, 0.0};
+    status = rm_chunk_plan_add(&plan, status, part[0], 3, sum);
+    if (status != RM_OK)
+        return status;
+    double left = 1.0 - u * sum[1];
+    *lower = u * sum[0] + left * t;
+    return RM_OK;
 }
 
 static void scores_at(const double *S, size_t n, size_t k, size_t ld, const double *w,

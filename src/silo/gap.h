@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "common/row_range.h"
+
 /* Scores are n x k, row i at S + i*ld (ld >= k: a matrix with more columns can serve its
  * first k). */
 
@@ -23,6 +25,15 @@ void rm_gap_weighted_scores(const double *S, size_t n, size_t k, size_t ld, cons
  * minimiser p* (ties at the threshold share equally). work: n doubles. */
 double rm_gap_lower(const double *tau, const double *S, size_t n, size_t k, size_t ld,
                     double u, double *grad, double *work, int threads);
+
+/* The same without S and grad over rows spread over processes (common/row_range.h; range
+ * NULL: rm_gap_lower's value), tau holding this process's n rows and u the cap over all:
+ * the threshold is the exact order statistic over every process, the sums below it are
+ * gathered by chunk pieces (one process's bits when the processes split the rows at the
+ * chunk boundaries, else to rounding). Returns RM_OK, RM_ENOMEM or a hook's code, the
+ * same on every process. */
+int rm_gap_lower_range(const double *tau, size_t n, double u, const rm_row_range *range,
+                       double *work, int threads, double *lower);
 
 /* g(w) for a = rm_gap_weighted_scores(); tau (n) receives S w; work: n doubles. */
 double rm_gap_at(const double *S, size_t n, size_t k, size_t ld, const double *a, double u,

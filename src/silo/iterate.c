@@ -1,6 +1,7 @@
 /* The iteration of a solve (state.h): propose, evaluate, keep or undo, keep the best
  * iterate, until a stopping rule holds. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common/clock.h"
@@ -63,13 +64,30 @@ int rm_silo_return_to_best(silo *s, int *evaluated)
 {
     *evaluated = 0;
     if (s->kept.best_is_current) {
-        if (s->ev.delta != s->tg.delta)
-            rm_silo_directions(s);
-        return RM_OK;
+        return s->ev.delta != s->tg.delta ? rm_silo_directions(s) : RM_OK;
     }
     memcpy(s->q, s->kept.best.q, s->n * sizeof *s->q);
     *evaluated = 1;
     return rm_silo_evaluate(s);
+}
+
+/* Whether the time budget is spent or the caller interrupts: RM_NOT_CONVERGED with *stop
+ * set, else RM_OK. Spread over processes, every process stops when one of them would (the
+ * clocks and the interrupts are each process's own), or a negative code. */
+static int cut_short(const silo *s, double start, rm_stop *stop)
+{
+    const rm_options *opt = &s->opt;
+    uint64_t why[2];
+    why[0] = opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds;
+    why[1] = !why[0] && opt->interrupt && opt->interrupt(opt->interrupt_data);
+    int status = rm_row_range_combine(s->m.range, RM_OK, why, 2, RM_COMBINE_SUM_COUNTS);
+    if (status != RM_OK)
+        return status;
+    if (why[0] || why[1]) {
+        *stop = why[0] ? RM_STOP_TIME_BUDGET : RM_STOP_INTERRUPTED;
+        return RM_NOT_CONVERGED;
+    }
+    return RM_OK;
 }
 
 int rm_silo_iterate(silo *s, double start, rm_stop *stop)
@@ -125,14 +143,9 @@ int rm_silo_iterate(silo *s, double start, rm_stop *stop)
             *stop = RM_STOP_ITERATION_CAP;
             return RM_NOT_CONVERGED;
         }
-        if (opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds) {
-            *stop = RM_STOP_TIME_BUDGET;
-            return RM_NOT_CONVERGED;
-        }
-        if (opt->interrupt && opt->interrupt(opt->interrupt_data)) {
-            *stop = RM_STOP_INTERRUPTED;
-            return RM_NOT_CONVERGED;
-        }
+        status = cut_short(s, start, stop);
+        if (status != RM_OK)
+            return status;
         /* Once F has settled short of stationarity, the softmax direction has done what it
          * can (its fixed point minimises a smoothed top eigenvalue): step along the gap's
          * own direction then, which closes the gap. (The endgame keeps the softmax, at its
@@ -146,7 +159,9 @@ int rm_silo_iterate(silo *s, double start, rm_stop *stop)
         status = rm_silo_ensure_norms(s);
         if (status != RM_OK)
             return status;
-        solver->propose(&s->st, s->next);
+        status = solver->propose(&s->st, s->next);
+        if (status != RM_OK)
+            return status;
         if (s->on_step && s->st.rejected == 0)
             s->on_step(s->on_step_ctx, s);
         double F_before = s->st.F, gap_before = s->ev.gap;

@@ -7,6 +7,7 @@
 
 #include "common/threads.h"
 #include "numerics/simplex.h"
+#include "robustmean.h"
 #include "silo/solver.h"
 
 /* c <= 1/2 is what the regret analysis allows; the solve starts there (a solve warm-started
@@ -23,19 +24,25 @@
 #define STEP_MIN 0.02
 #define GROW_FALL 1e-3
 
-static void propose(rm_silo_state *st, double *next)
+static int propose(rm_silo_state *st, double *next)
 {
     if (st->step == 0.0)
         st->step = STEP_C;
-    double top = rm_silo_tau_max(st, RM_SILO_STEP_FLOOR * st->u);
+    double top, theta;
+    int status = rm_silo_tau_max(st, RM_SILO_STEP_FLOOR * st->u, &top);
+    if (status != RM_OK)
+        return status;
     double eta = top > 0.0 ? st->step / top : 0.0;
 #pragma omp parallel for schedule(static) num_threads(rm_threads(st->threads, st->n))
     for (size_t i = 0; i < st->n; i++) {
         double f = 1.0 - eta * st->tau[i];
         next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
     }
-    if (rm_simplex_project_kl(next, st->n, st->u, next, st->work, st->threads) < 0.0)
+    status = rm_simplex_project_kl_range(next, st->n, st->u, next, st->work, st->threads,
+                                         st->range, &theta);
+    if (status == RM_OK && theta < 0.0)
         memcpy(next, st->q, st->n * sizeof *next); /* cannot happen while q > 0 */
+    return status;
 }
 
 static int accept(rm_silo_state *st, double F_next)

@@ -104,12 +104,15 @@ static void covariance_product(void *ctx, const double *V, size_t p, double *W)
 
 /* C_raw = sum q_i z_i z_i^T and mu_raw = sum q_i z_i for the current q: from the rows
  * whose weight moved since the last time when they are few (in the endgame most rows sit
- * at the cap or at zero, and this reads a small part of the data), else in a pass. */
+ * at the cap or at zero, and this reads a small part of the data), else in a pass. Spread
+ * over processes, always in a pass: its pieces are the row chunks, so the bits do not
+ * depend on how many processes there are, where a list of moved rows cut at their
+ * boundaries would (the same bytes cross either way: the d x d parts). */
 static int dense_moment(silo *s)
 {
     silo_oracle *o = &s->oracle;
     size_t n = s->n, d = s->d, moved = 0;
-    if (o->have_raw && o->raw_age < DENSE_REFRESH) {
+    if (o->have_raw && o->raw_age < DENSE_REFRESH && !s->m.range) {
         double ignored = DELTA_IGNORED * s->st.u;
         size_t limit = (size_t)(DELTA_SHARE * (double)n);
         for (size_t i = 0; i < n && moved <= limit; i++) {

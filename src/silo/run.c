@@ -2,6 +2,7 @@
 #include "silo/run.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,16 @@
 #include "silo/eps_auto.h"
 #include "silo/eps_check.h"
 #include "silo/gap.h"
+#include "silo/shape_run.h"
 #include "silo/shape_step.h"
 #include "silo/state.h"
 #include "silo/units.h"
 #include "silo/warm.h"
 
-static void fill_report(const silo *s, rm_report *rep)
+/* Spread over processes, every process's (RM_OK or a hook's code). */
+static int fill_report(const silo *s, rm_report *rep)
 {
-    size_t n = s->n;
+    size_t n = s->n, total = s->total;
     const silo_point *best = &s->kept.best;
     rep->oracle = s->oracle.dense ? "dense" : "lanczos";
     rep->iterations = s->st.iteration;
@@ -36,8 +39,15 @@ static void fill_report(const silo *s, rm_report *rep)
     for (size_t i = 0; i < n; i++)
         if (best->q[i] > top)
             top = best->q[i];
+    uint64_t outliers = 0;
+    for (size_t i = 0; i < n; i++)
+        outliers += best->q[i] < 0.5 * s->st.u;
+    int status = rm_silo_largest_everywhere(s->m.range, RM_OK, &top);
+    status = rm_row_range_combine(s->m.range, status, &outliers, 1, RM_COMBINE_SUM_COUNTS);
+    if (status != RM_OK)
+        return status;
     if (top > s->st.u) /* the filter: the eps whose cap its largest weight meets */
-        eps = 1.0 - 1.0 / ((double)n * top);
+        eps = 1.0 - 1.0 / ((double)total * top);
     rep->guarantee = s->st.eps < 1.0 / 3.0;
     rm_gap_bounds b = rm_gap_bounds_of(eps, s->tg.delta, gap_rel);
     rep->certified = b.valid && gap_rel <= s->tg.tol;
@@ -45,35 +55,11 @@ static void fill_report(const silo *s, rm_report *rep)
     rep->bound_error = rep->certified ? b.error : NAN;
     rep->sigma_certificate =
         s->opt.sigma > 0.0 ? rm_sigma_certificate(eps, rep->objective, s->opt.sigma) : NAN;
-    size_t outliers = 0;
-    for (size_t i = 0; i < n; i++)
-        outliers += best->q[i] < 0.5 * s->st.u;
-    rep->outliers = outliers;
+    rep->outliers = (size_t)outliers;
     rep->columns_scaled = s->m.ctr->unit != NULL;
     rep->eps_chosen = s->st.eps;
-    rep->outlier_fraction = (double)outliers / (double)n;
-}
-
-/* 1 when F is above what the certificate allows for the given sigma. */
-static int sigma_contradicted(const rm_report *rep, double sigma)
-{
-    return rep->certified && sigma > 0.0 && rep->objective > rep->bound_objective * sigma * sigma;
-}
-
-/* A certificate whose condition the data contradicts is withheld: F above what it allows
- * for the given sigma, or F falling far when more rows may go, with the rows kept leaning
- * to one side (eps too small). */
-static void judge_consistency(rm_report *rep, const rm_eps_check *check, double sigma)
-{
-    rep->eps_check = check->ratio;
-    rep->eps_check_shift = check->shift;
-    rep->eps_check_excess = check->excess;
-    rep->eps_contradicted = rm_silo_eps_contradicted(check);
-    rep->consistent = !sigma_contradicted(rep, sigma) && !rep->eps_contradicted;
-    if (!rep->consistent) {
-        rep->certified = 0;
-        rep->bound_objective = rep->bound_error = NAN;
-    }
+    rep->outlier_fraction = (double)outliers / (double)total;
+    return RM_OK;
 }
 
 /* Robust column units (rm_scaling): asked for, or by default for the capped solvers when
@@ -83,6 +69,39 @@ static int wants_units(const rm_options *opt, const rm_solver *solver)
     if (opt->column_scaling == RM_SCALING_AUTO)
         return solver->capped && !(opt->sigma > 0.0);
     return opt->column_scaling == RM_SCALING_ROBUST;
+}
+
+/* Robust units fitted on the m rows listed in rows (NULL: every row). Spread over
+ * processes, on a copy of those rows (of every row only when they are no more than the
+ * gap's sample: rm_silo_gap_rows), the same as one process's on them. */
+static int inlier_units(const rm_problem *p, rm_centre *ctr, const size_t *rows, size_t m,
+                        double eps, double start)
+{
+    const rm_matrix *X = &p->X;
+    if (!p->range)
+        return rm_silo_inlier_units(X, ctr, rows, rows ? m : X->n, p->opt, eps, start);
+    size_t *every = NULL;
+    if (!rows) {
+        m = rm_row_range_total(p->range);
+        every = rm_alloc_array(m, sizeof *every);
+        for (size_t i = 0; every && i < m; i++)
+            every[i] = i;
+    }
+    double *copy = NULL;
+    char unused[sizeof ((rm_report *)0)->message] = "";
+    int status = rm_row_range_agree(p->range, rows || every ? RM_OK : RM_ENOMEM, unused);
+    if (status == RM_OK)
+        status = rm_silo_warm_sample_range(X, p->range, rows ? rows : every, m, p->opt->threads,
+                                           &copy);
+    rm_options repeated = *p->opt; /* every process repeats it: see rm_silo_warm_start */
+    repeated.interrupt = NULL;
+    if (status == RM_OK) {
+        rm_matrix sample = rm_matrix_of_doubles(copy, m, X->d);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, m, &repeated, eps, start);
+    }
+    free(copy);
+    free(every);
+    return status;
 }
 
 /* The centre and the samples of a solve on X: with a warm start, the centre is the
@@ -97,24 +116,34 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
                    size_t *gap_rows, size_t *gap_n, double **warm, size_t *warm_m)
 {
     const rm_matrix *X = &p->X;
+    const rm_row_range *range = p->range;
     int threads = p->opt->threads;
-    int status = *warm_m ? rm_centre_init_midrange(ctr, X, threads)
-                         : rm_centre_init(ctr, X, threads);
+    int status = *warm_m ? rm_centre_init_midrange_range(ctr, X, range, threads)
+                         : rm_centre_init_range(ctr, X, range, threads);
     if (status != RM_OK)
         return status;
+    char unused[sizeof ((rm_report *)0)->message] = "";
     if (!*gap_n) {
-        status = units ? rm_silo_inlier_units(X, ctr, NULL, X->n, p->opt, eps, start) : RM_OK;
+        status = units ? inlier_units(p, ctr, NULL, 0, eps, start) : RM_OK;
+        /* spread, a failure of this process's own steps is every one's */
+        status = rm_row_range_agree(range, status, unused);
         if (status != RM_OK)
             rm_centre_free(ctr);
         return status;
     }
     size_t *warm_rows = rm_alloc_array(*warm_m, sizeof *warm_rows);
-    rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr};
-    status = warm_rows ? rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m)
-                       : RM_ENOMEM;
+    rm_moments m = {.X = *X, .n = X->n, .d = X->d, .ctr = ctr, .range = range};
+    status = rm_row_range_agree(range, warm_rows ? RM_OK : RM_ENOMEM, unused);
+    if (status == RM_OK)
+        status = rm_silo_draw_samples(&m, threads, gap_rows, gap_n, warm_rows, warm_m);
     if (status == RM_OK && *warm_m) {
-        *warm = rm_silo_warm_sample(X, warm_rows, *warm_m, threads);
-        status = *warm ? rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads) : RM_ENOMEM;
+        status = rm_silo_warm_sample_range(X, range, warm_rows, *warm_m, threads, warm);
+        /* spread, the gap's rows are the warm sample's first (the samples are nested, in
+         * the order of their keys): its copy holds them */
+        rm_matrix first = rm_matrix_of_doubles(*warm, *gap_n, X->d);
+        if (status == RM_OK)
+            status = range ? rm_centre_move_to_rows(ctr, &first, NULL, *gap_n, threads)
+                           : rm_centre_move_to_rows(ctr, X, gap_rows, *gap_n, threads);
     }
     /* the keys round each column on its own grid, so the samples do not depend on units;
      * the units from the larger sample when there is one: their sampling noise stretches
@@ -122,10 +151,14 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
      * (bench/TUNING.md, UNITS) */
     if (status == RM_OK && units && *warm) {
         rm_matrix sample = rm_matrix_of_doubles(*warm, *warm_m, X->d);
-        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, p->opt, eps, start);
+        rm_options repeated = *p->opt; /* spread, every process repeats it */
+        if (range)
+            repeated.interrupt = NULL;
+        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, &repeated, eps, start);
     } else if (status == RM_OK && units) {
-        status = rm_silo_inlier_units(X, ctr, gap_rows, *gap_n, p->opt, eps, start);
+        status = inlier_units(p, ctr, gap_rows, *gap_n, eps, start);
     }
+    status = rm_row_range_agree(range, status, unused);
     free(warm_rows);
     if (status != RM_OK) {
         free(*warm);
@@ -158,154 +191,58 @@ static int solve(silo *s, double start, rm_stop *stop)
     return status;
 }
 
-/* The rounds of the shape step, and the gain in F its metric must show (bench/TUNING.md,
- * SHAPE). */
-#define SHAPE_ROUNDS 2
-#define SHAPE_GAIN 1.1
-
 /* The shape step by default for the capped solvers (rm_shaping), on request for them. */
 static int wants_shape(const rm_options *opt, const rm_solver *solver)
 {
     return solver->capped && opt->shaping != RM_SHAPING_NONE;
 }
 
-static int all_finite(const float *y, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        if (!isfinite(y[k]))
-            return 0;
-    return 1;
-}
-
-/* The shape step from the certified point pt: rounds of a whole run of the solver on the
- * rows in a metric, from scratch (multiplicative steps cannot bring back the rows the
- * first solve starved), at the point's eps. The first round's metric is fitted on every
- * row (robust scales need no trimming; the point's kept rows would be the inliers with
- * their dominant directions trimmed), the second's on the rows the first round kept when
- * its own move would have been taken (its gain above SHAPE_GAIN), else on the rows both
- * the point and the first round kept (what either removed does not stretch the metric).
- * The metrics are fitted on the sample rows when there is a sample, so the first round
- * runs on those. The estimate moves
- * only when the last metric shows the point far from its minimum there, by more than the
- * move costs in z (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show
- * them. */
-static int refine_shape(const rm_problem *p, const rm_solver *solver, const silo *s,
-                        silo_reported *pt, const size_t *sample, size_t sample_n, double start,
-                        rm_report *rep, rm_eps_check *check)
-{
-    rm_eps_check in_metric = {.ratio = NAN, .shift = NAN, .excess = NAN};
-    size_t n = s->n, d = s->d;
-    rm_options inner = *p->opt;
-    if (inner.max_seconds > 0.0) {
-        inner.max_seconds -= rm_clock_seconds() - start;
-        if (!(inner.max_seconds > 0.0))
-            return RM_OK;
-    }
-    /* the metric is the units; sigma is in other units */
-    inner.column_scaling = RM_SCALING_NONE;
-    inner.shaping = RM_SHAPING_NONE;
-    inner.sigma = 0.0;
-    double *q1 = rm_alloc_array(n, sizeof *q1), *mu1 = rm_alloc_array(d, sizeof *mu1),
-           *estimate = rm_alloc_array(d, sizeof *estimate),
-           *qs = sample_n ? rm_alloc_array(sample_n, sizeof *qs) : q1;
-    int status = q1 && mu1 && estimate && qs ? RM_OK : RM_ENOMEM, finished = 0, trusted = 0;
-    rm_shape sh = {.M = NULL};
-    for (int round = 0; status == RM_OK && round < SHAPE_ROUNDS; round++) {
-        /* a round before the last only chooses the rows the next metric is fitted on, among
-         * the sample rows: it runs on those alone */
-        int last = round == SHAPE_ROUNDS - 1;
-        const size_t *listed = last ? NULL : sample;
-        size_t m = listed && sample_n ? sample_n : n;
-        rm_shape_free(&sh);
-        status = rm_silo_shape_metric(s, round ? q1 : NULL, round && !trusted ? pt->q : NULL,
-                                      pt->cap, pt->mu, sample, sample_n, &sh);
-        if (status != RM_OK || !sh.M)
-            break;
-        if (round == 0)
-            rep->anisotropy = sh.anisotropy;
-        if (round == 0 && p->opt->shaping != RM_SHAPING_ALWAYS && !rm_shape_anisotropic(&sh))
-            break;
-        float *Y = rm_shape_transform(&s->m, &sh, m < n ? listed : NULL, m, s->opt.threads);
-        rm_problem rows = {.X = rm_matrix_of_floats(Y, m, d),
-                           .n = m,
-                           .d = d,
-                           .eps = pt->eps,
-                           .opt = &inner,
-                           .weights = m < n ? qs : q1};
-        rm_report solved;
-        if (Y && !all_finite(Y, m * d)) { /* the metric could not hold these rows */
-            free(Y);
-            break;
-        }
-        status = Y ? rm_silo_run(&rows, solver, estimate, &solved) : RM_ENOMEM;
-        free(Y);
-        if (status >= 0 && m < n) { /* as weights of all rows, on the same cap */
-            memset(q1, 0, n * sizeof *q1);
-            for (size_t t = 0; t < m; t++)
-                q1[sample[t]] = qs[t] * (double)m / (double)n;
-        }
-        if (status >= 0 && last) { /* an iteration cap or the time budget: its best iterate */
-            in_metric = (rm_eps_check){.ratio = solved.eps_check,
-                                       .shift = solved.eps_check_shift,
-                                       .excess = solved.eps_check_excess};
-            status = rm_silo_weighted_mean(s, q1, mu1);
-            /* its passes read a copy of the rows: counted with the copy's and the mean's */
-            rep->passes += solved.passes + 2;
-            rep->products += solved.products;
-        }
-        if (status > 0)
-            status = RM_OK;
-        if (status == RM_OK && !last) { /* a round that would itself move: its rows trusted */
-            double gain = 0.0;
-            status = rm_silo_shape_gain(s, &sh, pt->q, q1, sample, sample_n, &gain);
-            trusted = gain > SHAPE_GAIN;
-        }
-        finished = status == RM_OK && last;
-    }
-    /* a failed round leaves q1 and mu1 out of step: no move then */
-    if (finished)
-        status = rm_silo_shape_gain(s, &sh, pt->q, q1, sample, sample_n, &rep->shape_gain);
-    if (finished && status == RM_OK && rep->shape_gain > SHAPE_GAIN)
-        rm_silo_shape_blend(s, q1, mu1, pt, rep);
-    /* eps checked again where the inliers are round: corrupted rows left below their
-     * dominant directions lean and stand off there, not in z (bench/TUNING.md, EPS_CHECK) */
-    if (finished && status == RM_OK && !isnan(in_metric.ratio)) {
-        rep->eps_check_in_metric = 1;
-        *check = in_metric;
-    }
-    if (qs != q1)
-        free(qs);
-    rm_shape_free(&sh);
-    free(q1);
-    free(mu1);
-    free(estimate);
-    return status == RM_ENOMEM ? status : RM_OK;
-}
-
 /* eps = 0: Delta is the single point q = 1/n, the estimate the sample mean. */
 static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
 {
-    size_t n = p->n;
-    int status = rm_column_means(&p->X, mean, p->opt->threads);
+    size_t total = p->range ? rm_row_range_total(p->range) : p->n;
+    int status = rm_column_means_range(&p->X, p->range, mean, p->opt->threads);
     if (status != RM_OK)
         return status;
     if (p->weights)
-        for (size_t i = 0; i < n; i++)
-            p->weights[i] = 1.0 / (double)n;
+        for (size_t i = 0; i < p->n; i++)
+            p->weights[i] = 1.0 / (double)total;
     rep->stop = RM_STOP_EPS_ZERO;
-    rep->weight_cap = 1.0 / (double)n;
+    rep->weight_cap = 1.0 / (double)total;
     rep->eps_chosen = 0.0;
     rep->outlier_fraction = 0.0;
     return RM_OK;
 }
 
+/* Spread over processes (p->range), what a solve needs that does not run so yet: choosing
+ * eps without a warm sample (its path of solves on all rows; with one, every process
+ * chooses alike on the sample), and a time budget (the solves every process repeats on a
+ * sample, each by its own clock, could stop at different steps): RM_EUNSUPPORTED with the
+ * words, decided from what every process shares (the options, n and d); else RM_OK. */
+static int spread_yet(const rm_problem *p, int choose, size_t n, rm_report *rep)
+{
+    const char *what = !p->range ? NULL
+                       : choose && !rm_silo_warm_rows(n, p->d)
+                           ? "choosing eps (-e auto) without a warm start's sample (fewer rows)"
+                       : p->opt->max_seconds > 0.0 ? "a time budget (max_seconds)"
+                                                   : NULL;
+    if (!what)
+        return RM_OK;
+    snprintf(rep->message, sizeof rep->message,
+             "%s does not run on rows spread over processes yet", what);
+    return RM_EUNSUPPORTED;
+}
+
 int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_report *rep)
 {
-    size_t n = p->n;
+    size_t n = p->range ? rm_row_range_total(p->range) : p->n; /* every process's rows */
     int choose = p->eps == RM_EPS_AUTO;
     double eps = choose ? RM_SILO_EPS_AUTO_START : isnan(p->eps) ? 0.0 : p->eps;
     if (eps == 0.0)
         return sample_mean(p, mean, rep);
+    int status = spread_yet(p, choose, n, rep);
+    if (status != RM_OK)
+        return status;
     if (choose && n < RM_EPS_AUTO_MIN_ROWS) {
         snprintf(rep->message, sizeof rep->message,
                  "choosing eps needs at least %d rows, not %zu: give eps", RM_EPS_AUTO_MIN_ROWS,
@@ -319,17 +256,34 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
     size_t warm_m = rm_silo_warm_rows(n, p->d), gap_n = rm_silo_gap_rows(n);
     size_t *gap_rows = rm_alloc_array(gap_n, sizeof *gap_rows);
     double *warm = NULL;
-    if (!gap_rows)
-        return RM_ENOMEM;
-    int status = prepare(p, wants_units(p->opt, solver), eps, start, &ctr, gap_rows, &gap_n,
-                         &warm, &warm_m);
+    /* spread over processes, a failure of one process's own is every one's: each
+     * process's own steps (allocations) agree before the next common one */
+    status = rm_row_range_agree(p->range, gap_rows ? RM_OK : RM_ENOMEM, rep->message);
     if (status != RM_OK) {
         free(gap_rows);
         return status;
     }
-    if (choose) { /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO) */
+    status = prepare(p, wants_units(p->opt, solver), eps, start, &ctr, gap_rows, &gap_n,
+                     &warm, &warm_m);
+    if (status != RM_OK) {
+        free(gap_rows);
+        return status;
+    }
+    if (p->range && ctr.coarse_count) { /* its estimate sums x over the rows (moments.h) */
+        snprintf(rep->message, sizeof rep->message,
+                 "a column spanning too little of the largest (its values subnormal beside "
+                 "the others) does not run on rows spread over processes yet");
+        status = RM_EUNSUPPORTED;
+    }
+    if (choose && status == RM_OK) {
+        /* on the warm start's sample, or on all rows (bench/TUNING.md, EPS_AUTO); spread,
+         * every process chooses alike on the sample (its interrupt left to the solve) */
         rm_matrix sample = warm ? rm_matrix_of_doubles(warm, warm_m, p->d) : p->X;
-        status = rm_silo_choose_eps(&sample, &ctr, n, p->opt, start, &eps);
+        rm_options repeated = *p->opt;
+        if (p->range)
+            repeated.interrupt = NULL;
+        status = rm_silo_choose_eps(&sample, &ctr, n, &repeated, start, &eps);
+        status = rm_row_range_agree(p->range, status, rep->message); /* (its own memory) */
         if (status == RM_OK && eps == 0.0) {
             free(warm);
             rm_centre_free(&ctr);
@@ -346,26 +300,33 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                         .eps = eps,
                         .solver = solver,
                         .gap_rows = gap_rows,
-                        .gap_n = gap_n};
+                        .gap_n = gap_n,
+                        .range = p->range};
     if (status == RM_OK)
         status = rm_silo_init(&s, &setup);
+    status = rm_row_range_agree(p->range, status, rep->message);
     if (status == RM_OK && warm) /* the check of eps runs there, on the sample */
         status = rm_silo_warm_start(&s, warm, warm_m, start, &check);
     free(warm); /* done with: its memory goes back before the solve on all rows */
     if (status == RM_OK)
         status = solve(&s, start, &rep->stop);
     /* the point reported: the check of eps below continues the solve from it */
-    silo_reported pt = {.q = p->weights ? p->weights : rm_alloc_array(n, sizeof *pt.q),
+    silo_reported pt = {.q = p->weights ? p->weights : rm_alloc_array(p->n, sizeof *pt.q),
                         .mu = rm_alloc_array(p->d, sizeof *pt.mu),
                         .F = s.kept.best.F,
                         .eps = s.st.eps,
                         .cap = s.st.u};
-    if (status >= 0 && (!pt.q || !pt.mu))
-        status = RM_ENOMEM;
+    int held = rm_row_range_agree(p->range, pt.q && pt.mu ? RM_OK : RM_ENOMEM, rep->message);
+    if (status >= 0 && held != RM_OK)
+        status = held;
     if (status >= 0) {
         rep->converged = status == RM_OK;
-        fill_report(&s, rep);
-        memcpy(pt.q, s.kept.best.q, n * sizeof *pt.q);
+        int filled = fill_report(&s, rep);
+        if (filled != RM_OK)
+            status = filled;
+    }
+    if (status >= 0) {
+        memcpy(pt.q, s.kept.best.q, p->n * sizeof *pt.q);
         memcpy(pt.mu, s.kept.best.mu, p->d * sizeof *pt.mu);
         size_t before = s.cost.passes, products = s.cost.products;
         int checked = warm_m ? RM_OK : rm_silo_eps_check(&s, start, 0.0, &check);
@@ -378,14 +339,15 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
      * end, the check made in its metric replaces it (in z, on anisotropic data, the
      * inliers' own dominant directions fall and lean as corrupted rows do: bench/
      * TUNING.md, EPS_CHECK). */
-    if (status >= 0 && rep->certified && !sigma_contradicted(rep, p->opt->sigma) &&
+    if (status >= 0 && rep->certified && !rm_silo_sigma_contradicted(rep, p->opt->sigma) &&
         wants_shape(p->opt, solver)) {
-        int shaped = refine_shape(p, solver, &s, &pt, gap_rows, gap_n, start, rep, &check);
+        int shaped = rm_silo_refine_shape(p, solver, &s, &pt, gap_rows, gap_n, start, rep,
+                                          &check);
         if (shaped < 0)
             status = shaped;
     }
     if (status >= 0)
-        judge_consistency(rep, &check, p->opt->sigma);
+        rm_silo_judge_consistency(rep, &check, p->opt->sigma);
     if (status >= 0)
         rm_moments_unscale(&s.m, pt.q, pt.mu, mean);
     if (pt.q != p->weights)

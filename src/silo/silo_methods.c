@@ -30,6 +30,7 @@ const rm_method rm_method_lowregret = {
              .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling "
                         "shaping"},
     .run = run_lowregret,
+    .spreads = 1,
 };
 
 const rm_method rm_method_pgd = {
@@ -44,6 +45,7 @@ const rm_method rm_method_pgd = {
              .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling "
                         "shaping"},
     .run = run_pgd,
+    .spreads = 1,
 };
 
 const rm_method rm_method_filter = {
@@ -56,4 +58,5 @@ const rm_method rm_method_filter = {
              .weights_rows = 1,
              .options = "max_iter tol delta sigma max_seconds max_directions oracle column_scaling"},
     .run = run_filter,
+    .spreads = 1,
 };

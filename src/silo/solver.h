@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "common/row_range.h"
+
 /* Multiplicative steps are scaled by the largest score among the rows holding at least
  * this fraction of the cap: a row below it whose score is larger loses all its weight
  * (it holds too little to matter), and does not slow the step of the rest
@@ -30,11 +32,15 @@ typedef struct rm_silo_state {
     int polishing;      /* in the endgame (endgame.c): steps refine a near-optimal point */
     double *work;       /* n doubles of scratch */
     int threads;        /* the options' threads (0: one per core) */
+    const rm_row_range *range; /* NULL, or the rows spread over processes: n (and q, tau,
+                                  norms, work, next) are this process's rows, u the cap
+                                  over all; every process proposes alike */
 } rm_silo_state;
 
 typedef struct rm_solver {
-    /* Write the next weights into next (n values). */
-    void (*propose)(rm_silo_state *st, double *next);
+    /* Write the next weights into next (n values). Returns RM_OK, or a negative code
+     * (spread over processes: a hook's, the same on every process). */
+    int (*propose)(rm_silo_state *st, double *next);
     /* Called with the objective at the proposal: 1 keeps it, 0 returns to q (the solver
      * will be asked again, and should change its step). NULL: always keep. */
     int (*accept)(rm_silo_state *st, double F_next);
@@ -58,9 +64,14 @@ typedef struct rm_solver {
 
 extern const rm_solver rm_solver_lowregret, rm_solver_pgd, rm_solver_filter;
 
-/* The largest score among the rows whose weight is at least floor_weight: steps are
- * scaled by it. With floor_weight > 0, rows far beyond it whose weight has already decayed
- * do not slow the rest; 0 takes every row still weighted (the classical filter). */
-double rm_silo_tau_max(const rm_silo_state *st, double floor_weight);
+/* *top = the largest score among the rows whose weight is at least floor_weight (over
+ * every process): steps are scaled by it. With floor_weight > 0, rows far beyond it whose
+ * weight has already decayed do not slow the rest; 0 takes every row still weighted (the
+ * classical filter). Returns RM_OK or a hook's code. */
+int rm_silo_tau_max(const rm_silo_state *st, double floor_weight, double *top);
+
+/* *value = the largest of every process's *value (range NULL: as it is); status: this
+ * process's so far. Returns RM_OK or every process's failure. */
+int rm_silo_largest_everywhere(const rm_row_range *range, int status, double *value);
 
 #endif

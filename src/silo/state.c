@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "numerics/row_sample.h"
 #include "numerics/simplex.h"
 
 static int point_alloc(silo_point *p, size_t n, size_t d)
@@ -35,14 +36,15 @@ void rm_silo_point_keep(const silo *s, silo_point *p)
     memcpy(p->V, s->oracle.V, s->ev.k * s->d * sizeof *s->oracle.V);
 }
 
-void rm_silo_restart(silo *s, double eps)
+int rm_silo_restart(silo *s, double eps)
 {
-    double u = 1.0 / ((1.0 - eps) * (double)s->n);
+    double u = 1.0 / ((1.0 - eps) * (double)s->total);
     memcpy(s->q, s->kept.best.q, s->n * sizeof *s->q);
     /* a smaller eps: onto the smaller simplex, Euclidean, so that rows at weight 0 (which
      * multiplicative steps cannot revive) come back */
-    if (u < s->st.u)
-        rm_simplex_project_l2(s->q, s->n, u, s->q, s->opt.threads);
+    int status = u < s->st.u ? rm_simplex_project_l2_range(s->q, s->n, u, s->q, s->opt.threads,
+                                                           s->m.range, NULL)
+                             : RM_OK;
     s->st.eps = eps;
     s->st.u = u;
     s->st.iteration = 0;
@@ -55,6 +57,7 @@ void rm_silo_restart(silo *s, double eps)
     s->kept.best.F = INFINITY;
     s->kept.certified.F = INFINITY;
     s->kept.best_is_current = 0;
+    return status;
 }
 
 double rm_silo_unscale_objective(const silo *s, double F)
@@ -66,11 +69,13 @@ void rm_silo_free(silo *s)
 {
     double *arrays[] = {s->q, s->next, s->work, s->ev.S, s->ev.tau, s->ev.tau_gap,
                         s->ev.norms, s->undo.q, s->undo.tau, s->undo.tau_gap, s->undo.norms,
-                        s->sample.S, s->sample.tau, s->sample.work};
+                        s->sample.S, s->sample.tau, s->sample.work, s->sample.packed,
+                        s->sample.gathered};
     point_free(&s->kept.best);
     point_free(&s->kept.certified);
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
+    free(s->sample.local);
     rm_silo_oracle_free(&s->oracle);
 }
 
@@ -82,9 +87,11 @@ int rm_silo_init(silo *s, const silo_setup *setup)
     memset(s, 0, sizeof *s);
     s->n = n;
     s->d = d;
+    s->total = setup->range ? rm_row_range_total(setup->range) : n;
     s->opt = *opt;
     s->solver = solver;
-    s->m = (rm_moments){.X = *setup->X, .n = n, .d = d, .ctr = setup->centre};
+    s->m = (rm_moments){.X = *setup->X, .n = n, .d = d, .ctr = setup->centre,
+                        .range = setup->range};
     s->on_step = setup->on_step;
     s->on_step_ctx = setup->on_step_ctx;
     s->tg.max_pairs = opt->max_directions ? opt->max_directions : RM_SILO_DIRECTIONS;
@@ -119,19 +126,30 @@ int rm_silo_init(silo *s, const silo_setup *setup)
         s->sample.work = rm_alloc_array(s->sample.n, sizeof(double));
         ok = s->sample.S && s->sample.tau && s->sample.work;
     }
+    if (ok && setup->gap_n && setup->range) {
+        silo_gap_sample *sub = &s->sample;
+        size_t width = RM_MAX_PAIRS + 1; /* the scores and the weight */
+        sub->local = rm_alloc_array(sub->n, sizeof *sub->local);
+        sub->packed = rm_alloc_array(sub->n, width * sizeof(double));
+        sub->gathered = rm_alloc_array(sub->n, width * sizeof(double));
+        ok = sub->local && sub->packed && sub->gathered;
+        if (ok)
+            sub->mine = rm_sample_mine(setup->range, sub->rows, sub->n, sub->local);
+    }
     if (ok)
         ok = rm_silo_oracle_init(s, setup->eig_tol) == RM_OK;
     s->st.n = n;
     s->st.eps = setup->eps;
-    s->st.u = 1.0 / ((1.0 - setup->eps) * (double)n);
+    s->st.u = 1.0 / ((1.0 - setup->eps) * (double)s->total);
     s->st.q = s->q;
     s->st.tau = s->ev.tau;
     s->st.tau_gap = s->ev.tau_gap;
     s->st.norms = s->ev.norms;
     s->st.work = s->work;
     s->st.threads = opt->threads;
+    s->st.range = setup->range;
     if (ok)
         for (size_t i = 0; i < n; i++)
-            s->q[i] = 1.0 / (double)n;
+            s->q[i] = 1.0 / (double)s->total;
     return ok ? RM_OK : RM_ENOMEM;
 }

@@ -75,9 +75,14 @@ typedef struct silo_undo {
 /* The rows the gap's weights are fitted on when n is large (sample.c): their scores and
  * weights are copied out at each evaluation. */
 typedef struct silo_gap_sample {
-    const size_t *rows; /* the caller's */
+    const size_t *rows; /* the caller's (global row numbers when spread over processes) */
     size_t n;           /* 0: the gap is fitted on all rows */
     double *S, *tau, *work;
+    /* spread over processes: this process's rows among them (local numbers, in the
+     * sample's order, `mine` of them), their scores and weights packed to be gathered,
+     * and every process's, in the sample's order */
+    size_t *local, mine;
+    double *packed, *gathered;
 } silo_gap_sample;
 
 /* The iterates kept. certified: the one of lowest F whose gap is within the user's
@@ -101,6 +106,7 @@ typedef void (*silo_step_hook)(void *ctx, const struct silo *s);
 
 typedef struct silo {
     size_t n, d;
+    size_t total; /* the rows of every process (n when this one holds them all) */
     rm_options opt;
     const rm_solver *solver;
     rm_silo_state st; /* what the solver sees */
@@ -129,6 +135,8 @@ typedef struct silo_setup {
     double eig_tol;          /* Lanczos tolerance; 0: the solver's, or the default */
     silo_step_hook on_step;  /* NULL, or called before each step */
     void *on_step_ctx;
+    const rm_row_range *range; /* NULL, or X holds this process's rows of those spread
+                                  over processes (every process solving alike) */
 } silo_setup;
 
 /* state.c: set up a solve at q = 1/n. Returns RM_OK or RM_ENOMEM; rm_silo_free releases
@@ -137,8 +145,8 @@ int rm_silo_init(silo *s, const silo_setup *setup);
 void rm_silo_free(silo *s);
 /* Start again at eps from the best iterate's weights (projected onto the simplex of a
  * smaller eps; a larger one holds them): the kept iterates, the counters and the step are
- * forgotten, the oracle keeps its warm start. */
-void rm_silo_restart(silo *s, double eps);
+ * forgotten, the oracle keeps its warm start. Returns RM_OK or a negative code. */
+int rm_silo_restart(silo *s, double eps);
 /* The current iterate into p. */
 void rm_silo_point_keep(const silo *s, silo_point *p);
 /* The value in data units of an objective in the scaled space. */
@@ -155,8 +163,8 @@ int rm_silo_oracle_run(silo *s);
  * negative code. */
 int rm_silo_evaluate(silo *s);
 /* The directions the gap takes at the current delta, the gap and tau, from the current
- * evaluation's Ritz values and scores. */
-void rm_silo_directions(silo *s);
+ * evaluation's Ritz values and scores: RM_OK or a negative code. */
+int rm_silo_directions(silo *s);
 /* The distances at q for a solver that reads them, when the evaluation did not take
  * them: a pass. RM_OK or a negative code. */
 int rm_silo_ensure_norms(silo *s);
@@ -179,7 +187,8 @@ size_t rm_silo_gap_rows(size_t n);
 /* Two nested samples of rows by their keys (row_sample.h): the first *gap_n rows by key
  * into gap_rows and the first *warm_n into warm_rows (when *warm_n > 0); each count
  * becomes what was taken. Returns RM_OK or RM_ENOMEM (the keys take n doubles while the
- * samples are drawn), or RM_EOVERFLOW. */
+ * samples are drawn), or RM_EOVERFLOW. Spread over processes (m->range), the samples'
+ * rows are global row numbers, the same on every process, and so is the status. */
 int rm_silo_draw_samples(const rm_moments *m, int threads, size_t *gap_rows, size_t *gap_n,
                          size_t *warm_rows, size_t *warm_n);
 

@@ -14,6 +14,7 @@
 #include "common/alloc.h"
 #include "common/threads.h"
 #include "numerics/passes.h"
+#include "numerics/row_sample.h"
 #include "numerics/simplex.h"
 #include "silo/eps_check.h"
 
@@ -49,6 +50,29 @@ double *rm_silo_warm_sample(const rm_matrix *X, const size_t *rows, size_t m, in
     for (size_t t = 0; t < m; t++)
         rm_matrix_copy_row(X, rows[t], sample + t * d);
     return sample;
+}
+
+int rm_silo_warm_sample_range(const rm_matrix *X, const rm_row_range *range, const size_t *rows,
+                              size_t m, int threads, double **sample)
+{
+    if (!range) {
+        *sample = rm_silo_warm_sample(X, rows, m, threads);
+        return *sample ? RM_OK : RM_ENOMEM;
+    }
+    size_t d = X->d, *local = rm_alloc_array(m, sizeof *local), count = 0;
+    if (local)
+        count = rm_sample_mine(range, rows, m, local);
+    double *mine = local ? rm_silo_warm_sample(X, local, count, threads) : NULL;
+    *sample = rm_alloc_array(m, d * sizeof(double));
+    int status = rm_sample_gather(range, rows, m, mine && *sample ? RM_OK : RM_ENOMEM, mine, d,
+                                  *sample);
+    free(local);
+    free(mine);
+    if (status != RM_OK) {
+        free(*sample);
+        *sample = NULL;
+    }
+    return status;
 }
 
 /* The sample solve's first steps, as the hook records them before each is taken: the top
@@ -113,6 +137,9 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
     size_t n = s->n, d = s->d;
     rm_options opt = s->opt;
     opt.max_seconds = opt.max_seconds > 0.0 ? opt.max_seconds / 2 : 0.0;
+    if (s->m.range) /* every process repeats this solve: an interrupt seen by one alone
+                       would part them; the spread solve after it sees it, agreed */
+        opt.interrupt = NULL;
     rm_matrix X = rm_matrix_of_doubles(sample, m, d);
     rm_moments moments = {.X = X, .n = m, .d = d, .ctr = s->m.ctr};
     step_record h = {.directions = rm_alloc_array(WARM_STEPS, d * sizeof(double))};
@@ -138,6 +165,11 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
     rm_stop why;
     if (status == RM_OK)
         status = rm_silo_iterate(&in, start, &why);
+    if (s->m.range) { /* a failure of this process's own (memory) stops every process */
+        char unused[sizeof ((rm_report *)0)->message] = "";
+        int failed = rm_row_range_agree(s->m.range, status < 0 ? status : RM_OK, unused);
+        status = failed != RM_OK ? failed : status;
+    }
     size_t T = h.count;
     if (status >= 0 && T > 0) {
         replay r = {.q = s->q, .next = s->next};
@@ -153,8 +185,10 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
         status = rm_pass_scores(&s->m, s->opt.threads, &sc);
         s->cost.passes++;
         /* (with too few rows left to fill the capped simplex, q stays at 1/n) */
+        double theta;
         if (status >= 0)
-            rm_simplex_project_kl(s->next, n, s->st.u, s->q, s->work, s->opt.threads);
+            status = rm_simplex_project_kl_range(s->next, n, s->st.u, s->q, s->work,
+                                                 s->opt.threads, s->m.range, &theta);
         if (s->oracle.lz)
             rm_lanczos_warm(s->oracle.lz, in.kept.best.V, in.kept.best.k);
         /* the step the sample grew to, at most a replayed step's (bench/TUNING.md,
@@ -166,7 +200,7 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
         status = rm_silo_eps_check(&in, start, sampling_slack(s->st.eps, m), check);
     }
     /* the sample's passes (its solve's and its check's), in whole-data passes */
-    s->cost.passes += (in.cost.passes * m + n - 1) / n;
+    s->cost.passes += (in.cost.passes * m + s->total - 1) / s->total;
     s->cost.products += in.cost.products;
     rm_silo_free(&in);
     free(gap_rows);

@@ -18,6 +18,13 @@ size_t rm_silo_warm_rows(size_t n, size_t d);
  * out of memory. The caller frees it. */
 double *rm_silo_warm_sample(const rm_matrix *X, const size_t *rows, size_t m, int threads);
 
+/* The same over rows spread over processes (range NULL: as above), every process calling
+ * with the sample's global row numbers: each receives the copy of all m rows, in the
+ * sample's order (m x d doubles cross: the sample, never all rows), in *sample. Returns
+ * RM_OK, RM_ENOMEM or a hook's code, the same on every process. */
+int rm_silo_warm_sample_range(const rm_matrix *X, const rm_row_range *range, const size_t *rows,
+                              size_t m, int threads, double **sample);
+
 /* Solve on the m rows of sample (m x d, the same centre as s), replay its first steps on
  * the rows of s, and leave s at the weights they give, its oracle warm-started from the
  * sample's top vectors; start: the clock time the time budget counts from (the sample's

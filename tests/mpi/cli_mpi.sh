@@ -2,8 +2,8 @@
 # robustmean-mpi on P processes against robustmean on one:
 #   cli_mpi.sh MPIEXEC P ROBUSTMEAN_MPI ROBUSTMEAN
 # the estimate and the weights of a .npy split among the processes, CSV shards, and the
-# faults (a ragged shard, a shard of another width, NaN): each the same clear error, exit
-# 1, no hang; a method not spread yet: a usage error, exit 2.
+# faults (a ragged shard, a shard of another width, NaN, a step not spread yet): each the
+# same clear error, exit 1, no hang; a method not spread yet: a usage error, exit 2.
 . "$(dirname "$0")/cli_common.sh"
 
 # A .npy of float64 rows (numpy's format, written without numpy).
@@ -89,15 +89,16 @@ if [ "$np" -gt 1 ]; then
 fi
 write_npy "$work/nan.npy" 100 3 $((100 - 2))
 expect "nan.npy: row 99, column 2: NaN" run -m mean "$work/nan.npy"
+expect "not supported" run -m lowregret -e auto "$work/x.npy"
 expect "matches 0 files" run -m mean --shards "$work/none-*.csv"
 run --no-such-option >/dev/null 2>&1
 code=$?
 [ $code -eq 2 ] || say "a usage error exits $code, not 2"
 # A method that does not run spread yet: a usage error, before any file is read.
-err=$(run -m lowregret -e 0.1 "$work/x.npy" 2>&1 >/dev/null)
+err=$(run -m mom -e 0.1 "$work/x.npy" 2>&1 >/dev/null)
 code=$?
 [ $code -eq 2 ] || say "a method not spread exits $code, not 2"
-grep -q "method lowregret does not run on rows spread over processes yet; those that do: mean" <<<"$err" ||
+grep -q "method mom does not run on rows spread over processes yet; those that do: lowregret" <<<"$err" ||
   say "a method not spread: $err"
 run --methods | grep -q "^median  *spread" || say "--methods does not say median runs spread"
 exit $fail

@@ -3,8 +3,8 @@
  * rm_mean_mpi() and checks what comes back (the mean: the same bits when the processes
  * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
  * bits for any split; the trimmed mean: 1e-12; the geometric median as the mean), then the
- * faults: bad data on one process, a different d or different options, a method not
- * spread yet; and a time budget, which stops every process on the same iteration. */
+ * faults: bad data on one process, a different d or different options, a method or a step
+ * not spread yet; and a time budget, which stops every process on the same iteration. */
 #define _GNU_SOURCE /* syscall */
 #include <math.h>
 #include <stdint.h>
@@ -15,20 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpi_check.h"
 #include "robustmean.h"
 #include "robustmean_mpi.h"
-
-static int rank, size, failures;
-
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "process %d of %d, line %d: ", rank, size, __LINE__);           \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
 
 /* The same rows on every process: a far offset (so the sums run on differences), normal
  * noise and a few far rows. */
@@ -49,14 +38,6 @@ static void my_rows(const size_t *cut, size_t *lo, size_t *n_local)
 {
     *lo = cut[rank];
     *n_local = cut[rank + 1] - cut[rank];
-}
-
-static double relative_error(const double *a, const double *b, size_t d)
-{
-    double worst = 0.0;
-    for (size_t j = 0; j < d; j++)
-        worst = fmax(worst, fabs(a[j] - b[j]) / fmax(fabs(b[j]), 1e-300));
-    return worst;
 }
 
 /* The mean of X split at cut, as doubles and as floats, with weights. */
@@ -166,19 +147,6 @@ static void check_means(void)
     free(X);
 }
 
-/* Every process gets the same failure and the same words; none hangs. */
-static void expect_everywhere(const char *what, int status, int want, const char *words,
-                              const rm_report *rep)
-{
-    CHECK(status == want, "%s: status %d, want %d", what, status, want);
-    CHECK(strstr(rep->message, words) != NULL, "%s: message '%s' lacks '%s'", what, rep->message,
-          words);
-    char first[sizeof rep->message];
-    memcpy(first, rep->message, sizeof first);
-    MPI_Bcast(first, (int)sizeof first, MPI_CHAR, 0, MPI_COMM_WORLD);
-    CHECK(strcmp(first, rep->message) == 0, "%s: message differs from process 0's", what);
-}
-
 static void check_faults(void)
 {
     size_t d = 3, n_local = 100, n = n_local * (size_t)size;
@@ -211,9 +179,9 @@ static void check_faults(void)
         expect_everywhere("different options", status, RM_EINVAL, "disagree on the options", &rep);
 
     opt.method = "lowregret";
-    opt.eps = 0.1;
+    opt.eps = RM_EPS_AUTO;
     status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("a method not spread yet", status, RM_EUNSUPPORTED,
+    expect_everywhere("a step not spread yet", status, RM_EUNSUPPORTED,
                       "does not run on rows spread", &rep);
 
     opt.method = "no-such";
@@ -315,17 +283,10 @@ static void check_traffic(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    check_start(&argc, &argv);
     check_means();
     check_faults();
     check_time_budget();
     check_traffic();
-    int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0)
-        printf("%s: %d processes, %d failures\n", all ? "FAILED" : "passed", size, all);
-    MPI_Finalize();
-    return all ? 1 : 0;
+    return check_finish();
 }

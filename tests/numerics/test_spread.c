@@ -14,6 +14,8 @@
 #include "numerics/centre.h"
 #include "numerics/passes.h"
 #include "numerics/quantiles.h"
+#include "numerics/select.h"
+#include "numerics/simplex.h"
 #include "numerics/summation.h"
 #include "robustmean.h"
 #include "test_util.h"
@@ -338,4 +340,95 @@ Test(spread, a_failure_on_one_process_is_every_ones)
     pthread_barrier_destroy(&at.barrier);
     rm_centre_free(&ctr);
     free(X);
+}
+
+/* One simulated process's projections and order statistics of a vector: its entries of
+ * y (for the Euclidean projection) and of w (positive, for the KL one). */
+typedef struct vector_task {
+    process self;
+    rm_row_range range;
+    const double *y, *w;
+    double u, *q_l2, *q_kl, *copy;
+    double theta_l2, theta_kl, rank, median;
+    size_t k;
+    int status;
+} vector_task;
+
+static void *vector_work(void *arg)
+{
+    vector_task *t = arg;
+    size_t first = rm_row_range_first(&t->range);
+    size_t n = t->range.offsets[t->range.index + 1] - first;
+    t->status = rm_simplex_project_l2_range(t->y + first, n, t->u, t->q_l2 + first, 2, &t->range,
+                                            &t->theta_l2);
+    if (t->status == RM_OK)
+        t->status = rm_simplex_project_kl_range(t->w + first, n, t->u, t->q_kl + first, NULL, 2,
+                                                &t->range, &t->theta_kl);
+    if (t->status == RM_OK)
+        t->status = rm_rank_value_range(t->y + first, n, t->k, &t->range, NULL, 2, &t->rank);
+    memcpy(t->copy + first, t->y + first, n * sizeof *t->y);
+    if (t->status == RM_OK)
+        t->status = rm_median_range(t->copy + first, n, &t->range, 2, &t->median);
+    return NULL;
+}
+
+/* n = 2^18 entries: the projections' sums run over 8 chunks of n/8 and the KL
+ * projection's starting histogram over 4: cuts at multiples of n/8 give one process's
+ * bits, others its values to 1e-12; the rank and the median are exact for any cut. */
+Test(spread, projections_and_order_statistics_over_parts_equal_one_process)
+{
+    size_t n = (size_t)1 << 18, k = n / 3, cut[MOST + 1];
+    double *y = tu_gaussian_matrix(n, 1, 1.0, 11), *w = malloc(n * sizeof *w);
+    for (size_t i = 0; i < n; i++) /* multiplicative weights: positive, some at zero */
+        w[i] = i % 13 == 0 ? 0.0 : exp(y[i]);
+    double u = 1.0 / (0.9 * (double)n), *work = malloc(n * sizeof *work);
+    double *want_l2 = malloc(n * sizeof *want_l2), *want_kl = malloc(n * sizeof *want_kl);
+    double theta_l2 = rm_simplex_project_l2(y, n, u, want_l2, 2);
+    double theta_kl = rm_simplex_project_kl(w, n, u, want_kl, work, 2);
+    double rank = rm_rank_value(y, n, k, work, 2);
+    memcpy(work, y, n * sizeof *y);
+    double median = rm_median_inplace(work, n);
+    double *q_l2 = malloc(n * sizeof *q_l2), *q_kl = malloc(n * sizeof *q_kl);
+    double *copy = malloc(n * sizeof *copy);
+    for (size_t parts = 1; parts <= MOST; parts++)
+        for (int aligned = 1; aligned >= 0; aligned--) {
+            for (size_t c = 0; c <= parts; c++)
+                cut[c] = aligned ? c * 8 / parts * (n / 8)
+                                 : c == parts ? n : c * n / parts + (c ? 999 : 0);
+            meeting at = {.parts = parts};
+            pthread_barrier_init(&at.barrier, NULL, (unsigned)parts);
+            vector_task tasks[MOST];
+            pthread_t threads[MOST];
+            for (size_t c = 0; c < parts; c++) {
+                tasks[c] = (vector_task){.self = {.at = &at, .index = c}, .y = y, .w = w,
+                                         .u = u, .q_l2 = q_l2, .q_kl = q_kl, .copy = copy,
+                                         .k = k};
+                tasks[c].range = (rm_row_range){
+                    .index = c, .parts = parts, .offsets = cut,
+                    .hooks = {.gather = gather, .agree = agree, .combine = combine,
+                              .ctx = &tasks[c].self}};
+                pthread_create(&threads[c], NULL, vector_work, &tasks[c]);
+            }
+            for (size_t c = 0; c < parts; c++)
+                pthread_join(threads[c], NULL);
+            pthread_barrier_destroy(&at.barrier);
+            int same = aligned || parts == 1;
+            for (size_t c = 0; c < parts; c++) {
+                cr_assert_eq(tasks[c].status, RM_OK, "part %zu of %zu", c, parts);
+                assert_close(&tasks[c].theta_l2, &theta_l2, 1, same, "theta (l2)", parts);
+                assert_close(&tasks[c].theta_kl, &theta_kl, 1, same, "theta (KL)", parts);
+                cr_assert(tasks[c].rank == rank && tasks[c].median == median,
+                          "rank or median differ, %zu parts", parts);
+            }
+            assert_close(q_l2, want_l2, n, same, "q (l2)", parts);
+            assert_close(q_kl, want_kl, n, same, "q (KL)", parts);
+        }
+    free(y);
+    free(w);
+    free(work);
+    free(want_l2);
+    free(want_kl);
+    free(q_l2);
+    free(q_kl);
+    free(copy);
 }
