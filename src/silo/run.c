@@ -341,8 +341,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
      * TUNING.md, EPS_CHECK). */
     if (status >= 0 && rep->certified && !rm_silo_sigma_contradicted(rep, p->opt->sigma) &&
         wants_shape(p->opt, solver)) {
-        int shaped = rm_silo_refine_shape(p, solver, &s, &pt, gap_rows, gap_n, start, rep,
-                                          &check);
+        int shaped = rm_silo_refine_shape(p, solver, rm_silo_run, &s, &pt, gap_rows, gap_n,
+                                          start, rep, &check);
         if (shaped < 0)
             status = shaped;
     }

@@ -10,7 +10,6 @@
 #include "common/clock.h"
 #include "numerics/row_sample.h"
 #include "silo/eps_check.h"
-#include "silo/run.h"
 #include "silo/warm.h"
 
 /* The rounds of the shape step, and the gain in F its metric must show (bench/TUNING.md,
@@ -102,10 +101,10 @@ static int view_init(const rm_problem *p, const silo *s, const silo_reported *pt
 /* A round's solve on the rows in the metric: on the view's rows (not last: the sample, or
  * every row), into q1 as weights of all rows on the same cap; or on all rows (last),
  * spread as they are. *unheld: the metric could not hold the rows (no solve). */
-static int shape_solve(const rm_problem *p, const rm_solver *solver, const silo *s,
-                       const shape_view *v, const rm_shape *sh, const rm_options *inner,
-                       double eps, int last, double *q1, double *qs, rm_report *solved,
-                       int *unheld)
+static int shape_solve(const rm_problem *p, const rm_solver *solver, rm_silo_solve solve,
+                       const silo *s, const shape_view *v, const rm_shape *sh,
+                       const rm_options *inner, double eps, int last, double *q1, double *qs,
+                       rm_report *solved, int *unheld)
 {
     size_t n = s->n, d = s->d, total = s->total;
     const size_t *sample = p->range ? NULL : v->sample;
@@ -139,7 +138,7 @@ static int shape_solve(const rm_problem *p, const rm_solver *solver, const silo 
         rows.opt = &repeated;
     }
     double estimate[RM_SHAPE_MAX_DIM];
-    status = rm_silo_run(&rows, solver, estimate, solved);
+    status = solve(&rows, solver, estimate, solved);
     free(Y);
     if (status < 0 || last || whole)
         return status;
@@ -170,9 +169,9 @@ static int shape_solve(const rm_problem *p, const rm_solver *solver, const silo 
  * move costs in z (bench/TUNING.md, SHAPE): a metric can hide outliers as well as show
  * them. Spread over processes, the metrics, the gains and the first round are taken on a
  * copy of the sample's rows (shape_view), the last round runs spread. */
-int rm_silo_refine_shape(const rm_problem *p, const rm_solver *solver, const silo *s,
-                         silo_reported *pt, const size_t *sample, size_t sample_n, double start,
-                         rm_report *rep, rm_eps_check *check)
+int rm_silo_refine_shape(const rm_problem *p, const rm_solver *solver, rm_silo_solve solve,
+                         const silo *s, silo_reported *pt, const size_t *sample,
+                         size_t sample_n, double start, rm_report *rep, rm_eps_check *check)
 {
     rm_eps_check in_metric = {.ratio = NAN, .shift = NAN, .excess = NAN};
     size_t n = s->n, d = s->d;
@@ -222,8 +221,8 @@ int rm_silo_refine_shape(const rm_problem *p, const rm_solver *solver, const sil
             break;
         rm_report solved;
         int unheld = 0;
-        status = shape_solve(p, solver, s, &v, &sh, &inner, pt->eps, last, q1, qs, &solved,
-                             &unheld);
+        status = shape_solve(p, solver, solve, s, &v, &sh, &inner, pt->eps, last, q1, qs,
+                             &solved, &unheld);
         if (unheld)
             break;
         if (status >= 0 && last && p->range) /* its weights at the view's rows */
