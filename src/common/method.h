@@ -19,6 +19,9 @@ typedef struct rm_problem {
     const rm_row_range *range; /* NULL: X holds every row. Else X holds this process's
                                   rows of range's total, and the method computes the
                                   estimate of them all (methods with spreads) */
+    const rm_row_range *clock; /* NULL, or (range NULL) the processes that each solve this
+                                  same copy alike: a time budget is checked against their
+                                  slowest clock (rm_row_range_elapsed), so they stop alike */
 } rm_problem;
 
 /* run() writes the estimate to mean (d doubles, scratch owned by rm_mean) and may fill

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "common/clock.h"
 #include "numerics/passes.h"
 #include "silo/solver.h"
 #include "silo/state.h"
@@ -48,7 +47,7 @@ static int effective_dimension(silo *s, double *d_eff)
 }
 
 int rm_silo_choose_eps(const rm_matrix *X, const rm_centre *ctr, size_t n, const rm_options *opt,
-                       double start, double *eps)
+                       const rm_row_range *clock, double start, double *eps)
 {
     size_t m = X->n;
     *eps = RM_SILO_EPS_AUTO_START;
@@ -61,7 +60,8 @@ int rm_silo_choose_eps(const rm_matrix *X, const rm_centre *ctr, size_t n, const
                         .centre = ctr,
                         .opt = &quick,
                         .eps = RM_SILO_EPS_AUTO_START,
-                        .solver = &rm_solver_lowregret};
+                        .solver = &rm_solver_lowregret,
+                        .clock = clock};
     int status = rm_silo_init(&s, &setup);
     rm_stop why;
     if (status == RM_OK)
@@ -75,7 +75,9 @@ int rm_silo_choose_eps(const rm_matrix *X, const rm_centre *ctr, size_t n, const
          * edge the kept rows' top eigenvalue grows towards as fewer rows go (measured:
          * about (1 + sqrt(d/m)) at eps = 0), and a slack */
         double limit = F0 * shell_share(d_eff, path[k]) / base * edge * (1.0 + EPS_PATH_SLACK);
-        if (opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds)
+        int spent;
+        status = rm_silo_time_spent(clock, opt, start, &spent);
+        if (status != RM_OK || spent)
             break;
         status = rm_silo_restart(&s, path[k]);
         if (status != RM_OK)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/matrix.h"
+#include "common/row_range.h"
 #include "numerics/centre.h"
 #include "robustmean.h"
 
@@ -20,8 +21,10 @@
  * rows would reach (Gaussian rows of the effective dimension tr/top of the fit at the
  * start, trimmed; times the sampling edge 1 + sqrt(d/m), and a slack); the smallest
  * fraction that held, plus the sampling error of a fraction of m rows when m < n. start: the call's
- * start, for the time budget. Returns RM_OK (the choice in *eps) or a negative code. */
+ * start, for the time budget; clock: NULL, or the processes that each choose alike on this
+ * same X (the budget checked against their slowest clock, rm_silo_time_spent). Returns
+ * RM_OK (the choice in *eps) or a negative code. */
 int rm_silo_choose_eps(const rm_matrix *X, const rm_centre *ctr, size_t n, const rm_options *opt,
-                       double start, double *eps);
+                       const rm_row_range *clock, double start, double *eps);
 
 #endif

@@ -3,7 +3,6 @@
 
 #include <math.h>
 
-#include "common/clock.h"
 #include "numerics/chunk_sums.h"
 #include "numerics/passes.h"
 #include "numerics/quantiles.h"
@@ -111,13 +110,15 @@ int rm_silo_eps_check(silo *s, double start, double slack, rm_eps_check *check)
     check->ratio = check->shift = check->excess = NAN;
     double eps = s->st.eps, eps2 = fmin(EPS_CHECK_FACTOR * eps, EPS_CHECK_MAX);
     double F = s->kept.best.F;
-    if (!(eps2 > eps + slack) || !(F > 0.0) ||
-        (s->opt.max_seconds > 0.0 && rm_clock_seconds() - start >= s->opt.max_seconds))
+    if (!(eps2 > eps + slack) || !(F > 0.0))
         return RM_OK;
+    int spent;
+    int status = rm_silo_time_spent(s->clock, &s->opt, start, &spent);
+    if (status != RM_OK || spent)
+        return status;
     /* The same step rule for every method, so that the check means the same for all. */
     s->solver = &rm_solver_lowregret;
     s->opt.max_iter = EPS_CHECK_MAX_ITER;
-    int status = RM_OK;
     if (slack > 0.0) /* a sample's objective where its own excess of corrupted rows is gone */
         status = continue_at(s, eps + slack, start, 0.0, &F);
     /* at the point whose F the fall is measured from */

@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/clock.h"
 #include "silo/state.h"
 
 /* The objective has stalled when its best value fell by less than this fraction over
@@ -72,15 +71,20 @@ int rm_silo_return_to_best(silo *s, int *evaluated)
 }
 
 /* Whether the time budget is spent or the caller interrupts: RM_NOT_CONVERGED with *stop
- * set, else RM_OK. Spread over processes, every process stops when one of them would (the
- * clocks and the interrupts are each process's own), or a negative code. */
+ * set, else RM_OK. Spread over processes (or on a copy every process solves alike), the
+ * budget is checked against the slowest clock, so all stop on the same iteration; spread,
+ * every process stops when one's interrupt fires. Or a negative code. */
 static int cut_short(const silo *s, double start, rm_stop *stop)
 {
     const rm_options *opt = &s->opt;
+    int spent;
+    int status = rm_silo_time_spent(s->clock, opt, start, &spent);
+    if (status != RM_OK)
+        return status;
     uint64_t why[2];
-    why[0] = opt->max_seconds > 0.0 && rm_clock_seconds() - start >= opt->max_seconds;
+    why[0] = (uint64_t)spent;
     why[1] = !why[0] && opt->interrupt && opt->interrupt(opt->interrupt_data);
-    int status = rm_row_range_combine(s->m.range, RM_OK, why, 2, RM_COMBINE_SUM_COUNTS);
+    status = rm_row_range_combine(s->m.range, RM_OK, why, 2, RM_COMBINE_SUM_COUNTS);
     if (status != RM_OK)
         return status;
     if (why[0] || why[1]) {

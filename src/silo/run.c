@@ -79,7 +79,8 @@ static int inlier_units(const rm_problem *p, rm_centre *ctr, const size_t *rows,
 {
     const rm_matrix *X = &p->X;
     if (!p->range)
-        return rm_silo_inlier_units(X, ctr, rows, rows ? m : X->n, p->opt, eps, start);
+        return rm_silo_inlier_units(X, ctr, rows, rows ? m : X->n, p->opt, p->clock, eps,
+                                    start);
     size_t *every = NULL;
     if (!rows) {
         m = rm_row_range_total(p->range);
@@ -97,7 +98,7 @@ static int inlier_units(const rm_problem *p, rm_centre *ctr, const size_t *rows,
     repeated.interrupt = NULL;
     if (status == RM_OK) {
         rm_matrix sample = rm_matrix_of_doubles(copy, m, X->d);
-        status = rm_silo_inlier_units(&sample, ctr, NULL, m, &repeated, eps, start);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, m, &repeated, p->range, eps, start);
     }
     free(copy);
     free(every);
@@ -154,7 +155,8 @@ static int prepare(const rm_problem *p, int units, double eps, double start, rm_
         rm_options repeated = *p->opt; /* spread, every process repeats it */
         if (range)
             repeated.interrupt = NULL;
-        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, &repeated, eps, start);
+        status = rm_silo_inlier_units(&sample, ctr, NULL, *warm_m, &repeated,
+                                      range ? range : p->clock, eps, start);
     } else if (status == RM_OK && units) {
         status = inlier_units(p, ctr, gap_rows, *gap_n, eps, start);
     }
@@ -216,16 +218,13 @@ static int sample_mean(const rm_problem *p, double *mean, rm_report *rep)
 
 /* Spread over processes (p->range), what a solve needs that does not run so yet: choosing
  * eps without a warm sample (its path of solves on all rows; with one, every process
- * chooses alike on the sample), and a time budget (the solves every process repeats on a
- * sample, each by its own clock, could stop at different steps): RM_EUNSUPPORTED with the
- * words, decided from what every process shares (the options, n and d); else RM_OK. */
+ * chooses alike on the sample): RM_EUNSUPPORTED with the words, decided from what every
+ * process shares (the options, n and d); else RM_OK. */
 static int spread_yet(const rm_problem *p, int choose, size_t n, rm_report *rep)
 {
-    const char *what = !p->range ? NULL
-                       : choose && !rm_silo_warm_rows(n, p->d)
+    const char *what = p->range && choose && !rm_silo_warm_rows(n, p->d)
                            ? "choosing eps (-e auto) without a warm start's sample (fewer rows)"
-                       : p->opt->max_seconds > 0.0 ? "a time budget (max_seconds)"
-                                                   : NULL;
+                           : NULL;
     if (!what)
         return RM_OK;
     snprintf(rep->message, sizeof rep->message,
@@ -282,7 +281,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
         rm_options repeated = *p->opt;
         if (p->range)
             repeated.interrupt = NULL;
-        status = rm_silo_choose_eps(&sample, &ctr, n, &repeated, start, &eps);
+        status = rm_silo_choose_eps(&sample, &ctr, n, &repeated,
+                                    p->range ? p->range : p->clock, start, &eps);
         status = rm_row_range_agree(p->range, status, rep->message); /* (its own memory) */
         if (status == RM_OK && eps == 0.0) {
             free(warm);
@@ -301,7 +301,8 @@ int rm_silo_run(const rm_problem *p, const rm_solver *solver, double *mean, rm_r
                         .solver = solver,
                         .gap_rows = gap_rows,
                         .gap_n = gap_n,
-                        .range = p->range};
+                        .range = p->range,
+                        .clock = p->clock};
     if (status == RM_OK)
         status = rm_silo_init(&s, &setup);
     status = rm_row_range_agree(p->range, status, rep->message);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "common/clock.h"
 #include "numerics/row_sample.h"
 #include "silo/eps_check.h"
 #include "silo/warm.h"
@@ -131,7 +130,8 @@ static int shape_solve(const rm_problem *p, const rm_solver *solver, rm_silo_sol
                        .eps = eps,
                        .opt = inner,
                        .weights = whole || (last && p->range) ? q1 : qs,
-                       .range = last ? p->range : NULL};
+                       .range = last ? p->range : NULL,
+                       .clock = p->range && !last ? p->range : p->clock};
     rm_options repeated = *inner; /* spread, every process repeats a round on the view */
     if (p->range && !last) {
         repeated.interrupt = NULL;
@@ -178,9 +178,10 @@ int rm_silo_refine_shape(const rm_problem *p, const rm_solver *solver, rm_silo_s
     int threads = s->opt.threads;
     rm_options inner = *p->opt;
     if (inner.max_seconds > 0.0) {
-        /* spread over processes, the slowest one's clock: all go on or none */
-        double spent = rm_clock_seconds() - start;
-        if (rm_silo_largest_everywhere(p->range, RM_OK, &spent) != RM_OK)
+        /* spread over processes (or on a copy each solves alike), the slowest one's clock:
+         * all go on or none */
+        double spent;
+        if (rm_row_range_elapsed(p->range ? p->range : p->clock, start, &spent) != RM_OK)
             return RM_OK;
         inner.max_seconds -= spent;
         if (!(inner.max_seconds > 0.0))

@@ -92,6 +92,7 @@ int rm_silo_init(silo *s, const silo_setup *setup)
     s->solver = solver;
     s->m = (rm_moments){.X = *setup->X, .n = n, .d = d, .ctr = setup->centre,
                         .range = setup->range};
+    s->clock = setup->range ? setup->range : setup->clock;
     s->on_step = setup->on_step;
     s->on_step_ctx = setup->on_step_ctx;
     s->tg.max_pairs = opt->max_directions ? opt->max_directions : RM_SILO_DIRECTIONS;
@@ -152,4 +153,16 @@ int rm_silo_init(silo *s, const silo_setup *setup)
         for (size_t i = 0; i < n; i++)
             s->q[i] = 1.0 / (double)s->total;
     return ok ? RM_OK : RM_ENOMEM;
+}
+
+int rm_silo_time_spent(const rm_row_range *clock, const rm_options *opt, double start,
+                       int *spent)
+{
+    *spent = 0;
+    if (!(opt->max_seconds > 0.0))
+        return RM_OK;
+    double elapsed;
+    int status = rm_row_range_elapsed(clock, start, &elapsed);
+    *spent = status == RM_OK && elapsed >= opt->max_seconds;
+    return status;
 }

@@ -121,6 +121,8 @@ typedef struct silo {
     silo_cost cost;
     silo_step_hook on_step;
     void *on_step_ctx;
+    const rm_row_range *clock; /* the time budget's agreed clock (the range, or the
+                                  setup's clock for a copy every process solves alike) */
 } silo;
 
 /* What a solve is set up with. */
@@ -137,6 +139,8 @@ typedef struct silo_setup {
     void *on_step_ctx;
     const rm_row_range *range; /* NULL, or X holds this process's rows of those spread
                                   over processes (every process solving alike) */
+    const rm_row_range *clock; /* with range NULL: NULL, or the processes that each solve
+                                  this same copy (their slowest clock stops them alike) */
 } silo_setup;
 
 /* state.c: set up a solve at q = 1/n. Returns RM_OK or RM_ENOMEM; rm_silo_free releases
@@ -151,6 +155,12 @@ int rm_silo_restart(silo *s, double eps);
 void rm_silo_point_keep(const silo *s, silo_point *p);
 /* The value in data units of an objective in the scaled space. */
 double rm_silo_unscale_objective(const silo *s, double F);
+/* Whether opt's time budget is spent since start: *spent 0 or 1, the same on every process
+ * of clock (their slowest clock; NULL: this process's, rm_clock_seconds() - start). No
+ * budget: *spent 0 and nothing is called; else every process of clock calls it at the
+ * same points. Returns RM_OK or the hook's failure. */
+int rm_silo_time_spent(const rm_row_range *clock, const rm_options *opt, double start,
+                       int *spent);
 
 /* oracle.c: the oracle's part of the set-up (d, the solver's and the setup's tolerance),
  * its release, and the top eigenpairs of Sigma_q with mu_q at the current weights.

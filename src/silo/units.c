@@ -25,7 +25,8 @@ static size_t kept_rows(const silo *s, size_t *kept)
 }
 
 int rm_silo_inlier_units(const rm_matrix *X, rm_centre *ctr, const size_t *rows, size_t m,
-                         const rm_options *opt, double eps, double start)
+                         const rm_options *opt, const rm_row_range *clock, double eps,
+                         double start)
 {
     double *copy = NULL;
     rm_matrix sample = *X;
@@ -51,7 +52,8 @@ int rm_silo_inlier_units(const rm_matrix *X, rm_centre *ctr, const size_t *rows,
                         .opt = &quick,
                         .eps = eps,
                         .solver = &rm_solver_lowregret,
-                        .eig_tol = UNITS_EIG_TOL};
+                        .eig_tol = UNITS_EIG_TOL,
+                        .clock = clock};
     status = kept ? rm_silo_init(&s, &setup) : RM_ENOMEM;
     rm_stop why;
     if (status == RM_OK)

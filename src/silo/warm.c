@@ -158,7 +158,8 @@ int rm_silo_warm_start(silo *s, const double *sample, size_t m, double start,
                         .gap_n = gap_n,
                         .eig_tol = WARM_EIG_TOL,
                         .on_step = record_step,
-                        .on_step_ctx = &h};
+                        .on_step_ctx = &h,
+                        .clock = s->clock};
     memset(&in, 0, sizeof in);
     if (status == RM_OK)
         status = rm_silo_init(&in, &setup);

@@ -4,7 +4,8 @@
  * split the rows at its chunk boundaries, 1e-12 relative otherwise; the median: the same
  * bits for any split; the trimmed mean: 1e-12; the geometric median as the mean), then the
  * faults: bad data on one process, a different d or different options, a method or a step
- * not spread yet; and a time budget, which stops every process on the same iteration. */
+ * not spread yet; and a time budget, which stops every process on the same iteration
+ * (geomedian, lowregret). */
 #define _GNU_SOURCE /* syscall */
 #include <math.h>
 #include <stdint.h>
@@ -255,6 +256,50 @@ static void check_time_budget(void)
     free(X);
 }
 
+/* The same for lowregret, whose solve checks the budget at each iteration and in the steps
+ * every process repeats on a copy (the warm sample's solve and check of eps, the units'
+ * fit, the shape step's first round): with each process's clock paced as above, all stop
+ * on the same iteration with the same estimate, with a warm start (n above 10^5) and
+ * without. */
+static void check_silo_time_budget(size_t n, double budget)
+{
+    size_t d = 8, lo = n * (size_t)rank / (size_t)size;
+    size_t hi = n * (size_t)(rank + 1) / (size_t)size;
+    double *X = make_rows(n, d), mean[8], first[8];
+    rm_options opt;
+    rm_options_init(&opt);
+    opt.method = "lowregret";
+    opt.eps = 0.1;
+    /* spent at `budget` real seconds on the fastest clock, process size - 1's: on its own
+     * clock process 0 would go on for 9 (size - 1) times as long */
+    opt.max_seconds = budget * (1.0 + 9.0 * (size - 1));
+    opt.tol = 1e-300; /* never met: the budget or the stall stops it */
+    opt.threads = 1;
+    rm_report rep;
+    double real = real_seconds();
+    pace_clock(1.0 + 9.0 * rank);
+    int status = rm_mean_mpi(MPI_COMM_WORLD, X + lo * d, hi - lo, d, &opt, mean, &rep);
+    pace_clock(1.0);
+    real = real_seconds() - real;
+    CHECK(status >= 0 && (size == 1 || rep.stop == RM_STOP_TIME_BUDGET),
+          "lowregret time budget, n %zu: status %d (%s), %zu iterations, stop '%s'", n, status,
+          rep.message, rep.iterations, rep.stop_reason);
+    unsigned long long mine = rep.iterations, iterations = mine;
+    MPI_Bcast(&iterations, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    memcpy(first, mean, sizeof mean);
+    MPI_Bcast(first, (int)d, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    CHECK(mine == iterations,
+          "lowregret time budget, n %zu: stopped after %llu iterations, process 0 after %llu", n,
+          mine, iterations);
+    CHECK(memcmp(mean, first, d * sizeof *mean) == 0,
+          "lowregret time budget, n %zu: an estimate other than process 0's", n);
+    if (rank == 0)
+        printf("lowregret time budget, n %zu over %d processes: every one stopped after %llu "
+               "iterations (%s), the same estimate, %.2f s\n", n, size, iterations,
+               rep.stop_reason, real);
+    free(X);
+}
+
 /* Per call the collectives and the bytes do not grow with n (beyond the chunks' count). */
 static void check_traffic(void)
 {
@@ -287,6 +332,8 @@ int main(int argc, char **argv)
     check_means();
     check_faults();
     check_time_budget();
+    check_silo_time_budget(60000, 0.3);
+    check_silo_time_budget(150000, 0.5);
     check_traffic();
     return check_finish();
 }

@@ -201,10 +201,6 @@ static void check_not_yet(void)
     int status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
     expect_everywhere("eps auto without a warm start", status, RM_EUNSUPPORTED, "choosing eps",
                       &rep);
-    silo_options(&opt, "filter", 1, 1);
-    opt.max_seconds = 10.0;
-    status = rm_mean_mpi(MPI_COMM_WORLD, mine, n_local, d, &opt, mean, &rep);
-    expect_everywhere("a time budget", status, RM_EUNSUPPORTED, "a time budget", &rep);
     /* eps 0: the sample mean, spread */
     silo_options(&opt, "lowregret", 1, 1);
     opt.eps = 0.0;
