@@ -22,6 +22,22 @@ static void take_projections(void *ctx, size_t first, size_t rows, const double 
         kept[first + i] = t[i * k];
 }
 
+/* Over rows [lo, hi) of the best iterate: the weighted sum of the projections t, the
+ * total weight and the number of kept rows (at half the cap or more). */
+static void lean_sums(const silo *s, const double *t, size_t lo, size_t hi, double out[3])
+{
+    const double *q = s->kept.best.q;
+    double mean = 0.0, total = 0.0, count = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        mean += q[i] * t[i];
+        total += q[i];
+        count += q[i] >= 0.5 * s->st.u;
+    }
+    out[0] = mean;
+    out[1] = total;
+    out[2] = count;
+}
+
 /* The shift and the excess of the best iterate (eps_check.h): a pass over the rows for the
  * projections on its top direction, then medians over the kept rows' (those at half the
  * cap or more: the weights of the rest are on their way to 0). */
@@ -40,32 +56,21 @@ static int top_direction(silo *s, double *shift, double *excess)
         return status;
     s->cost.passes++;
     /* the weighted mean of the projections is 0 up to rounding: mu is the weighted mean */
-    double sums[3] = {0.0, 0.0, 0.0}, *kept = s->next; /* mean, total, kept rows */
+    double sums[3], *kept = s->next; /* mean, total, kept rows */
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        sums[0] += b->q[i] * t[i];
-        sums[1] += b->q[i];
+    for (size_t i = 0; i < n; i++)
         if (b->q[i] >= 0.5 * s->st.u)
             kept[m++] = t[i];
-    }
-    sums[2] = (double)m;
-    if (s->m.range) {
-        /* one process's running sums have no pieces to cut: spread, sums over chunks of
-         * the rows (the same bits on any number of processes split at their boundaries) */
+    if (!s->m.range) {
+        lean_sums(s, t, 0, n, sums);
+    } else {
+        /* spread, sums over chunks of the rows (the same bits on any number of processes
+         * split at their boundaries) */
         rm_chunk_plan plan;
         double part[RM_CHUNK_SUMS_MAX][3];
         rm_chunk_plan_init(&plan, s->m.range, n, RM_CHUNK_SUMS_MAX);
-        for (size_t k = 0; k < plan.count; k++) {
-            double mean = 0.0, total = 0.0, count = 0.0;
-            for (size_t i = plan.piece[k].lo; i < plan.piece[k].hi; i++) {
-                mean += b->q[i] * t[i];
-                total += b->q[i];
-                count += b->q[i] >= 0.5 * s->st.u;
-            }
-            part[k][0] = mean;
-            part[k][1] = total;
-            part[k][2] = count;
-        }
+        for (size_t k = 0; k < plan.count; k++)
+            lean_sums(s, t, plan.piece[k].lo, plan.piece[k].hi, part[k]);
         status = rm_chunk_plan_add(&plan, status, part[0], 3, sums);
         if (status != RM_OK)
             return status;

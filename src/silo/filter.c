@@ -20,9 +20,11 @@ static int propose(rm_silo_state *st, double *next)
     for (size_t i = 0; i < st->n; i++) {
         double f = top > 0.0 ? 1.0 - st->tau[i] / top : 1.0;
         next[i] = st->q[i] * (f > 0.0 ? f : 0.0);
-        total += next[i];
     }
-    if (st->range) {
+    if (!st->range) {
+        for (size_t i = 0; i < st->n; i++)
+            total += next[i];
+    } else {
         /* one process's running sum has no pieces to cut: spread, the sum over chunks of
          * the rows, the same bits on any number of processes split at their boundaries
          * (and one process's to rounding) */
